@@ -1,0 +1,17 @@
+"""gmr: parse, compare and lint OpenStack Guru Meditation Reports."""
+
+from gmr.errors import GmrError, GmrSyntaxError, InputError, NoReportFound
+from gmr.models import Report
+from gmr.scan import iter_file, iter_reports, parse, parse_file
+
+__all__ = [
+    "GmrError",
+    "GmrSyntaxError",
+    "InputError",
+    "NoReportFound",
+    "Report",
+    "iter_file",
+    "iter_reports",
+    "parse",
+    "parse_file",
+]

@@ -1,0 +1,397 @@
+"""Turns the lines of one report into the grammar's tokens.
+
+Why a hand-written lexer: a report is line-oriented and shows its nesting only through
+indentation and blank lines, which a regular-expression lexer cannot see. Reading a line
+at a time, the lexer knows which section it is in, so it can tell what each line is,
+fold an option's continuation lines (list items, dict entries, multi-line text) into one
+token, and stop at the first line that cannot belong to a report: that is where a report
+ends inside a log. Blank lines never reach the parser; the lexer uses them where they
+carry meaning (the blank line before a dict option).
+
+Each token's value is the data already pulled out of its line(s), so the transformer
+never looks at the text again.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from lark.lexer import Lexer
+
+from gmr.errors import GmrSyntaxError
+from gmr.lines import ReportLines
+
+BANNER_TITLE = "Guru Meditation"
+
+SECTION_TOKENS = {
+    "Package": "PACKAGE_HEADER",
+    "Threads": "THREADS_HEADER",
+    "Green Threads": "GREEN_THREADS_HEADER",
+    "Processes": "PROCESSES_HEADER",
+    "Configuration": "CONFIG_HEADER",
+}
+
+_TITLE = re.compile(r"====\s*(.*?)\s*====\s*$")
+_THREAD_HEADER = re.compile(r"-{6}\s*(?:Thread #(-?\d+)|(Green Thread))\s*-{6}\s*$")
+_SOURCE = re.compile(r" {1,4}(?:`(.*)`|\(source not found\))\s*$")
+_PROCESS = re.compile(
+    r"\s*Process (-?\d+) \(under (-?\d+)\) \[ run by: (.*) \(([^()]*)\), state: (.*?) \]\s*$"
+)
+_PACKAGE_FIELD = re.compile(r"(product|vendor|version) = ?(.*)$")
+_JOURNALD_BLOB = re.compile(r"\s*\[\d+(?:\.\d+)?[KMG]?B blob data\]\s*$")
+_LOG_RECORD = re.compile(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d")
+_EXCEPTION_RULE = "-" * 36
+
+
+class Tok:
+    """A token for Lark's LALR parser, with only the attributes the parser reads.
+
+    Lark's own Token is a str subclass and costs three times as much to create; the
+    position attributes Lark borrows for its end-of-input token are class constants.
+    """
+
+    __slots__ = ("type", "value", "line")
+    column = end_column = 1
+    start_pos = end_pos = None
+
+    def __init__(self, type: str, value: object, line: int):
+        self.type = type
+        self.value = value
+        self.line = line
+
+    @property
+    def end_line(self) -> int:
+        return self.line
+
+    def __repr__(self) -> str:
+        return f"Tok({self.type}, {self.value!r}, line={self.line})"
+
+
+class GmrLexer(Lexer):
+    """The Lark lexer plug-in; the input Lark hands it is a `ReportLines`."""
+
+    def __init__(self, lexer_conf: object):
+        pass
+
+    def lex(self, src: ReportLines) -> Iterator[Tok]:  # type: ignore[override]
+        return lex_report(src)
+
+
+def is_rule(line: str | None, char: str = "=") -> bool:
+    """True for a full line of `=` (or `char`): the edges of a section header."""
+    return line is not None and line[:4] == char * 4 and not line.rstrip().strip(char)
+
+
+def header_title(src: ReportLines, i: int) -> str | None:
+    """The title of the 3-line section header starting at line `i`, if one does."""
+    if not is_rule(src.get(i)):
+        return None
+    title_line = src.get(i + 1)
+    match = _TITLE.match(title_line) if title_line and title_line[:4] == "====" else None
+    if match is None or not is_rule(src.get(i + 2)):
+        return None
+    return match.group(1)
+
+
+def thread_header(line: str) -> re.Match[str] | None:
+    return _THREAD_HEADER.match(line)
+
+
+def lex_report(src: ReportLines) -> Iterator[Tok]:
+    """Yield the tokens of the report starting at `src.start`; set `src.end` and flags."""
+    get, number = src.get, src.number
+    i = src.start
+    last = i
+    seen = src.sections
+    first = True
+    while True:
+        title = header_title(src, i)
+        if title is None:
+            line = get(i)
+            match = thread_header(line) if first and line is not None else None
+            if match is None:
+                break
+            # A fragment that starts with thread blocks and no section header.
+            title = "Green Threads" if match.group(2) else "Threads"
+        elif title == BANNER_TITLE:
+            if not first:
+                break  # the next report begins here
+            yield Tok("BANNER", None, number(i))
+            src.banner = True
+            if "  " not in get(i + 1):
+                src.whitespace = "collapsed"
+            i += 3
+            if is_rule(get(i), "|"):
+                i += 1
+            last = i - 1
+            while get(i) == "":
+                i += 1
+            first = False
+            continue
+        else:
+            yield Tok(SECTION_TOKENS.get(title, "SECTION_HEADER"), title, number(i))
+            last = i + 2
+            i += 3
+        first = False
+        seen.append(title)
+        section = _SECTIONS.get(title, _extra_section)
+        i, section_last = yield from section(src, i)
+        if section_last is not None:
+            last = section_last
+    src.end = i
+    src.last = last
+    _flag_truncation(src)
+
+
+def _flag_truncation(src: ReportLines) -> None:
+    """Decide whether the report was cut short, and say why in a warning."""
+    end_line = src.number(src.last)
+    if src.get(src.end) is not None and src.get(src.end + 1) is None and not src.final_newline:
+        src.truncated = True
+        src.warn(src.end, "the input ends in the middle of a line")
+    if not src.banner:
+        return
+    if "Configuration" not in src.sections:
+        src.truncated = True
+        found = ", ".join(src.sections) or "none"
+        src.warn(None, f"report cut short at line {end_line}: it ends before the "
+                       f"Configuration section (sections found: {found})")
+    elif not src.groups:
+        src.truncated = True
+        src.warn(None, f"report cut short at line {end_line}: the Configuration section is empty")
+    elif "default" not in src.groups and src.groups == sorted(src.groups) and src.groups[-1] < "default":
+        src.truncated = True
+        src.warn(None, f"report cut short at line {end_line}: Configuration ends before "
+                       "the [DEFAULT] group, which every report has")
+
+
+def _package(src: ReportLines, i: int) -> Iterator[Tok]:
+    get, number = src.get, src.number
+    last = None
+    while (line := get(i)) is not None:
+        if line:
+            match = _PACKAGE_FIELD.match(line)
+            if match is None:
+                break
+            yield Tok("PACKAGE_FIELD", match.groups(), number(i))
+            last = i
+        i += 1
+    return i, last
+
+
+def _threads(src: ReportLines, i: int) -> Iterator[Tok]:
+    get, number = src.get, src.number
+    last = None
+    while (line := get(i)) is not None:
+        if not line:
+            i += 1
+            continue
+        if line[0] == "-":
+            match = _THREAD_HEADER.match(line)
+            if match is None:
+                break
+            if match.group(2):
+                yield Tok("GREEN_THREAD_HEADER", None, number(i))
+            else:
+                yield Tok("THREAD_HEADER", int(match.group(1)), number(i))
+        elif line.rstrip() == "No Traceback!":
+            yield Tok("NO_TRACEBACK", None, number(i))
+        elif line.startswith("Exception: ") and get(i + 1) == _EXCEPTION_RULE:
+            yield Tok("EXCEPTION", line[11:], number(i))
+            i += 1
+        else:
+            frame = _frame(src, i)
+            if frame is None:
+                break
+            value, used = frame
+            yield Tok("FRAME", value, number(i))
+            i += used - 1
+        last = i
+        i += 1
+    return i, last
+
+
+def _frame(src: ReportLines, i: int) -> tuple[tuple, int] | None:
+    """The frame at line `i` and how many lines it spans, tolerating wrapped copies."""
+    line = src.get(i)
+    location = _location(line)
+    used = 1
+    if location is None:
+        # A copy hard-wrapped inside the `file:line in function` line.
+        following = src.get(i + 1)
+        if not following or following[0] == " " or following[0] == "-":
+            return None
+        for joiner in ("", " "):
+            location = _location(line + joiner + following)
+            if location is not None:
+                used = 2
+                break
+        else:
+            return None
+    source_line = src.get(i + used)
+    match = _SOURCE.match(source_line) if source_line else None
+    if match is None:
+        src.warn(i, "frame without its source line")
+        return (*location, None), used
+    return (*location, match.group(1)), used + 1
+
+
+def _location(line: str) -> tuple[str, int, str] | None:
+    head, sep, function = line.rpartition(" in ")
+    if not sep or not function or " " in function.strip():
+        return None
+    file, colon, lineno = head.rpartition(":")
+    if not colon or not file or not (lineno.isdigit() or lineno[1:].isdigit() and lineno[0] == "-"):
+        return None
+    return file, int(lineno), function.rstrip()
+
+
+def _processes(src: ReportLines, i: int) -> Iterator[Tok]:
+    get, number = src.get, src.number
+    last = None
+    pids: set[str] = set()
+    while (line := get(i)) is not None:
+        if line:
+            match = _PROCESS.match(line)
+            if match is None:
+                break
+            pid, ppid, user, uid, state = match.groups()
+            if pid in pids:
+                src.warn(i, f"process {pid} printed twice")
+            pids.add(pid)
+            yield Tok("PROCESS", (int(pid), int(ppid), user, uid, state), number(i))
+            last = i
+        i += 1
+    return i, last
+
+
+def _configuration(src: ReportLines, i: int) -> Iterator[Tok]:
+    get, number = src.get, src.number
+    lines = src.lines
+    last = None
+    blank_before = False
+    names: set[str] = set()
+    while (line := get(i)) is not None:
+        if not line:
+            blank_before = True
+            i += 1
+            continue
+        first = line[0]
+        if first == " ":
+            if line[1:2] != " " or line[2:3] in (" ", ""):
+                if _JOURNALD_BLOB.match(line):
+                    src.warn(i, "journald hid this line (control characters); "
+                                "export with `journalctl -a` to keep it")
+                    last = i
+                    i += 1
+                    continue
+                break
+            body = line[2:]
+            name, sep, value = body.partition(" = ")
+            if not sep or " " in name:
+                stripped = body.rstrip()
+                if stripped.endswith(" =") and " " not in stripped[:-2]:
+                    name, sep, value = stripped[:-2], " = ", ""
+                elif stripped.endswith(":") and " " not in stripped:
+                    name = stripped[:-1]
+                else:
+                    break
+            # Continuation lines: indented four spaces or more; a blank line counts
+            # when the next one is indented (a copy stripped of trailing spaces).
+            j = i + 1
+            while (following := get(j)) is not None:
+                if following[:4] == "    ":
+                    j += 1
+                elif not following and (after := get(j + 1)) is not None and after[:4] == "    ":
+                    j += 2
+                else:
+                    break
+            if sep:
+                if j == i + 1:
+                    token_value = (name, value, "scalar")
+                elif not value:
+                    token_value = (name, tuple([item[4:] for item in lines[i + 1 : j]]), "list")
+                else:
+                    raise GmrSyntaxError(
+                        f"option `{name}` has a value and continuation lines", line=number(i + 1)
+                    )
+            elif blank_before or j == i + 1:
+                token_value = (name, _dict_entries(src, i + 1, j), "dict")
+            else:
+                token_value = (name, "\n".join([text[4:] for text in lines[i + 1 : j]]), "multiline")
+            if name in names:
+                src.warn(i, f"option `{name}` printed twice in group `{src.groups[-1] if src.groups else '?'}`; the last value is kept")
+            names.add(name)
+            yield Tok("OPTION", token_value, number(i))
+            last = j - 1
+            i = j
+        elif first == "=":
+            break
+        else:
+            stripped = line.rstrip(" ")
+            if stripped[-1:] != ":" or " " in stripped or len(stripped) < 2:
+                if _JOURNALD_BLOB.match(line):
+                    src.warn(i, "journald hid this line (control characters); "
+                                "export with `journalctl -a` to keep it")
+                    last = i
+                    i += 1
+                    continue
+                break
+            if line[-1] != " ":
+                src.whitespace = "stripped"
+            src.groups.append(stripped[:-1])
+            names = set()
+            yield Tok("GROUP", stripped[:-1], number(i))
+            last = i
+            i += 1
+        blank_before = False
+    return i, last
+
+
+def _dict_entries(src: ReportLines, start: int, end: int) -> dict[str, str]:
+    """The `    key = value` lines of a dict option; a multi-line value nests deeper."""
+    entries: dict[str, str] = {}
+    lines = src.lines
+    k = start
+    while k < end:
+        text = lines[k][4:]
+        key, sep, value = text.partition(" = ")
+        k += 1
+        if sep:
+            entries[key] = value
+        elif text.endswith(" ="):
+            entries[text[:-2]] = ""
+        elif text.rstrip().endswith(":"):
+            nested = k
+            while k < end and lines[k][:6] == "      ":
+                k += 1
+            entries[text.rstrip()[:-1]] = "\n".join([part[6:] for part in lines[nested:k]])
+        else:
+            raise GmrSyntaxError(f"dict entry without ` = `: {text.strip()!r}", line=src.number(k - 1))
+    return entries
+
+
+def _extra_section(src: ReportLines, i: int) -> Iterator[Tok]:
+    """A registered section: raw lines up to the next header, report or log record."""
+    get = src.get
+    start = i
+    while (line := get(i)) is not None:
+        if line[:4] == "====" and header_title(src, i) is not None:
+            break
+        if _LOG_RECORD.match(line):
+            break
+        i += 1
+    if i == start:
+        return i, None
+    yield Tok("SECTION_TEXT", "\n".join(src.lines[start:i]), src.number(start))
+    return i, i - 1
+
+
+_SECTIONS = {
+    "Package": _package,
+    "Threads": _threads,
+    "Green Threads": _threads,
+    "Processes": _processes,
+    "Configuration": _configuration,
+}

@@ -1,0 +1,341 @@
+"""The parsed form of a Guru Meditation Report, as immutable pydantic models.
+
+Values stay exactly as the report printed them (`"0.0"`, `"None"`, `"***"`), because that
+text is the evidence an operator trusts; typed views (`as_bool`, `as_int`, ...) sit beside
+it for the linter. `line` fields are 1-based line numbers in the input the report was
+found in, except `Frame.line`, which is the Python source line the frame printed.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any, Iterator, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    RootModel,
+    model_serializer,
+    model_validator,
+)
+
+#: What oslo.reports prints for a secret option: `***` today, `*******` in late 2014.
+MASKS = frozenset({"***", "*******"})
+
+Shape = Literal["scalar", "list", "dict", "multiline"]
+Value = str | tuple[str, ...] | dict[str, str]
+PrefixKind = Literal["journald", "ident", "cri", "docker-json", "apache", "generic"]
+Whitespace = Literal["exact", "stripped", "collapsed"]
+
+_TRUE = frozenset({"true", "1", "yes", "on"})
+_FALSE = frozenset({"false", "0", "no", "off"})
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Frame(_Model):
+    """One stack frame: `file:line in function` and the source line under it."""
+
+    file: str
+    line: int
+    function: str
+    source: str | None = Field(
+        description='The code between backticks; "" for empty backticks (Python 3 with '
+        "no source), null for `(source not found)` (Python 2)."
+    )
+
+
+class GreenThread(_Model):
+    """A greenlet's stack; an empty `frames` is oslo.reports' `No Traceback!`."""
+
+    frames: tuple[Frame, ...]
+    exception: str | None = Field(
+        default=None, description="The Python 2 `Exception:` line above the frames."
+    )
+    line: int | None = None
+
+
+class Thread(GreenThread):
+    """A native thread's stack, with the thread ident oslo.reports printed."""
+
+    id: int
+
+
+class Process(_Model):
+    """One `Process PID (under PPID) [ run by: USER (UID), state: STATE ]` line."""
+
+    pid: int
+    ppid: int
+    user: str
+    uid: int | str | None = Field(
+        description="The real uid; null when the report printed `None` (no uids on the "
+        "platform), the printed text when it was not a number."
+    )
+    state: str
+    children: tuple[int, ...] = Field(
+        default=(), description="Pids of the direct children, rebuilt from `(under PPID)`."
+    )
+    line: int | None = None
+
+
+class Processes(RootModel[tuple[Process, ...]]):
+    """The process tree, in printed order (each parent before its children).
+
+    oslo.reports indents every descendant by the same four spaces, so the tree is
+    rebuilt from the `(under PPID)` of each line, not from the indentation.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    def __iter__(self) -> Iterator[Process]:  # type: ignore[override]
+        return iter(self.root)
+
+    def __len__(self) -> int:
+        return len(self.root)
+
+    @cached_property
+    def _index(self) -> dict[int, Process]:
+        return {process.pid: process for process in reversed(self.root)}
+
+    def by_pid(self, pid: int) -> Process | None:
+        return self._index.get(pid)
+
+    @property
+    def roots(self) -> tuple[Process, ...]:
+        """Processes whose parent is not in the report: normally just the reporting one."""
+        return tuple(p for p in self.root if p.ppid not in self._index or p.ppid == p.pid)
+
+    def children_of(self, pid: int) -> tuple[Process, ...]:
+        process = self.by_pid(pid)
+        return tuple(self._index[c] for c in process.children) if process else ()
+
+
+class Option(_Model):
+    """One configuration option, its value kept as printed."""
+
+    name: str
+    value: Value
+    shape: Shape
+    line: int | None = None
+
+    @property
+    def masked(self) -> bool:
+        """True when oslo.reports hid the value because the option is secret."""
+        return self.shape == "scalar" and self.value in MASKS
+
+    @property
+    def text(self) -> str:
+        """The value as one string: list items and dict entries joined with commas."""
+        if self.shape == "list":
+            return ",".join(self.value)
+        if self.shape == "dict":
+            return ",".join(f"{k}:{v}" for k, v in self.value.items())
+        return self.value
+
+    @property
+    def is_none(self) -> bool:
+        """True when the option printed `None`: unset, with no default."""
+        return self.value == "None"
+
+    def as_bool(self) -> bool | None:
+        """The value as oslo.config reads a bool; None when unset, masked or not a bool."""
+        if self.shape != "scalar":
+            return None
+        text = self.value.strip().lower()
+        return True if text in _TRUE else False if text in _FALSE else None
+
+    def as_int(self) -> int | None:
+        try:
+            return int(self.value) if self.shape == "scalar" else None
+        except ValueError:
+            return None
+
+    def as_float(self) -> float | None:
+        try:
+            return float(self.value) if self.shape == "scalar" else None
+        except ValueError:
+            return None
+
+    def as_list(self) -> list[str] | None:
+        """List items; an empty scalar is an empty list (the report prints both the same)."""
+        if self.shape == "list":
+            return list(self.value)
+        if self.shape == "scalar" and not self.masked and not self.is_none:
+            return [item.strip() for item in self.value.split(",")] if self.value else []
+        return None
+
+    def as_dict(self) -> dict[str, str] | None:
+        if self.shape == "dict":
+            return dict(self.value)
+        if self.shape == "scalar" and self.value == "":
+            return {}
+        return None
+
+
+class Group(_Model):
+    """A configuration group; `default` is oslo.config's [DEFAULT]."""
+
+    name: str
+    options: dict[str, Option]
+    line: int | None = None
+
+    def __getitem__(self, name: str) -> Option:
+        return self.options[name]
+
+    def get(self, name: str) -> Option | None:
+        return self.options.get(name)
+
+
+def _option_from_json(name: str, value: Any) -> Option:
+    if isinstance(value, list):
+        return Option(name=name, value=tuple(value), shape="list")
+    if isinstance(value, dict):
+        return Option(name=name, value=value, shape="dict")
+    shape = "multiline" if isinstance(value, str) and "\n" in value else "scalar"
+    return Option(name=name, value=value, shape=shape)
+
+
+class Configuration(_Model):
+    """The Configuration section: groups in printed order.
+
+    In JSON it is `{group: {option: value}}`, the shape an operator pipes into jq; that
+    shape is also accepted back, so `gmr parse --json` output can serve as a baseline.
+    """
+
+    groups: dict[str, Group]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_json_shape(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "groups" not in data:
+            return {
+                "groups": {
+                    group: Group(
+                        name=group,
+                        options={k: _option_from_json(k, v) for k, v in options.items()},
+                    )
+                    for group, options in data.items()
+                }
+            }
+        return data
+
+    @model_serializer(mode="plain")
+    def _to_json_shape(self) -> dict[str, dict[str, Any]]:
+        return {
+            name: {
+                option.name: list(option.value) if option.shape == "list" else option.value
+                for option in group.options.values()
+            }
+            for name, group in self.groups.items()
+        }
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        value = {
+            "anyOf": [
+                {"type": "string"},
+                {"type": "array", "items": {"type": "string"}},
+                {"type": "object", "additionalProperties": {"type": "string"}},
+            ]
+        }
+        return {
+            "type": "object",
+            "description": "Group name as printed (`default` for [DEFAULT]) -> option "
+            "name as printed -> value: a string exactly as printed, an array for a list, "
+            "an object for a dict option; a multi-line value is one string with \\n.",
+            "additionalProperties": {"type": "object", "additionalProperties": value},
+        }
+
+    def __getitem__(self, group: str) -> Group:
+        return self.groups[_group_key(group)]
+
+    def __iter__(self) -> Iterator[Group]:  # type: ignore[override]
+        return iter(self.groups.values())
+
+    def get(self, group: str, option: str) -> Option | None:
+        found = self.groups.get(_group_key(group))
+        return found.options.get(option) if found else None
+
+    def options(self) -> Iterator[tuple[Group, Option]]:
+        """Every option with its group, in printed order."""
+        for group in self.groups.values():
+            for option in group.options.values():
+                yield group, option
+
+
+def _group_key(group: str) -> str:
+    return "default" if group == "DEFAULT" else group
+
+
+class Package(_Model):
+    """The Package section; `None` printed for a field becomes null."""
+
+    product: str | None = None
+    vendor: str | None = None
+    version: str | None = None
+    line: int | None = None
+
+
+class ExtraSection(_Model):
+    """A section a project registered (watcher's `Plugins`, ...), kept as raw text."""
+
+    title: str
+    text: str
+    line: int | None = None
+
+
+class ParseWarning(_Model):
+    """Something gmr noticed and worked around; the report is still usable."""
+
+    line: int | None
+    message: str
+
+
+class Source(_Model):
+    """Where the report was found and in what shape the text reached gmr."""
+
+    path: str | None = None
+    first_line: int
+    last_line: int
+    prefix: PrefixKind | None = Field(
+        default=None, description="The per-line wrapper stripped from every line, if any."
+    )
+    host: str | None = Field(default=None, description="Host name named by the prefix.")
+    channel: str | None = Field(
+        default=None, description="The writer named by the prefix, e.g. `nova-compute[1234]`."
+    )
+    truncated: bool = False
+    partial: bool = Field(default=False, description="No opening banner: a pasted fragment.")
+    whitespace: Whitespace = Field(
+        default="exact",
+        description="`stripped` when trailing spaces were removed, `collapsed` when runs of "
+        "spaces were squeezed (text copied from a web page).",
+    )
+    trailing_newline: bool = True
+
+
+class Report(_Model):
+    """One Guru Meditation Report. A section the report did not contain is null."""
+
+    source: Source
+    package: Package | None = None
+    threads: tuple[Thread, ...] | None = None
+    green_threads: tuple[GreenThread, ...] | None = None
+    processes: Processes | None = None
+    configuration: Configuration | None = None
+    extra_sections: tuple[ExtraSection, ...] = ()
+    warnings: tuple[ParseWarning, ...] = ()
+
+    def option(self, group: str, name: str) -> Option | None:
+        """The option `name` of `group` (`DEFAULT` or `default`), or None."""
+        return self.configuration.get(group, name) if self.configuration else None
+
+    @cached_property
+    def service(self) -> str | None:
+        """The OpenStack service that printed the report (`nova`, `neutron`, ...)."""
+        from gmr.service import detect_service
+
+        return detect_service(self)

@@ -1,0 +1,213 @@
+"""Finds Guru Meditation Reports wherever they sit: log_dir files, service logs, journals,
+container logs, several reports per stream, or a fragment pasted into a ticket.
+
+The input is read a chunk at a time and only whole lines are kept, so a log of any size
+is scanned in bounded memory. A line is a candidate when it holds a report banner, a
+section header or a thread header; its wrapper (journald, CRI, ...) is recognised there
+and stripped from the lines that follow, keeping only the lines of the same writer.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+from typing import IO, Iterator
+
+from gmr.errors import InputError
+from gmr.lexer import header_title, is_rule
+from gmr.lines import ReportLines
+from gmr.models import Report
+from gmr.parser import parse_report
+from gmr.prefixes import Prefix, detect
+
+CHUNK_SIZE = 1 << 20
+#: Lines kept behind the scan position, to find a banner's first line when the
+#: writer's lines are interleaved with other writers'.
+LOOKBACK = 256
+#: Raw lines unwrapped at a time for a wrapped report.
+REFILL_LINES = 512
+
+_CANDIDATE = re.compile(
+    r"====\s*(Guru Meditation|Package|Threads|Green Threads|Processes|Configuration)\s*===="
+    r"|------\s*(?:Thread #-?\d+|Green Thread)\s*------"
+)
+
+
+class _Window:
+    """The lines of the input currently in memory, read a chunk at a time."""
+
+    def __init__(self, stream: IO[str], path: str | None):
+        self.stream = stream
+        self.path = path
+        self.lines: list[str] = []
+        #: Input line index (0-based) of `lines[0]`.
+        self.base = 0
+        self.final_newline = True
+        self._started = False
+        self._eof = False
+
+    def extend(self) -> bool:
+        """Append the next chunk's lines; False at the end of the input."""
+        if self._eof:
+            return False
+        try:
+            chunk = self.stream.read(CHUNK_SIZE)
+            if chunk and not chunk.endswith("\n"):
+                chunk += self.stream.readline()
+        except OSError as error:
+            raise InputError(f"cannot read: {error.strerror or error}", self.path) from None
+        if not self._started:
+            self._started = True
+            if "\x00" in chunk[:8192]:
+                raise InputError("binary file, not text", self.path)
+            chunk = chunk.removeprefix("\ufeff")
+        if not chunk:
+            self._eof = True
+            return False
+        if "\r" in chunk:
+            chunk = chunk.replace("\r\n", "\n")
+        lines = chunk.split("\n")
+        if chunk.endswith("\n"):
+            lines.pop()
+        else:
+            self.final_newline = False
+            self._eof = True
+        self.lines += lines
+        return True
+
+    def forget_before(self, index: int) -> int:
+        """Drop lines before `index`; return how many were dropped."""
+        if index > 0:
+            del self.lines[:index]
+            self.base += index
+        return max(index, 0)
+
+
+def iter_reports(stream: IO[str], path: str | None = None) -> Iterator[Report]:
+    """Yield every report in `stream`, in the order their first lines appear."""
+    window = _Window(stream, path)
+    covered: dict[str | None, int] = {}  # writer -> last input line of its latest report
+    i = 0
+    while True:
+        if i >= len(window.lines):
+            i -= window.forget_before(i - LOOKBACK)
+            if not window.extend():
+                return
+            continue
+        line = window.lines[i]
+        if ("====" in line or "------" in line) and (match := _CANDIDATE.search(line)):
+            found = _report_at(window, i, match, covered)
+            if found is not None:
+                report, resume = found
+                yield report
+                if resume is not None:
+                    i = resume
+                    continue
+        i += 1
+
+
+def _report_at(window: _Window, i: int, match: re.Match[str], covered: dict) -> tuple | None:
+    """Parse the report whose candidate line is `window.lines[i]`, unless it lies inside
+    a report already parsed. Returns the report and, for unwrapped text, the index to
+    resume scanning at."""
+    line = window.lines[i]
+    prefix = detect(line, match.start())
+    channel = prefix.channel if prefix else None
+    number = window.base + i + 1
+    if covered.get(channel, 0) >= number:
+        return None
+    title = match.group(1)
+    source = {
+        "path": window.path,
+        "prefix": prefix.kind if prefix else None,
+        "host": prefix.host if prefix else None,
+        "channel": channel,
+    }
+    if prefix is None:
+        src = ReportLines(window.lines, i - 1 if title else i, first_number=window.base + 1,
+                          refill=window.extend)
+    else:
+        src = _unwrapped(window, i, prefix, title is not None)
+    src.final_newline = window.final_newline
+    if title is not None and header_title(src, src.start) is None:
+        return None
+    report = parse_report(src, source)
+    if not src.banner and _is_empty(report):
+        return None
+    covered[channel] = report.source.last_line
+    return report, src.end if prefix is None else None
+
+
+def _is_empty(report: Report) -> bool:
+    return not (
+        report.package
+        or report.threads
+        or report.green_threads
+        or report.processes
+        or (report.configuration and report.configuration.groups)
+        or report.extra_sections
+    )
+
+
+def _unwrapped(window: _Window, i: int, prefix: Prefix, headed: bool) -> ReportLines:
+    """The lines of `prefix`'s writer from the candidate at `i` on, unwrapped lazily.
+
+    A header starts on the writer's line before the candidate (its `=====` rule), which
+    other writers' lines may separate from it.
+    """
+    start = i
+    if headed:
+        for k in range(i - 1, max(i - LOOKBACK, 0) - 1, -1):
+            unwrapped = prefix.payload(window.lines[k])
+            if unwrapped is not None:
+                if is_rule(unwrapped[0]):
+                    start = k
+                break
+    payloads: list[str] = []
+    numbers: list[int] = []
+    cursor = start
+    partial = False
+
+    def refill() -> bool:
+        nonlocal cursor, partial
+        before = len(payloads)
+        while len(payloads) == before or partial:
+            if cursor >= len(window.lines) and not window.extend():
+                return len(payloads) > before
+            stop = min(len(window.lines), cursor + REFILL_LINES)
+            for k in range(cursor, stop):
+                unwrapped = prefix.payload(window.lines[k])
+                if unwrapped is None:
+                    continue
+                text, continues = unwrapped
+                if partial:
+                    payloads[-1] += text
+                else:
+                    payloads.append(text)
+                    numbers.append(window.base + k + 1)
+                partial = continues
+            cursor = stop
+        return True
+
+    return ReportLines(payloads, 0, numbers=numbers, refill=refill)
+
+
+def parse(text: str, path: str | None = None) -> list[Report]:
+    """Every report found in `text`."""
+    return list(iter_reports(io.StringIO(text), path))
+
+
+def parse_file(path: str | Path) -> list[Report]:
+    """Every report found in the file at `path`, read in bounded memory."""
+    return list(iter_file(path))
+
+
+def iter_file(path: str | Path) -> Iterator[Report]:
+    name = str(path)
+    try:
+        stream = open(path, encoding="utf-8", errors="replace", newline="")
+    except OSError as error:
+        raise InputError(f"cannot open: {error.strerror or error}", name) from None
+    with stream:
+        yield from iter_reports(stream, name)

@@ -1,0 +1,1 @@
+"""The grammar files, installed as the package `gmr.grammar` (see pyproject.toml)."""

@@ -1,0 +1,689 @@
+"""Long-lived child process that renders Guru Meditation Reports with the REAL
+oslo.reports + oslo.config code.  Started by ``tests/generator.py``; never
+imported by the test process itself.
+
+Protocol (one JSON document per line, ASCII only because ``json.dumps`` escapes
+everything outside ASCII, so ESC, NUL, non-ASCII and lone surrogates in a
+report survive unchanged):
+
+    parent -> worker   {"op": "generate", "spec": {...}}   | {"op": "ping"}
+    worker -> parent   {"ok": true,  "result": {...}}
+                       {"ok": false, "error": "ValueError", "message": ..., "traceback": ...}
+
+The very first line the worker writes is a hello document
+(``{"hello": "gmr-oslo-worker", "pid": ..., "greenlet": bool, ...}``).
+The worker exits cleanly when its stdin reaches EOF.
+
+The protocol stream is a private duplicate of the original stdout; fd 1 is
+then pointed at fd 2 (a log file owned by the parent), so nothing that prints
+to stdout -- oslo code, a warning, a child process -- can corrupt the protocol.
+
+greenlet-less flavour: when GMR_WORKER_NO_GREENLET=1 is in the environment,
+``sys.modules['greenlet'] = None`` is set *before* anything imports
+oslo_reports, so ``import greenlet`` raises ImportError exactly as it does on a
+host without greenlet, and oslo.reports >= 3.3 then omits "Green Threads".
+"""
+
+import os
+import sys
+
+if os.environ.get("GMR_WORKER_NO_GREENLET") == "1":
+    # A None entry in sys.modules makes `import greenlet` raise ImportError.
+    sys.modules["greenlet"] = None  # type: ignore[assignment]
+
+import gc  # noqa: E402
+import io  # noqa: E402
+import json  # noqa: E402
+import shutil  # noqa: E402
+import signal  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
+import traceback  # noqa: E402
+import types  # noqa: E402
+import weakref  # noqa: E402
+
+import psutil  # noqa: E402
+from oslo_config import cfg  # noqa: E402
+from oslo_reports import guru_meditation_report as gmr  # noqa: E402
+from oslo_reports import opts as gmr_opts  # noqa: E402
+from oslo_reports.generators import conf as gmr_conf_gen  # noqa: E402
+
+try:
+    import greenlet
+except ImportError:
+    greenlet = None
+
+# The one ConfigOpts object every piece of OpenStack code shares.  Its identity
+# must never change: ConfigReportGenerator.__init__ has ``cnf=cfg.CONF`` as a
+# default argument (bound when oslo_reports.generators.conf was imported), and
+# TextGuruMeditation builds ``ConfigReportGenerator()`` with no argument.
+CONF = cfg.CONF
+assert gmr_conf_gen.ConfigReportGenerator.__init__.__defaults__[0] is CONF
+
+OPT_CLASSES = {
+    "str": cfg.StrOpt,
+    "multiline": cfg.StrOpt,
+    "int": cfg.IntOpt,
+    "float": cfg.FloatOpt,
+    "bool": cfg.BoolOpt,
+    "list": cfg.ListOpt,
+    "dict": cfg.DictOpt,
+    "multistr": cfg.MultiStrOpt,
+    "port": cfg.PortOpt,
+    "uri": cfg.URIOpt,
+    "hostaddress": cfg.HostAddressOpt,
+    "ip": cfg.IPOpt,
+}
+STRINGY = {"str", "multiline", "uri", "hostaddress", "ip"}
+
+# [oslo_reports] options the harness drives itself.
+HARNESS_OPTS = {"log_dir", "file_event_handler", "file_event_handler_interval"}
+
+WAIT_TIMEOUT = 10.0
+CHILD_SLEEP = "300"
+
+
+class SpecError(ValueError):
+    """The spec cannot be realised (reported to the parent as ValueError)."""
+
+
+# --------------------------------------------------------------------------
+# Package / version object
+# --------------------------------------------------------------------------
+class HarnessVersionInfo:
+    """Looks like pbr's / nova.version's object for the Package section."""
+
+    def __init__(self, product, vendor, version):
+        self._product = product
+        self._vendor = vendor
+        self._version = version
+
+    def product_string(self):
+        return self._product
+
+    def vendor_string(self):
+        return self._vendor
+
+    def version_string_with_package(self):
+        return self._version
+
+
+# --------------------------------------------------------------------------
+# oslo.config state
+# --------------------------------------------------------------------------
+def _escape_template(value):
+    """oslo.config runs string.Template substitution on every string it hands
+    out ("$host" -> value of option host).  "$$" is its escape for a literal
+    "$", so escaping makes the held value equal the spec value.  (A literal
+    backslash-dollar cannot be expressed: oslo.config rewrites "\\$" to "$$"
+    before substituting; `values` always reports what oslo.config really
+    held.)"""
+    if isinstance(value, str):
+        return value.replace("$", "$$")
+    if isinstance(value, list):
+        return [_escape_template(v) for v in value]
+    if isinstance(value, dict):
+        return {_escape_template(k): _escape_template(v) for k, v in value.items()}
+    return value
+
+
+def reset_conf(spec, tmpdir):
+    """Bring the global cfg.CONF back to the state of a freshly imported
+    oslo.config, then configure it for ``spec``.
+
+    ``ConfigOpts.__init__`` is re-run on the *same* object: it rebuilds every
+    piece of per-instance state (_opts, _groups, caches, parsed namespace,
+    cli-opt deque, sources) and registers oslo.config's own built-in options
+    (config_source, shell_completion) exactly as ``cfg.CONF = ConfigOpts()``
+    did at import time.  ``CONF.reset()`` would NOT do: it unsets overrides
+    but leaves every registered option and group behind, so options of earlier
+    specs would leak into later reports.  Rebinding ``cfg.CONF`` to a new
+    object would not do either: ConfigReportGenerator would keep printing the
+    old object it captured as a default argument.
+    """
+    CONF.__init__()
+    gmr_opts.set_defaults(CONF)  # [oslo_reports] log_dir, file_event_handler*
+
+    for o in spec["options"]:
+        group = o["group"]
+        if group == "oslo_reports" and o["name"].replace("-", "_") in HARNESS_OPTS:
+            raise SpecError(f"[oslo_reports] {o['name']} is driven by the harness")
+        cls = OPT_CLASSES.get(o["type"])
+        if cls is None:
+            raise SpecError(f"unknown option type {o['type']!r}")
+        opt = cls(o["name"], secret=bool(o["secret"]))
+        try:
+            CONF.register_opt(opt, group=None if group == "DEFAULT" else group)
+        except (cfg.DuplicateOptError, ValueError) as exc:
+            raise SpecError(f"cannot register [{group}] {o['name']}: {exc}") from exc
+
+    # Parse like a service does: no CLI args, one (empty) config file that
+    # lives in the worker's temp dir, no config dir.  default_config_* are
+    # given explicitly so oslo.config never searches /etc or ~.
+    conf_file = os.path.join(tmpdir, "harness.conf")
+    if not os.path.exists(conf_file):
+        with open(conf_file, "w"):
+            pass
+    CONF(
+        args=[],
+        project="gmr-harness",
+        default_config_files=[conf_file],
+        default_config_dirs=[],
+    )
+
+    for o in spec["options"]:
+        if o["value"] is None:
+            continue
+        group = None if o["group"] == "DEFAULT" else o["group"]
+        dest = o["name"].replace("-", "_")
+        try:
+            CONF.set_override(dest, _escape_template(o["value"]), group=group)
+        except Exception as exc:  # conversion errors of the opt type
+            raise SpecError(
+                f"[{o['group']}] {o['name']} ({o['type']}) rejects {o['value']!r}: "
+                f"{type(exc).__name__}: {exc}"
+            ) from exc
+
+
+def read_back_conf():
+    """What oslo.config holds, keyed the way oslo_reports.models.conf prints
+    it: group 'default' for DEFAULT and then every group by OptGroup.name
+    (a real group called 'default' replaces DEFAULT, as in the report);
+    option names are ``opt.name`` (dashes kept).  Values are read through
+    ``CONF[dest]`` / ``CONF[group][dest]``, i.e. the same lookups
+    ConfigModel makes, but without masking."""
+    values = {}
+    secrets = {}
+    try:
+        default = {}
+        default_secrets = set()
+        for dest, info in CONF._opts.items():
+            default[info["opt"].name] = CONF[dest]
+            if info["opt"].secret:
+                default_secrets.add(info["opt"].name)
+        values["default"] = default
+        secrets["default"] = default_secrets
+        for gname, gobj in CONF._groups.items():
+            gvals = {}
+            gsecrets = set()
+            for dest, info in gobj._opts.items():
+                gvals[info["opt"].name] = CONF[gname][dest]
+                if info["opt"].secret:
+                    gsecrets.add(info["opt"].name)
+            values[gobj.name] = gvals
+            secrets[gobj.name] = gsecrets
+    except Exception as exc:  # e.g. TemplateSubstitutionError
+        raise SpecError(
+            f"oslo.config cannot produce a value: {type(exc).__name__}: {exc}"
+        ) from exc
+    flat = sorted((g, n) for g, names in secrets.items() for n in names)
+    return values, flat
+
+
+# --------------------------------------------------------------------------
+# Native threads parked in recognisable functions
+# --------------------------------------------------------------------------
+def _native_entry(stop, ready, depth):
+    _native_park(stop, ready, depth)
+
+
+def _native_park(stop, ready, depth):
+    if depth > 0:
+        return _native_park(stop, ready, depth - 1)
+    ready.set()
+    stop.wait()
+
+
+def _renamed(func, name):
+    """A copy of ``func`` whose code object is called ``name``: the frames
+    still point at this file and its real line numbers (so the report shows
+    real source lines), but each parked thread/greenlet gets its own
+    recognisable function name."""
+    code = func.__code__.replace(co_name=name, co_qualname=name)
+    return types.FunctionType(code, func.__globals__, name, func.__defaults__)
+
+
+def _innermost_is_wait(frame):
+    return (
+        frame is not None
+        and frame.f_code.co_name == "wait"
+        and frame.f_code.co_filename == threading.__file__
+    )
+
+
+def start_threads(n):
+    stop = threading.Event()
+    threads = []
+    for i in range(n):
+        ready = threading.Event()
+        fn = _renamed(_native_entry, f"gmr_native_thread_{i}")
+        t = threading.Thread(
+            target=fn, args=(stop, ready, 1 + i % 3), name=f"gmr-native-{i}", daemon=True
+        )
+        t.start()
+        threads.append((t, ready))
+    deadline = time.monotonic() + WAIT_TIMEOUT
+    for t, ready in threads:
+        if not ready.wait(max(0.0, deadline - time.monotonic())):
+            raise RuntimeError("parked thread did not start")
+        # ready is set one line before stop.wait(); wait until the thread is
+        # really blocked inside threading's wait() so its stack is stable.
+        while not _innermost_is_wait(sys._current_frames().get(t.ident)):
+            if time.monotonic() > deadline:
+                raise RuntimeError("parked thread did not block")
+            time.sleep(0.0002)
+    return stop, [t for t, _ in threads]
+
+
+def stop_threads(state):
+    if not state:
+        return
+    stop, threads = state
+    stop.set()
+    for t in threads:
+        t.join(WAIT_TIMEOUT)
+
+
+# --------------------------------------------------------------------------
+# Greenlets suspended in recognisable functions
+# --------------------------------------------------------------------------
+def _green_entry(depth):
+    _green_park(depth)
+
+
+def _green_park(depth):
+    if depth > 0:
+        return _green_park(depth - 1)
+    greenlet.getcurrent().parent.switch()
+
+
+def start_greenlets(n):
+    if greenlet is None or n <= 0:
+        return []
+    grs = []
+    for i in range(n):
+        fn = _renamed(_green_entry, f"gmr_green_thread_{i}")
+        g = greenlet.greenlet(fn)
+        g.switch(1 + i % 3)  # runs until _green_park switches back to us
+        grs.append(g)
+    return grs
+
+
+def stop_greenlets(grs):
+    """Unwind and free the spec's greenlets, so the next report's gc scan
+    cannot find them (not even as dead "No Traceback!" objects)."""
+    refs = [weakref.ref(g) for g in grs]
+    for g in grs:
+        if not g.dead:
+            g.throw()  # GreenletExit unwinds the suspended frames
+    grs.clear()
+    g = None  # the loop variable would keep the last one alive
+    if any(r() is not None for r in refs):
+        gc.collect()  # only if something kept them alive in a cycle
+    if any(r() is not None for r in refs):
+        raise RuntimeError("spec greenlets are still alive after cleanup")
+
+
+# --------------------------------------------------------------------------
+# Child processes
+# --------------------------------------------------------------------------
+def _popen(argv, cwd):
+    return subprocess.Popen(
+        argv,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        close_fds=True,
+        cwd=cwd,
+    )
+
+
+def _settled(pid):
+    """True once ``pid`` has exec'd sleep and is asleep (stable state)."""
+    try:
+        p = psutil.Process(pid)
+        return p.name() == "sleep" and p.status() == psutil.STATUS_SLEEPING
+    except psutil.Error:
+        return False
+
+
+def start_children(n_children, n_grandchildren, cwd):
+    procs = []
+    grand = []
+    try:
+        for i in range(n_children):
+            if i == 0 and n_grandchildren:
+                script = (
+                    f"i=0; while [ $i -lt {n_grandchildren} ]; do "
+                    f"sleep {CHILD_SLEEP} & i=$((i+1)); done; wait"
+                )
+                procs.append(_popen(["/bin/sh", "-c", script], cwd))
+            else:
+                procs.append(_popen(["sleep", CHILD_SLEEP], cwd))
+        deadline = time.monotonic() + WAIT_TIMEOUT
+        me = psutil.Process()
+        want = {p.pid for p in procs}
+        while True:
+            ok = {c.pid for c in me.children()} == want
+            if ok and n_grandchildren:
+                try:
+                    kids = psutil.Process(procs[0].pid).children()
+                except psutil.Error:
+                    kids = []
+                grand = [k.pid for k in kids]
+                ok = len(grand) == n_grandchildren and all(_settled(g) for g in grand)
+                ok = ok and psutil.Process(procs[0].pid).status() == psutil.STATUS_SLEEPING
+            if ok:
+                ok = all(_settled(p.pid) for p in procs[1 if n_grandchildren else 0:])
+            if ok:
+                break
+            if time.monotonic() > deadline:
+                raise RuntimeError("child processes did not settle")
+            time.sleep(0.001)
+    except BaseException:
+        stop_children((procs, grand))
+        raise
+    return procs, grand
+
+
+def stop_children(state):
+    if not state:
+        return
+    procs, grand = state
+    for pid in grand:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    for i, p in enumerate(procs):
+        if i == 0 and grand:
+            # the shell's `wait` reaps the killed sleeps, then it exits
+            try:
+                p.wait(2)
+                continue
+            except subprocess.TimeoutExpired:
+                pass
+        p.kill()
+    for p in procs:
+        p.wait(WAIT_TIMEOUT)
+
+
+# --------------------------------------------------------------------------
+# Extra sections
+# --------------------------------------------------------------------------
+def reset_sections(extra):
+    # register_section() appends to TextGuruMeditation.persistent_sections,
+    # creating that class attribute on first use; deleting it restores the
+    # "nothing registered" state of a freshly imported oslo_reports.
+    if "persistent_sections" in gmr.TextGuruMeditation.__dict__:
+        del gmr.TextGuruMeditation.persistent_sections
+    for title, body in extra:
+        gmr.TextGuruMeditation.register_section(title, lambda b=body: b)
+
+
+# --------------------------------------------------------------------------
+# Triggering
+# --------------------------------------------------------------------------
+class Capture(io.StringIO):
+    """Stands in for sys.stderr while the report handler prints."""
+
+
+def _fire_signal():
+    # The SIGUSR2 handler installed by setup_autorun runs inside os.kill()
+    # (CPython checks for pending signals right after kill() to its own pid),
+    # with this frame as the interrupted frame -- so the main thread's block
+    # in the Threads section ends at the next line.
+    os.kill(os.getpid(), signal.SIGUSR2)
+
+
+def _single_file(log_dir):
+    names = os.listdir(log_dir)
+    return names[0] if names else None
+
+
+def trigger_signal(version, delivery, log_dir):
+    previous = signal.getsignal(signal.SIGUSR2)
+    # Exactly what a service does at start-up.  Calling it again for every
+    # spec is fine: with a signal trigger it only re-installs the handler
+    # (signal.signal), capturing the version object and log_dir of this spec.
+    gmr.TextGuruMeditation.setup_autorun(version, conf=CONF)
+    cap = Capture()
+    old_stderr = sys.stderr
+    sys.stderr = cap
+    try:
+        _fire_signal()
+        deadline = time.monotonic() + WAIT_TIMEOUT
+        while not cap.getvalue() and (delivery == "stderr" or not _single_file(log_dir)):
+            # Only reached if the kernel delivered the signal late.
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.001)
+    finally:
+        sys.stderr = old_stderr
+        signal.signal(signal.SIGUSR2, previous)
+    return cap.getvalue()
+
+
+def configure_trigger(spec, tmpdir, seq):
+    """Set the [oslo_reports] options a deployment would set for this
+    trigger/delivery (before `values` is read back, so they are included).
+    Returns (log_dir or None, watched file or None)."""
+    log_dir = path = None
+    if spec["delivery"] == "log_dir":
+        log_dir = os.path.join(tmpdir, f"log-{seq}")
+        os.mkdir(log_dir)
+        CONF.set_override("log_dir", log_dir, "oslo_reports")
+    if spec["trigger"] == "file":
+        path = os.path.join(tmpdir, f"gmr-trigger-{seq}")
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o644)
+        os.close(fd)
+        os.chmod(path, 0o644)  # setup_autorun logs an error if group can't read
+        CONF.set_override("file_event_handler", path, "oslo_reports")
+        # The watcher sleeps `interval` seconds between polls (default 1);
+        # 0 keeps file-triggered reports fast.
+        CONF.set_override("file_event_handler_interval", 0, "oslo_reports")
+    return log_dir, path
+
+
+def trigger_file(version, delivery, log_dir, path):
+    before = set(threading.enumerate())
+    gmr.TextGuruMeditation.setup_autorun(version, conf=CONF)
+    new = [t for t in threading.enumerate() if t not in before]
+    if len(new) != 1:
+        raise RuntimeError(f"expected one file watcher thread, got {new}")
+    watcher = new[0]
+    cap = Capture()
+    old_stderr = sys.stderr
+    sys.stderr = cap
+    try:
+        # "touch": the watcher compares st_mtime with the time.time() it read
+        # when it started, so use an mtime safely after that (the kernel's
+        # file timestamps come from a coarse clock that can lag time.time()).
+        t = time.time() + 1.0
+        os.utime(path, (t, t))
+        deadline = time.monotonic() + WAIT_TIMEOUT
+        while True:
+            produced = cap.getvalue() if delivery == "stderr" else _single_file(log_dir)
+            frame = sys._current_frames().get(watcher.ident)
+            # Done when output exists and the watcher is back in its polling
+            # loop (_handler), i.e. handle_signal() returned and any log file
+            # was closed.
+            if produced and frame is not None and frame.f_code.co_name == "_handler":
+                break
+            if not watcher.is_alive() or time.monotonic() > deadline:
+                break
+            time.sleep(0.0005)
+    finally:
+        sys.stderr = old_stderr
+        _stop_watcher(watcher, path)
+    return cap.getvalue()
+
+
+_EXPECTED_THREAD_DEATHS = set()
+_default_excepthook = threading.excepthook
+
+
+def _excepthook(args):
+    if args.thread is not None and args.thread.ident in _EXPECTED_THREAD_DEATHS:
+        return
+    _default_excepthook(args)
+
+
+threading.excepthook = _excepthook
+
+
+def _stop_watcher(watcher, path):
+    # oslo.reports offers no way to stop the watcher; it ends when it can no
+    # longer stat() its file (it raises OSError out of its loop).
+    _EXPECTED_THREAD_DEATHS.add(watcher.ident)
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+    watcher.join(WAIT_TIMEOUT)
+    _EXPECTED_THREAD_DEATHS.discard(watcher.ident)
+    if watcher.is_alive():
+        raise RuntimeError("file watcher thread did not stop")
+
+
+# --------------------------------------------------------------------------
+# One spec
+# --------------------------------------------------------------------------
+BANNER = "=" * 72 + "\n====" + "{: ^64}".format("Guru Meditation") + "====\n"
+
+
+class Worker:
+    def __init__(self):
+        self.tmpdir = tempfile.mkdtemp(prefix="gmr-oslo-worker-")
+        self.seq = 0
+        self.pid = os.getpid()
+        if greenlet is not None:
+            # The main greenlet of the main thread: exists in every eventlet
+            # service and is the "No Traceback!" block of Green Threads.
+            self.main_greenlet = greenlet.getcurrent()
+
+    def generate(self, spec):
+        self.seq += 1
+        reset_conf(spec, self.tmpdir)
+        log_dir, trigger_path = configure_trigger(spec, self.tmpdir, self.seq)
+        values, secrets = read_back_conf()
+        reset_sections(spec["extra_sections"])
+        pkg = spec["package"]
+        # package None: a plain version string, as neutron/cinder/glance pass
+        version = HarnessVersionInfo(*pkg) if pkg is not None else "29.0.0"
+
+        children = threads = None
+        grs = []
+        try:
+            children = start_children(spec["children"], spec["grandchildren"], self.tmpdir)
+            threads = start_threads(spec["threads"])
+            grs = start_greenlets(spec["greenlets"])
+            if spec["trigger"] == "signal":
+                captured = trigger_signal(version, spec["delivery"], log_dir)
+            else:
+                captured = trigger_file(version, spec["delivery"], log_dir, trigger_path)
+        finally:
+            stop_greenlets(grs)
+            stop_threads(threads)
+            stop_children(children)
+            reset_sections(())
+
+        log_file_name = None
+        if spec["delivery"] == "log_dir":
+            names = os.listdir(log_dir)
+            if len(names) != 1:
+                raise RuntimeError(
+                    f"expected one report file in log_dir, found {names}; "
+                    f"stderr was:\n{captured}"
+                )
+            log_file_name = names[0]
+            with open(os.path.join(log_dir, log_file_name), encoding="utf-8", newline="") as f:
+                text = f.read()
+            shutil.rmtree(log_dir, ignore_errors=True)
+            if captured:
+                raise RuntimeError(f"report handler wrote to stderr:\n{captured}")
+        else:
+            text = captured
+        if not text.startswith(BANNER):
+            raise RuntimeError(f"oslo.reports did not produce a report:\n{text}")
+
+        child_pids = []
+        if children:
+            procs, grand = children
+            child_pids = [p.pid for p in procs] + list(grand)
+        return {
+            "text": text,
+            "values": values,
+            "secrets": secrets,
+            "pid": self.pid,
+            "children": child_pids,
+            "log_file_name": log_file_name,
+        }
+
+
+def _hello():
+    import importlib.metadata as md
+
+    return {
+        "hello": "gmr-oslo-worker",
+        "pid": os.getpid(),
+        "greenlet": greenlet is not None,
+        "gmr_greenlet": gmr.greenlet is not None,
+        "oslo.reports": md.version("oslo.reports"),
+        "oslo.config": md.version("oslo.config"),
+        "python": sys.version.split()[0],
+    }
+
+
+def main():
+    proto = os.fdopen(os.dup(1), "w", encoding="ascii", newline="\n")
+    os.dup2(2, 1)  # stray prints go to the log, never into the protocol
+    sys.stdout = io.TextIOWrapper(os.fdopen(1, "wb", closefd=False), line_buffering=True)
+
+    def send(doc):
+        proto.write(json.dumps(doc, ensure_ascii=True) + "\n")
+        proto.flush()
+
+    worker = Worker()
+    send(_hello())
+    stdin = sys.stdin.buffer
+    try:
+        while True:
+            line = stdin.readline()
+            if not line:
+                break
+            if not line.strip():
+                continue
+            req = json.loads(line)
+            op = req.get("op")
+            try:
+                if op == "ping":
+                    result = {"pid": os.getpid()}
+                elif op == "_crash":
+                    # only for the harness's own tests of the "worker died" path
+                    sys.stderr.write(req.get("message", "") + "\n")
+                    sys.stderr.flush()
+                    os._exit(3)
+                elif op == "generate":
+                    result = worker.generate(req["spec"])
+                else:
+                    raise SpecError(f"unknown op {op!r}")
+            except Exception as exc:
+                send(
+                    {
+                        "ok": False,
+                        "error": "ValueError" if isinstance(exc, SpecError) else type(exc).__name__,
+                        "message": str(exc),
+                        "traceback": traceback.format_exc(),
+                    }
+                )
+            else:
+                send({"ok": True, "result": result})
+    finally:
+        shutil.rmtree(worker.tmpdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
