@@ -2,6 +2,7 @@
 
 from gmr.errors import GmrError, GmrSyntaxError, InputError, NoReportFound
 from gmr.models import Report
+from gmr.render import render
 from gmr.scan import iter_file, iter_reports, parse, parse_file
 
 __all__ = [
@@ -14,4 +15,5 @@ __all__ = [
     "iter_reports",
     "parse",
     "parse_file",
+    "render",
 ]
