@@ -3,7 +3,7 @@
 from gmr.errors import GmrError, GmrSyntaxError, InputError, NoReportFound
 from gmr.models import Report
 from gmr.render import render
-from gmr.scan import iter_file, iter_reports, parse, parse_file
+from gmr.scan import iter_file, iter_reports, parse, parse_file, read_reports
 
 __all__ = [
     "GmrError",
@@ -15,5 +15,6 @@ __all__ = [
     "iter_reports",
     "parse",
     "parse_file",
+    "read_reports",
     "render",
 ]

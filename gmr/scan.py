@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import IO, Iterator
 
-from gmr.errors import InputError
+from gmr.errors import InputError, NoReportFound
 from gmr.lexer import header_title, is_rule
 from gmr.lines import ReportLines
 from gmr.models import Report
@@ -201,6 +201,20 @@ def parse(text: str, path: str | None = None) -> list[Report]:
 def parse_file(path: str | Path) -> list[Report]:
     """Every report found in the file at `path`, read in bounded memory."""
     return list(iter_file(path))
+
+
+def read_reports(name: str | Path) -> list[Report]:
+    """Every report in the file `name` (`-` for stdin); a file holding none is an error."""
+    if str(name) == "-":
+        import sys
+
+        stream = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace", newline="")
+        reports = list(iter_reports(stream, "<stdin>"))
+    else:
+        reports = parse_file(name)
+    if not reports:
+        raise NoReportFound("no Guru Meditation Report found", "<stdin>" if str(name) == "-" else str(name))
+    return reports
 
 
 def iter_file(path: str | Path) -> Iterator[Report]:

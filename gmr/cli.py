@@ -1,0 +1,110 @@
+"""The `gmr` command: parses arguments, calls the library, renders the result.
+
+Imports beyond typer happen inside the commands, so `gmr parse one.txt --json` loads only
+what parsing needs. Every failure the library raises is a `GmrError`, printed as one line
+on stderr; exit codes follow diff(1) and ruff: 0 fine, 1 findings, 2 trouble.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Optional
+
+import typer
+
+app = typer.Typer(
+    help="Parse, compare and lint OpenStack Guru Meditation Reports.",
+    no_args_is_help=True,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+Files = Annotated[
+    list[str],
+    typer.Argument(help="Report files, service logs or journal exports; `-` reads stdin.",
+                   show_default=False),
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"gmr {version('gmr')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[Optional[bool], typer.Option("--version", callback=_version,
+                                                    is_eager=True, help="Show the version.")] = None,
+) -> None:
+    """Parse, compare and lint OpenStack Guru Meditation Reports."""
+
+
+def _error(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+@app.command()
+def parse(
+    files: Files,
+    json_out: Annotated[bool, typer.Option("--json", help="One JSON document: the report, "
+                                           "or an array when there are several.")] = False,
+    jsonl: Annotated[bool, typer.Option("--jsonl", help="One JSON report per line.")] = False,
+) -> None:
+    """Find and parse every Guru Meditation Report in FILES."""
+    from gmr.errors import GmrError
+    from gmr.scan import read_reports
+
+    if json_out and jsonl:
+        _error("gmr: --json and --jsonl cannot be used together")
+        raise typer.Exit(2)
+    reports = []
+    failed = False
+    for name in files:
+        try:
+            reports += read_reports(name)
+        except GmrError as error:
+            _error(str(error))
+            failed = True
+    if jsonl:
+        for report in reports:
+            sys.stdout.write(report.model_dump_json() + "\n")
+    elif json_out:
+        if len(reports) == 1:
+            sys.stdout.write(reports[0].model_dump_json(indent=2) + "\n")
+        elif reports or not failed:
+            body = ",\n".join(report.model_dump_json(indent=2) for report in reports)
+            sys.stdout.write(f"[{body}]\n" if body else "[]\n")
+    elif reports:
+        from rich.console import Console
+
+        from gmr.summary import reports_table, warning_lines
+
+        Console().print(reports_table(reports))
+        for line in warning_lines(reports):
+            typer.echo(line, err=True)
+    raise typer.Exit(2 if failed else 0)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of one report as `gmr parse --json` writes it."""
+    import json
+
+    from gmr.models import Report
+
+    typer.echo(json.dumps(Report.model_json_schema(mode="serialization"), indent=2))
+
+
+def main() -> None:
+    """Console-script entry point: never let a traceback reach the operator."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo("gmr: interrupted", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.stderr.close()
+        sys.exit(0)
