@@ -269,6 +269,8 @@ def _processes(src: ReportLines, i: int) -> Iterator[Tok]:
 def _configuration(src: ReportLines, i: int) -> Iterator[Tok]:
     get, number = src.get, src.number
     lines = src.lines
+    if src.whitespace == "collapsed":
+        _reindent(src, i)
     last = None
     blank_before = False
     names: set[str] = set()
@@ -347,6 +349,34 @@ def _configuration(src: ReportLines, i: int) -> Iterator[Tok]:
             i += 1
         blank_before = False
     return i, last
+
+
+def _reindent(src: ReportLines, i: int) -> None:
+    """Give a copy whose runs of spaces were squeezed (a scraped web page) the indentation
+    oslo.reports printed, so the section lexes as usual.
+
+    A line without indentation ending in `:` is a group, a line with ` = ` an option, any
+    other line the item of a list or a line of multi-line text. Dict entries cannot be told
+    from options once the indentation is gone: they become options of the group.
+    """
+    lines = src.lines
+    start = i
+    while (line := src.get(i)) is not None:
+        text = line.strip()
+        if text[:4] == "====" or _LOG_RECORD.match(text):
+            break
+        if not text:
+            pass
+        elif line[0] != " " and text[-1] == ":" and " " not in text:
+            lines[i] = text + " "
+        elif " = " in text or text.endswith(" =") or text[-1] == ":" and " " not in text:
+            lines[i] = "  " + text
+        else:
+            lines[i] = "    " + text
+        i += 1
+    if i > start:
+        src.warn(start, "runs of spaces were collapsed in this copy; the configuration's "
+                        "indentation was rebuilt, and dict entries read as options")
 
 
 def _dict_entries(src: ReportLines, start: int, end: int) -> dict[str, str]:
