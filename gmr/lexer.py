@@ -314,6 +314,11 @@ def _configuration(src: ReportLines, i: int) -> Iterator[Tok]:
                     token_value = (name, value, "scalar")
                 elif not value:
                     token_value = (name, tuple([item[4:] for item in lines[i + 1 : j]]), "list")
+                elif src.whitespace == "collapsed":
+                    # A line of multi-line text that looked like an option once its
+                    # indentation was gone: keep the text together.
+                    text = "\n".join([value] + [item[4:] for item in lines[i + 1 : j]])
+                    token_value = (name, text, "multiline")
                 else:
                     raise GmrSyntaxError(
                         f"option `{name}` has a value and continuation lines", line=number(i + 1)
@@ -403,13 +408,14 @@ def _dict_entries(src: ReportLines, start: int, end: int) -> dict[str, str]:
 
 
 def _extra_section(src: ReportLines, i: int) -> Iterator[Tok]:
-    """A registered section: raw lines up to the next header, report or log record."""
+    """A registered section: raw lines up to the next header, report, log record or the
+    closing fence of a Markdown code block."""
     get = src.get
     start = i
     while (line := get(i)) is not None:
         if line[:4] == "====" and header_title(src, i) is not None:
             break
-        if _LOG_RECORD.match(line):
+        if _LOG_RECORD.match(line) or line.startswith("```"):
             break
         i += 1
     if i == start:

@@ -29,7 +29,7 @@ KNOWN = {
         r"(?: \[(?:client|remote) [^\]]*\])? ?"
     ),
 }
-_DOCKER_JSON = '{"log":"'
+_DOCKER_JSON = re.compile(r'\{\s*"log"\s*:\s*"')
 _DIGITS = re.compile(r"\d+")
 
 
@@ -65,7 +65,7 @@ def detect(line: str, start: int) -> Prefix | None:
     prefix_text = line[:start]
     if not prefix_text:
         return None
-    if prefix_text.startswith(_DOCKER_JSON):
+    if _DOCKER_JSON.match(prefix_text):
         return Prefix("docker-json", None, channel=_docker_stream(line))
     for kind, pattern in KNOWN.items():
         match = pattern.fullmatch(prefix_text)
@@ -92,7 +92,7 @@ def _split_digits(text: str) -> list[str]:
 
 
 def _docker_payload(line: str, stream: str | None) -> tuple[str, bool] | None:
-    if not line.startswith(_DOCKER_JSON):
+    if not _DOCKER_JSON.match(line):
         return None
     try:
         record = json.loads(line)

@@ -244,16 +244,15 @@ def nova_compute():
     from nova import service as nova_service
 
     def after_start():
-        # What ComputeManager/ResourceTracker create at start-up: the
-        # placement report client and the neutron admin client, both of
-        # which load their keystoneauth plugin (and so register its
-        # options) without any network I/O.
-        from nova import context as nova_context
-        from nova.network import neutron as nova_neutron
-        from nova.scheduler.client import report
-        report.SchedulerReportClient()
-        nova_neutron.get_client(nova_context.get_admin_context(),
-                                admin=True)
+        # What ComputeManager/ResourceTracker do within their first minute
+        # (placement report client via openstacksdk, neutron admin client,
+        # service-user token): load the keystoneauth plugins of [placement],
+        # [neutron] and [service_user], which registers their options.  The
+        # clients themselves are not built: openstacksdk would contact
+        # keystone right away.
+        from oslo_config import cfg
+        for group in ('placement', 'neutron', 'service_user'):
+            load_ksa_plugin(cfg.CONF, group)
 
     def create(cls, *args, **kwargs):
         log('nova.service.Service.create(%r)' % (kwargs,))

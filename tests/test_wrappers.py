@@ -1,0 +1,159 @@
+"""Reports are found wherever log collectors put them: every wrapper of FORMAT.md
+sections 10-11, checked on a real report, which must come back byte for byte."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+import gmr
+
+
+def wrap(text: str, prefix) -> str:
+    """Prefix every line of `text`; `prefix(n)` gives the prefix of line n."""
+    return "".join(prefix(n) + line + "\n" for n, line in enumerate(text.rstrip("\n").split("\n")))
+
+
+def only(text: str, **source) -> gmr.Report:
+    reports = gmr.parse(text)
+    assert len(reports) == 1, [r.source for r in reports]
+    for key, value in source.items():
+        assert getattr(reports[0].source, key) == value, key
+    return reports[0]
+
+
+def test_clean_log_dir_file(small_report):
+    report = only(small_report.text, prefix=None, first_line=1, partial=False)
+    assert gmr.render(report) == small_report.text
+
+
+@pytest.mark.parametrize("stamp", ["Nov 25 14:01:09", "Nov 25 14:01:09.318012",
+                                   "2026-11-25T14:01:09+0000"])
+def test_journald(small_report, stamp):
+    text = wrap(small_report.text, lambda n: f"{stamp} compute-1 nova-compute[1234]: ")
+    report = only(text, prefix="journald", host="compute-1", channel="nova-compute[1234]")
+    assert gmr.render(report) == small_report.text
+
+
+def test_syslog_ident_without_timestamp(small_report):
+    text = wrap(small_report.text, lambda n: "nova-compute[6888]: ")
+    report = only(text, prefix="ident", channel="nova-compute[6888]")
+    assert gmr.render(report) == small_report.text
+
+
+def test_two_writers_interleaved_line_by_line_in_one_journal(small_report, full_report):
+    one = small_report.text.rstrip("\n").split("\n")
+    two = full_report.text.rstrip("\n").split("\n")
+    lines = ["Nov 25 14:01:08 c1 systemd[1]: Started nova-compute."]
+    for n in range(max(len(one), len(two))):
+        if n < len(one):
+            lines.append(f"Nov 25 14:01:09 c1 nova-compute[100]: {one[n]}")
+        if n < len(two):
+            lines.append(f"Nov 25 14:01:09 c1 nova-compute[200]: {two[n]}")
+    reports = gmr.parse("\n".join(lines) + "\n")
+    assert [r.source.channel for r in reports] == ["nova-compute[100]", "nova-compute[200]"]
+    assert gmr.render(reports[0]) == small_report.text
+    assert gmr.render(reports[1]) == full_report.text
+
+
+def test_cri_container_log_with_a_split_line(small_report):
+    stamp = "2024-01-01T00:00:00.000000000+00:00"
+    lines = []
+    for line in small_report.text.rstrip("\n").split("\n"):
+        if line.startswith("/"):  # the runtime splits a long line into partial records
+            lines.append(f"{stamp} stderr P {line[:20]}")
+            line = line[20:]
+        lines.append(f"{stamp} stderr F {line}")
+    lines.insert(5, f"{stamp} stdout F unrelated output")
+    report = only("\n".join(lines) + "\n", prefix="cri", channel="stderr")
+    assert gmr.render(report) == small_report.text
+
+
+def test_docker_json_file(small_report):
+    text = "".join(
+        json.dumps({"log": line + "\n", "stream": "stderr", "time": "2024-01-01T00:00:00Z"},
+                   separators=(",", ":")) + "\n"
+        for line in small_report.text.rstrip("\n").split("\n")
+    )
+    report = only(text, prefix="docker-json", channel="stderr")
+    assert gmr.render(report) == small_report.text
+
+
+def test_apache_mod_wsgi_error_log(small_report):
+    text = wrap(small_report.text, lambda n: "[Tue Sep 19 10:00:00.123456 2023] [wsgi:error] "
+                                             "[pid 4242:tid 1400] [remote 10.0.0.1:5678] ")
+    report = only(text, prefix="apache", channel="4242")
+    assert gmr.render(report) == small_report.text
+
+
+def test_unknown_prefix_with_changing_numbers(small_report):
+    text = wrap(small_report.text, lambda n: f"node7 | {n:05d} | ")
+    report = only(text, prefix="generic")
+    assert gmr.render(report) == small_report.text
+
+
+def test_between_log_records_with_several_reports_and_warnings(small_report, full_report):
+    log = (
+        "2016-09-19 17:19:20.813 8962 WARNING oslo_reports.guru_meditation_report [-] "
+        "Guru mediation now registers SIGUSR1 and SIGUSR2 by default\n"
+        "/usr/lib/python3/site-packages/pecan/__init__.py:122: RuntimeWarning: `static_root`"
+        " is only used when `debug` is True, ignoring\n"
+        "  RuntimeWarning\n"
+        + small_report.text
+        + "2016-09-19 17:19:21.001 8962 INFO nova.compute.manager [-] Running periodic task\n"
+        + "```\n" + full_report.text + "```\n"
+    )
+    first, second = gmr.parse(log)
+    assert first.source.first_line == 4
+    assert gmr.render(first) == small_report.text
+    assert gmr.render(second) == full_report.text
+    assert not first.warnings and not second.warnings
+
+
+def test_crlf_and_byte_order_mark(small_report, tmp_path):
+    path = tmp_path / "report.txt"
+    path.write_bytes(b"\xef\xbb\xbf" + small_report.text.replace("\n", "\r\n").encode())
+    (report,) = gmr.parse_file(path)
+    assert gmr.render(report) == small_report.text
+
+
+def test_trailing_whitespace_stripped(full_report):
+    stripped = "\n".join(line.rstrip() for line in full_report.text.split("\n"))
+    report = only(stripped, whitespace="stripped", truncated=False)
+    assert gmr.render(report) == stripped
+    assert report.option("pci", "alias").shape == "dict"
+    assert report.option("DEFAULT", "enabled_backends").as_list() == ["Mid", "ceph-1", "lvm-1"]
+
+
+@pytest.mark.parametrize("keep", [0.3, 0.6, 0.9])
+def test_report_cut_short_is_flagged_not_an_error(full_report, keep):
+    cut = full_report.text[: int(len(full_report.text) * keep)]
+    report = only(cut, truncated=True)
+    assert any("cut" in w.message or "middle of a line" in w.message for w in report.warnings)
+    assert report.package.product == "OpenStack Nova"
+
+
+def test_fragment_of_threads_pasted_without_banner(full_report):
+    start = full_report.text.index("------")
+    end = full_report.text.index("=" * 72 + "\n====" + " " * 25 + "Green Threads")
+    report = only("Here is what the hang looks like:\n\n" + full_report.text[start:end],
+                  partial=True)
+    assert len(report.threads) == 3 and report.configuration is None
+
+
+def test_fragment_of_configuration_with_its_header(full_report):
+    start = full_report.text.index("=" * 72 + "\n====" + " " * 25 + "Configuration")
+    report = only(full_report.text[start:], partial=True, truncated=False)
+    assert report.option("pci", "alias").value["name"] == "gpu"
+
+
+def test_copy_scraped_from_a_web_page_with_spaces_collapsed(full_report):
+    scraped = "\n".join(re.sub(" +", " ", line) for line in full_report.text.split("\n")
+                        if line.strip())
+    report = only(scraped, whitespace="collapsed")
+    assert report.option("DEFAULT", "enabled_backends").value == ("Mid", "ceph-1", "lvm-1")
+    assert report.option("database", "max_pool_size").value == "-1"
+    assert len(report.threads) == 3 and len(report.processes) == 4
+    assert report.warnings
