@@ -279,15 +279,15 @@ def _configuration(src: ReportLines, i: int) -> Iterator[Tok]:
             blank_before = True
             i += 1
             continue
+        if line[-6:] == " data]" and _JOURNALD_BLOB.match(line):
+            src.warn(i, "journald hid this line (control characters); "
+                        "export with `journalctl -a` to keep it")
+            last = i
+            i += 1
+            continue
         first = line[0]
         if first == " ":
             if line[1:2] != " " or line[2:3] in (" ", ""):
-                if _JOURNALD_BLOB.match(line):
-                    src.warn(i, "journald hid this line (control characters); "
-                                "export with `journalctl -a` to keep it")
-                    last = i
-                    i += 1
-                    continue
                 break
             body = line[2:]
             name, sep, value = body.partition(" = ")
@@ -338,12 +338,6 @@ def _configuration(src: ReportLines, i: int) -> Iterator[Tok]:
         else:
             stripped = line.rstrip(" ")
             if stripped[-1:] != ":" or " " in stripped or len(stripped) < 2:
-                if _JOURNALD_BLOB.match(line):
-                    src.warn(i, "journald hid this line (control characters); "
-                                "export with `journalctl -a` to keep it")
-                    last = i
-                    i += 1
-                    continue
                 break
             if line[-1] != " ":
                 src.whitespace = "stripped"

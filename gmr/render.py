@@ -67,7 +67,7 @@ def _threads(threads: tuple[GreenThread, ...], green: bool) -> str:
 def _stack(thread: GreenThread) -> str:
     if not thread.frames:
         return "\nNo Traceback!\n"
-    head = f"Exception: {thread.exception}\n{'-' * 36}\n" if thread.exception is not None else ""
+    head = f"Exception: {thread.exception}\n{'-' * 36}\n\n" if thread.exception is not None else ""
     return head + "".join(
         f"\n{frame.file}:{frame.line} in {frame.function}\n    "
         + ("(source not found)" if frame.source is None else f"`{frame.source}`")

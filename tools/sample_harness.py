@@ -357,10 +357,10 @@ def cinder_volume():
     import cinder.cmd.volume as entry  # eventlet monkey-patching
     from cinder import exception
     from cinder import objects
+    objects.register_all()  # cinder.volume.manager needs objects.Volume
     from cinder import service as c_service
     from cinder.db import api as c_db
     from cinder.volume import manager as c_manager
-    objects.register_all()
 
     def voldb_empty(self, ctxt):
         return False
@@ -380,6 +380,15 @@ def cinder_volume():
           'database query (answers "service not found")')
     patch(objects.Service, 'get_by_args', classmethod(get_by_args),
           'database query (answers "not found")')
+    def get_minimum_version(cls, context, binary):
+        return None
+
+    patch(objects.Service, 'get_minimum_rpc_version',
+          classmethod(get_minimum_version),
+          'database query (answers "no services yet", so the RPC clients '
+          'cap at their own versions)')
+    patch(objects.Service, 'get_minimum_obj_version',
+          classmethod(get_minimum_version), 'same')
     patch(c_service.Service, '_create_service_ref', create_service_ref,
           'database insert')
     patch(c_db, 'dispose_engine', lambda: None,

@@ -1,0 +1,136 @@
+"""Every era of FORMAT.md section 9 and the odd corners of section 6.
+
+Reports older than oslo.reports cannot be generated here (they need Python 2 and the
+oslo-incubator code), so their shapes are made by editing a real report the way the old
+code printed it: no Processes section, unsorted keys, Package in product/version/vendor
+order, Python 2 stacks with `(source not found)` and an `Exception:` block, `*******`.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+import gmr
+
+RULE = "=" * 72
+
+
+def header(title: str) -> str:
+    return f"{RULE}\n===={title:^64}====\n{RULE}\n"
+
+
+def drop_section(text: str, title: str) -> str:
+    start = text.index(header(title))
+    end = text.index(RULE + "\n====", start + len(header(title)))
+    return text[:start] + text[end:]
+
+
+def test_kilo_and_older_have_no_processes_section(full_report):
+    text = drop_section(full_report.text, "Processes")
+    (report,) = gmr.parse(text)
+    assert report.processes is None and report.configuration is not None
+    assert gmr.render(report) == text
+
+
+def test_icehouse_prints_unsorted_groups_options_and_package(full_report):
+    text = full_report.text.replace(
+        "vendor = OpenStack Foundation\nversion = 29.0.0", "version = 29.0.0\nvendor = OpenStack Foundation"
+    )
+    start = text.index(header("Configuration")) + len(header("Configuration"))
+    end = text.index(header("Plugins"))
+    groups = text[start:end].strip("\n").split("\n\n")
+    random.Random(7).shuffle(groups)
+    text = text[:start] + "\n" + "\n\n".join(groups) + "\n" + text[end:]
+    (report,) = gmr.parse(text)
+    assert report.package.version == "29.0.0" and report.package.vendor == "OpenStack Foundation"
+    assert list(report.configuration.groups)[0] != "UPPER" or groups[0].startswith("UPPER")
+    assert not report.source.truncated
+    assert report.option("pci", "alias").value["vendor_id"] == "10de"
+
+
+PY2_THREADS = f"""{header("Threads")}------{" Thread #-1234567890 ":^60}------
+Exception: RuntimeError: boom
+------------------------------------
+
+
+/usr/lib/python2.7/site-packages/eventlet/hubs/hub.py:346 in run
+    (source not found)
+
+/usr/lib/python2.7/threading.py:-1 in wait
+    ``
+"""
+
+
+def test_python2_stacks_negative_ids_and_source_not_found(full_report):
+    start = full_report.text.index(header("Threads"))
+    end = full_report.text.index(header("Green Threads"))
+    text = full_report.text[:start] + PY2_THREADS + "\n" + full_report.text[end:]
+    (report,) = gmr.parse(text)
+    (thread,) = report.threads
+    assert thread.id == -1234567890 and thread.exception == "RuntimeError: boom"
+    assert [f.source for f in thread.frames] == [None, ""]
+    assert thread.frames[1].line == -1
+    assert gmr.render(report) == text
+
+
+def test_autumn_2014_masks_with_seven_stars(full_report):
+    text = full_report.text.replace("= ***\n", "= *******\n")
+    (report,) = gmr.parse(text)
+    assert report.option("database", "connection").value == "*******"
+    assert report.option("database", "connection").masked
+    assert gmr.render(report) == text
+
+
+def test_journald_hid_a_line_with_control_characters(full_report):
+    text = re.sub(r"  logging_context_format_string = .*", "[152B blob data]", full_report.text)
+    (report,) = gmr.parse(text)
+    assert report.option("DEFAULT", "logging_context_format_string") is None
+    assert any("blob data" in w.message or "journald" in w.message for w in report.warnings)
+
+
+def test_translated_and_unknown_sections_keep_their_raw_text(full_report):
+    cdmcs = "\n~~~~~~~\ncompute\n~~~~~~~\n\n<ModelRoot>\n  <ComputeNode uuid='x'/>\n</ModelRoot>"
+    ccloud = f"------{' ThreadPool of sw1 for read ':^60}------\nExecuted: 3\nAvg Runtime: None"
+    text = full_report.text.rstrip("\n") + "\n" + header("CDMCs") + cdmcs + "\n" + header(
+        "Switches ThreadPool Stats") + ccloud + "\n"
+    (report,) = gmr.parse(text)
+    titles = [s.title for s in report.extra_sections]
+    assert titles == ["Plugins", "CDMCs", "Switches ThreadPool Stats"]
+    assert report.extra_sections[1].text == cdmcs
+    assert gmr.render(report) == text
+
+
+def test_long_section_title_grows_the_header_line(full_report):
+    title = "A section title that is much longer than sixty-four characters wide!"
+    text = full_report.text.rstrip("\n") + "\n" + header(title) + "body\n"
+    (report,) = gmr.parse(text)
+    assert report.extra_sections[-1].title == title
+    assert gmr.render(report) == text
+
+
+def test_container_uid_without_passwd_entry_and_windows_none(full_report):
+    lines = full_report.text.split("\n")
+    at = [n for n, line in enumerate(lines) if "Process " in line and "(under " in line]
+    lines[at[0]] = re.sub(r"run by: \S+ \(\d+\)", "run by: 42436 (42436)", lines[at[0]])
+    lines[at[1]] = re.sub(r"run by: \S+ \(\d+\)", "run by: SYSTEM (None)", lines[at[1]])
+    text = "\n".join(lines)
+    (report,) = gmr.parse(text)
+    first, second = list(report.processes)[:2]
+    assert (first.user, first.uid) == ("42436", 42436)
+    assert (second.user, second.uid) == ("SYSTEM", None)
+    assert gmr.render(report) == text
+
+
+@pytest.mark.parametrize("broken", [
+    "  option = value\n    continued\n",  # a scalar cannot continue
+])
+def test_broken_structure_is_a_syntax_error_with_file_and_line(full_report, broken):
+    text = full_report.text.replace("  debug = True\n", "  debug = True\n" + broken)
+    with pytest.raises(gmr.GmrSyntaxError) as error:
+        gmr.parse(text, path="node1.txt")
+    assert str(error.value).startswith("node1.txt:")
+    line = text[: text.index("    continued")].count("\n") + 1
+    assert error.value.line == line
