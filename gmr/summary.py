@@ -8,7 +8,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.table import Table
-from rich.text import Text
 
 from gmr.models import Report
 
@@ -34,17 +33,18 @@ def reports_table(reports: list[Report]) -> Table:
     """One row per report: where it is, which service, and how much each section holds."""
     table = Table(title="Guru Meditation Reports", title_justify="left")
     table.add_column("report", overflow="fold", min_width=16)
+    table.add_column("flags", overflow="fold", style="yellow")
     for column, justify in (
         ("service", "left"), ("version", "left"), ("threads", "right"),
         ("green", "right"), ("procs", "right"), ("groups", "right"), ("opts", "right"),
     ):
         table.add_column(column, justify=justify)  # type: ignore[arg-type]
-    table.add_column("flags", overflow="fold", min_width=10)
     for report in reports:
         source = report.source
         configuration = report.configuration
         table.add_row(
             f"{Path(source.path).name if source.path else '<stdin>'}:{source.first_line}-{source.last_line}",
+            ", ".join(flags(report)),
             report.service or "?",
             (report.package.version if report.package else None) or "-",
             _count(report.threads),
@@ -52,7 +52,6 @@ def reports_table(reports: list[Report]) -> Table:
             _count(report.processes),
             _count(configuration.groups if configuration else None),
             str(sum(len(g.options) for g in configuration)) if configuration else "-",
-            Text(", ".join(flags(report)), style="yellow"),
         )
     return table
 

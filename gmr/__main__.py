@@ -1,0 +1,5 @@
+"""`python -m gmr` runs the command line."""
+
+from gmr.cli import main
+
+main()

@@ -1,0 +1,112 @@
+"""The `gmr` command driven end to end, as an operator or a CI job runs it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import jsonschema
+import pytest
+from conftest import SAMPLES
+
+NOVA = str(SAMPLES / "nova-13.0.0-mitaka-api.txt")
+
+
+def gmr(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "gmr", *args], input=stdin, text=True,
+                          capture_output=True, env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"})
+
+
+@pytest.fixture(scope="module")
+def schema() -> dict:
+    result = gmr("schema")
+    assert result.returncode == 0
+    return json.loads(result.stdout)
+
+
+def test_json_of_one_report_is_an_object_that_follows_the_schema(schema):
+    result = gmr("parse", NOVA, "--json")
+    assert result.returncode == 0 and result.stderr == ""
+    document = json.loads(result.stdout)
+    jsonschema.validate(document, schema)
+    assert list(document) == ["source", "package", "threads", "green_threads", "processes",
+                              "configuration", "extra_sections", "warnings"]
+    configuration = document["configuration"]
+    assert configuration["default"]["config-file"] == ["/etc/nova/nova.conf"]
+    assert configuration["database"]["connection"] == "***"
+    assert configuration["cells"]["reserve_percent"] == "10.0"
+
+
+def test_json_of_several_reports_is_an_array_and_jsonl_one_per_line(tmp_path, full_report,
+                                                                    small_report):
+    log = tmp_path / "nova-compute.log"
+    log.write_text("2024-01-01 00:00:00.000 1 INFO x [-] start\n" + small_report.text
+                   + full_report.text)
+    result = gmr("parse", str(log), "--json")
+    assert result.returncode == 0
+    assert [r["source"]["first_line"] for r in json.loads(result.stdout)] == [2, 2 + small_report.text.count("\n")]
+    lines = gmr("parse", str(log), NOVA, "--jsonl").stdout.splitlines()
+    assert [json.loads(line)["source"]["path"] for line in lines] == [str(log), str(log), NOVA]
+
+
+def test_stdin_with_a_dash(full_report):
+    result = gmr("parse", "-", "--json", stdin=full_report.text)
+    assert result.returncode == 0
+    assert json.loads(result.stdout)["source"]["path"] == "<stdin>"
+
+
+def test_summary_table_names_service_version_and_counts():
+    result = gmr("parse", NOVA)
+    assert result.returncode == 0
+    row = next(line for line in result.stdout.splitlines() if "nova-13.0.0" in line)
+    assert "nova" in row and "13.0.0" in row and "614" in row and "stripped" in row
+
+
+def test_a_file_without_a_report_exits_2_with_one_line(tmp_path):
+    empty = tmp_path / "nova-api.log"
+    empty.write_text("2024-01-01 00:00:00.000 1 INFO nova [-] nothing to see\n")
+    result = gmr("parse", str(empty), "--json")
+    assert result.returncode == 2
+    assert result.stderr == f"{empty}: no Guru Meditation Report found\n"
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"\x7fELF\x02\x01\x01\x00\x00\x00", "binary file, not text"),
+    (None, "cannot open: No such file or directory"),
+])
+def test_unreadable_or_binary_input_exits_2_without_traceback(tmp_path, content, message):
+    path = tmp_path / "input"
+    if content is not None:
+        path.write_bytes(content)
+    result = gmr("parse", str(path))
+    assert result.returncode == 2
+    assert result.stderr == f"{path}: {message}\n"
+
+
+def test_a_broken_report_names_file_and_line(tmp_path, full_report):
+    broken = tmp_path / "broken.txt"
+    broken.write_text(full_report.text.replace("  debug = True\n", "  debug = True\n    oops\n"))
+    result = gmr("parse", str(broken))
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"{broken}:") and "Traceback" not in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_good_files_are_still_printed_when_another_fails(tmp_path):
+    result = gmr("parse", NOVA, str(tmp_path / "missing.txt"), "--jsonl")
+    assert result.returncode == 2
+    assert len(result.stdout.splitlines()) == 1
+
+
+def test_truncated_report_is_a_warning_not_an_error(tmp_path, full_report):
+    cut = tmp_path / "cut.txt"
+    cut.write_text(full_report.text[: len(full_report.text) // 2])
+    result = gmr("parse", str(cut))
+    assert result.returncode == 0
+    assert "truncated" in result.stdout and "warning:" in result.stderr
+
+
+def test_json_and_jsonl_together_is_a_usage_error():
+    result = gmr("parse", NOVA, "--json", "--jsonl")
+    assert result.returncode == 2 and "cannot be used together" in result.stderr
