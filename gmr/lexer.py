@@ -183,32 +183,48 @@ def _package(src: ReportLines, i: int) -> Iterator[Tok]:
 def _threads(src: ReportLines, i: int) -> Iterator[Tok]:
     get, number = src.get, src.number
     last = None
+    frames: list[tuple] = []
+    frames_line = 0
     while (line := get(i)) is not None:
         if not line:
             i += 1
             continue
-        if line[0] == "-":
-            match = _THREAD_HEADER.match(line)
-            if match is None:
-                break
-            if match.group(2):
-                yield Tok("GREEN_THREAD_HEADER", None, number(i))
-            else:
-                yield Tok("THREAD_HEADER", int(match.group(1)), number(i))
-        elif line.rstrip() == "No Traceback!":
-            yield Tok("NO_TRACEBACK", None, number(i))
-        elif line.startswith("Exception: ") and get(i + 1) == _EXCEPTION_RULE:
-            yield Tok("EXCEPTION", line[11:], number(i))
-            i += 1
-        else:
-            frame = _frame(src, i)
-            if frame is None:
-                break
-            value, used = frame
-            yield Tok("FRAME", value, number(i))
-            i += used - 1
-        last = i
-        i += 1
+        if line[0] == "-" or line[0] == "N" or line[0] == "E":
+            if frames:
+                yield Tok("FRAMES", frames, frames_line)
+                frames = []
+            if line[0] == "-":
+                match = _THREAD_HEADER.match(line)
+                if match is None:
+                    break
+                if match.group(2):
+                    yield Tok("GREEN_THREAD_HEADER", None, number(i))
+                else:
+                    yield Tok("THREAD_HEADER", int(match.group(1)), number(i))
+                last = i
+                i += 1
+                continue
+            if line.rstrip() == "No Traceback!":
+                yield Tok("NO_TRACEBACK", None, number(i))
+                last = i
+                i += 1
+                continue
+            if line.startswith("Exception: ") and get(i + 1) == _EXCEPTION_RULE:
+                yield Tok("EXCEPTION", line[11:], number(i))
+                last = i + 1
+                i += 2
+                continue
+        frame = _frame(src, i)
+        if frame is None:
+            break
+        value, used = frame
+        if not frames:
+            frames_line = number(i)
+        frames.append(value)
+        i += used
+        last = i - 1
+    if frames:
+        yield Tok("FRAMES", frames, frames_line)
     return i, last
 
 
@@ -274,7 +290,11 @@ def _configuration(src: ReportLines, i: int) -> Iterator[Tok]:
     last = None
     blank_before = False
     names: set[str] = set()
-    while (line := get(i)) is not None:
+    # The options of a group travel to the parser as one token: one per line would
+    # make Lark's per-token work the cost of the whole parse.
+    options: list[tuple] = []
+    options_line = 0
+    while (line := lines[i] if i < len(lines) else get(i)) is not None:
         if not line:
             blank_before = True
             i += 1
@@ -302,7 +322,7 @@ def _configuration(src: ReportLines, i: int) -> Iterator[Tok]:
             # Continuation lines: indented four spaces or more; a blank line counts
             # when the next one is indented (a copy stripped of trailing spaces).
             j = i + 1
-            while (following := get(j)) is not None:
+            while (following := lines[j] if j < len(lines) else get(j)) is not None:
                 if following[:4] == "    ":
                     j += 1
                 elif not following and (after := get(j + 1)) is not None and after[:4] == "    ":
@@ -330,7 +350,10 @@ def _configuration(src: ReportLines, i: int) -> Iterator[Tok]:
             if name in names:
                 src.warn(i, f"option `{name}` printed twice in group `{src.groups[-1] if src.groups else '?'}`; the last value is kept")
             names.add(name)
-            yield Tok("OPTION", token_value, number(i))
+            at = number(i)
+            if not options:
+                options_line = at
+            options.append((*token_value, at))
             last = j - 1
             i = j
         elif first == "=":
@@ -341,12 +364,17 @@ def _configuration(src: ReportLines, i: int) -> Iterator[Tok]:
                 break
             if line[-1] != " ":
                 src.whitespace = "stripped"
+            if options:
+                yield Tok("OPTIONS", options, options_line)
+                options = []
             src.groups.append(stripped[:-1])
             names = set()
             yield Tok("GROUP", stripped[:-1], number(i))
             last = i
             i += 1
         blank_before = False
+    if options:
+        yield Tok("OPTIONS", options, options_line)
     return i, last
 
 

@@ -9,7 +9,7 @@ found in, except `Frame.line`, which is the Python source line the frame printed
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any, Iterator, Literal
+from typing import Any, Iterator, Literal, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -34,6 +34,27 @@ _FALSE = frozenset({"false", "0", "no", "off"})
 
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+M = TypeVar("M", bound=BaseModel)
+_new = object.__new__
+_set = object.__setattr__
+
+
+def built(cls: type[M], fields: dict[str, Any]) -> M:
+    """A model made from every one of its fields, already typed, without validation.
+
+    The lexer hands over options and frames as exactly typed values, so validating them
+    again would be the largest cost of a parse. pydantic's `model_construct` skips
+    validation too but costs more than validating; this sets the same four attributes.
+    tests/test_models.py checks that the result equals a validated model.
+    """
+    model = _new(cls)
+    _set(model, "__dict__", fields)
+    _set(model, "__pydantic_fields_set__", set(fields))
+    _set(model, "__pydantic_extra__", None)
+    _set(model, "__pydantic_private__", None)
+    return model
 
 
 class Frame(_Model):

@@ -18,7 +18,7 @@ from gmr.errors import InputError, NoReportFound
 from gmr.lexer import header_title, is_rule
 from gmr.lines import ReportLines
 from gmr.models import Report
-from gmr.parser import parse_report
+from gmr.parser import collector_paused, parse_report
 from gmr.prefixes import Prefix, detect
 
 CHUNK_SIZE = 1 << 20
@@ -195,12 +195,14 @@ def _unwrapped(window: _Window, i: int, prefix: Prefix, headed: bool) -> ReportL
 
 def parse(text: str, path: str | None = None) -> list[Report]:
     """Every report found in `text`."""
-    return list(iter_reports(io.StringIO(text), path))
+    with collector_paused():
+        return list(iter_reports(io.StringIO(text), path))
 
 
 def parse_file(path: str | Path) -> list[Report]:
     """Every report found in the file at `path`, read in bounded memory."""
-    return list(iter_file(path))
+    with collector_paused():
+        return list(iter_file(path))
 
 
 def read_reports(name: str | Path) -> list[Report]:

@@ -22,6 +22,7 @@ from gmr.models import (
     Process,
     Processes,
     Thread,
+    built,
 )
 
 
@@ -58,10 +59,12 @@ class ReportBuilder(Transformer):
 
     def stack(self, *tokens: Tok) -> tuple[tuple[Frame, ...], str | None]:
         exception = tokens[0].value if tokens[0].type == "EXCEPTION" else None
+        if tokens[-1].type == "NO_TRACEBACK":
+            return (), exception
         frames = tuple(
             [
-                Frame(file=file, line=line, function=function, source=source)
-                for file, line, function, source in (t.value for t in tokens if t.type == "FRAME")
+                built(Frame, {"file": file, "line": line, "function": function, "source": source})
+                for file, line, function, source in tokens[-1].value
             ]
         )
         return frames, exception
@@ -94,13 +97,12 @@ class ReportBuilder(Transformer):
     def configuration(self, header: Tok, *groups: Group) -> tuple[str, Configuration]:
         return "configuration", Configuration(groups={group.name: group for group in groups})
 
-    def group(self, header: Tok, *options: Tok) -> Group:
+    def group(self, header: Tok, options: Tok | None = None) -> Group:
         return Group(
             name=header.value,
             options={
-                name: Option(name=name, value=value, shape=shape, line=t.line)
-                for t in options
-                for name, value, shape in (t.value,)
+                name: built(Option, {"name": name, "value": value, "shape": shape, "line": line})
+                for name, value, shape, line in (options.value if options else ())
             },
             line=header.line,
         )

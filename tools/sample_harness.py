@@ -294,6 +294,12 @@ def neutron_server():
         # options get registered) but not instantiated: instantiating them
         # syncs with the database and the OVN northbound DB.
         import neutron.plugins.ml2.plugin  # noqa
+        # the type drivers named in [ml2] type_drivers (the plugin's
+        # TypeManager loads them through stevedore; importing registers
+        # their [ml2_type_*] options)
+        import neutron.plugins.ml2.drivers.type_flat  # noqa
+        import neutron.plugins.ml2.drivers.type_geneve  # noqa
+        import neutron.plugins.ml2.drivers.type_vlan  # noqa
         import neutron.plugins.ml2.drivers.ovn.mech_driver.mech_driver  # noqa
         from neutron.conf.plugins.ml2.drivers.ovn import ovn_conf
         ovn_conf.register_opts()
@@ -401,6 +407,10 @@ def cinder_volume():
         svc.start()
 
     def wait(self):
+        # oslo.service runs start() in a green thread and may call wait()
+        # first; time.sleep is eventlet's here.
+        while self.host not in standin:
+            time.sleep(0.1)
         standin[self.host].wait()
 
     def stop(self, graceful=False):

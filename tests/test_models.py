@@ -1,0 +1,65 @@
+"""The models: typed accessors, the process tree, the JSON shape and its way back."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import gmr
+from gmr.models import Configuration, Frame, Option, Processes, built
+
+
+@pytest.mark.parametrize("model, fields", [
+    (Option, {"name": "debug", "value": "True", "shape": "scalar", "line": 3}),
+    (Option, {"name": "l", "value": ("a", "b"), "shape": "list", "line": None}),
+    (Option, {"name": "d", "value": {"k": "v"}, "shape": "dict", "line": 9}),
+    (Frame, {"file": "/x.py", "line": -1, "function": "f", "source": None}),
+])
+def test_built_models_equal_validated_ones(model, fields):
+    fast = built(model, dict(fields))
+    assert fast == model(**fields)
+    assert fast.model_dump_json() == model(**fields).model_dump_json()
+    with pytest.raises(Exception):
+        fast.name = "changed"  # frozen like any validated model
+
+
+@pytest.mark.parametrize("value, as_bool, as_int, as_float", [
+    ("True", True, None, None), ("false", False, None, None), ("0", False, 0, 0.0),
+    ("16.0", None, None, 16.0), ("None", None, None, None), ("***", None, None, None),
+    ("", None, None, None),
+])
+def test_typed_accessors_read_the_text_as_oslo_config_would(value, as_bool, as_int, as_float):
+    option = Option(name="x", value=value, shape="scalar")
+    assert (option.as_bool(), option.as_int(), option.as_float()) == (as_bool, as_int, as_float)
+    assert option.masked is (value == "***")
+    assert option.is_none is (value == "None")
+
+
+def test_list_accessor_splits_a_scalar_and_keeps_a_list():
+    assert Option(name="x", value="a, b", shape="scalar").as_list() == ["a", "b"]
+    assert Option(name="x", value=("a", "b"), shape="list").as_list() == ["a", "b"]
+    assert Option(name="x", value="***", shape="scalar").as_list() is None
+
+
+def test_process_tree_is_rebuilt_from_under_ppid_not_indentation(full_report):
+    (report,) = gmr.parse(full_report.text)
+    tree: Processes = report.processes
+    assert [p.pid for p in tree.roots] == [full_report.pid]
+    assert len(tree) == 4 and tree.by_pid(12345678) is None
+
+
+def test_configuration_json_shape_reads_back_into_the_same_values(full_report):
+    (report,) = gmr.parse(full_report.text)
+    document = json.loads(report.model_dump_json())
+    again = Configuration.model_validate(document["configuration"])
+    assert again.model_dump() == report.configuration.model_dump()
+    assert again.get("DEFAULT", "enabled_backends").shape == "list"
+    assert again.get("pci", "alias").shape == "dict"
+    assert again.get("UPPER", "banner").shape == "multiline"
+
+
+def test_a_whole_report_reads_back_from_its_json(full_report):
+    (report,) = gmr.parse(full_report.text)
+    again = gmr.Report.model_validate_json(report.model_dump_json())
+    assert again.model_dump_json() == report.model_dump_json()
