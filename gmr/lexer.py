@@ -21,6 +21,7 @@ from lark.lexer import Lexer
 
 from gmr.errors import GmrSyntaxError
 from gmr.lines import ReportLines
+from gmr.models import Option, built
 
 BANNER_TITLE = "Guru Meditation"
 
@@ -284,31 +285,22 @@ def _processes(src: ReportLines, i: int) -> Iterator[Tok]:
 
 def _configuration(src: ReportLines, i: int) -> Iterator[Tok]:
     get, number = src.get, src.number
-    lines = src.lines
+    lines, numbers, offset = src.lines, src.numbers, src.first_number
     if src.whitespace == "collapsed":
         _reindent(src, i)
     last = None
     blank_before = False
-    names: set[str] = set()
-    # The options of a group travel to the parser as one token: one per line would
-    # make Lark's per-token work the cost of the whole parse.
-    options: list[tuple] = []
+    # The options of a group travel to the parser as one token, already built: one token
+    # per option would make Lark's per-token work the cost of the whole parse.
+    options: dict[str, Option] = {}
     options_line = 0
     while (line := lines[i] if i < len(lines) else get(i)) is not None:
         if not line:
             blank_before = True
             i += 1
             continue
-        if line[-6:] == " data]" and _JOURNALD_BLOB.match(line):
-            src.warn(i, "journald hid this line (control characters); "
-                        "export with `journalctl -a` to keep it")
-            last = i
-            i += 1
-            continue
         first = line[0]
-        if first == " ":
-            if line[1:2] != " " or line[2:3] in (" ", ""):
-                break
+        if first == " " and line[1:2] == " " and line[2:3] not in (" ", ""):
             body = line[2:]
             name, sep, value = body.partition(" = ")
             if not sep or " " in name:
@@ -317,6 +309,10 @@ def _configuration(src: ReportLines, i: int) -> Iterator[Tok]:
                     name, sep, value = stripped[:-2], " = ", ""
                 elif stripped.endswith(":") and " " not in stripped:
                     name = stripped[:-1]
+                elif _journald_blob(src, i):
+                    last = i
+                    i += 1
+                    continue
                 else:
                     break
             # Continuation lines: indented four spaces or more; a blank line counts
@@ -331,44 +327,54 @@ def _configuration(src: ReportLines, i: int) -> Iterator[Tok]:
                     break
             if sep:
                 if j == i + 1:
-                    token_value = (name, value, "scalar")
+                    shape = "scalar"
                 elif not value:
-                    token_value = (name, tuple([item[4:] for item in lines[i + 1 : j]]), "list")
+                    value, shape = tuple([item[4:] for item in lines[i + 1 : j]]), "list"
                 elif src.whitespace == "collapsed":
                     # A line of multi-line text that looked like an option once its
                     # indentation was gone: keep the text together.
-                    text = "\n".join([value] + [item[4:] for item in lines[i + 1 : j]])
-                    token_value = (name, text, "multiline")
+                    value = "\n".join([value] + [item[4:] for item in lines[i + 1 : j]])
+                    shape = "multiline"
                 else:
                     raise GmrSyntaxError(
                         f"option `{name}` has a value and continuation lines", line=number(i + 1)
                     )
             elif blank_before or j == i + 1:
-                token_value = (name, _dict_entries(src, i + 1, j), "dict")
+                value, shape = _dict_entries(src, i + 1, j), "dict"
             else:
-                token_value = (name, "\n".join([text[4:] for text in lines[i + 1 : j]]), "multiline")
-            if name in names:
-                src.warn(i, f"option `{name}` printed twice in group `{src.groups[-1] if src.groups else '?'}`; the last value is kept")
-            names.add(name)
-            at = number(i)
+                value, shape = "\n".join([text[4:] for text in lines[i + 1 : j]]), "multiline"
+            at = offset + i if numbers is None else number(i)
             if not options:
                 options_line = at
-            options.append((*token_value, at))
+            elif name in options:
+                src.warn(i, f"option `{name}` printed twice in group `{src.groups[-1]}`; "
+                            "the last value is kept")
+            options[name] = built(Option, {"name": name, "value": value, "shape": shape, "line": at})
             last = j - 1
             i = j
-        elif first == "=":
-            break
+        elif first == " " and not line.strip():
+            blank_before = True  # a blank line that kept some of its spaces
+            i += 1
+            continue
+        elif first == " " or first == "=":
+            if not _journald_blob(src, i):
+                break
+            last = i
+            i += 1
         else:
             stripped = line.rstrip(" ")
             if stripped[-1:] != ":" or " " in stripped or len(stripped) < 2:
-                break
+                if not _journald_blob(src, i):
+                    break
+                last = i
+                i += 1
+                continue
             if line[-1] != " ":
                 src.whitespace = "stripped"
             if options:
                 yield Tok("OPTIONS", options, options_line)
-                options = []
+                options = {}
             src.groups.append(stripped[:-1])
-            names = set()
             yield Tok("GROUP", stripped[:-1], number(i))
             last = i
             i += 1
@@ -376,6 +382,15 @@ def _configuration(src: ReportLines, i: int) -> Iterator[Tok]:
     if options:
         yield Tok("OPTIONS", options, options_line)
     return i, last
+
+
+def _journald_blob(src: ReportLines, i: int) -> bool:
+    """True, with a warning, for journald's stand-in for a line it would not print."""
+    if not _JOURNALD_BLOB.match(src.lines[i]):
+        return False
+    src.warn(i, "journald hid this line (control characters); "
+                "export with `journalctl -a` to keep it")
+    return True
 
 
 def _reindent(src: ReportLines, i: int) -> None:

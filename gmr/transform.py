@@ -17,7 +17,6 @@ from gmr.models import (
     Frame,
     GreenThread,
     Group,
-    Option,
     Package,
     Process,
     Processes,
@@ -98,14 +97,7 @@ class ReportBuilder(Transformer):
         return "configuration", Configuration(groups={group.name: group for group in groups})
 
     def group(self, header: Tok, options: Tok | None = None) -> Group:
-        return Group(
-            name=header.value,
-            options={
-                name: built(Option, {"name": name, "value": value, "shape": shape, "line": line})
-                for name, value, shape, line in (options.value if options else ())
-            },
-            line=header.line,
-        )
+        return Group(name=header.value, options=options.value if options else {}, line=header.line)
 
     def extra_section(self, header: Tok, text: Tok | None = None) -> ExtraSection:
         return ExtraSection(title=header.value, text=text.value if text else "", line=header.line)
