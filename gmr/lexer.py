@@ -151,6 +151,10 @@ def _flag_truncation(src: ReportLines) -> None:
     if src.get(src.end) is not None and src.get(src.end + 1) is None and not src.final_newline:
         src.truncated = True
         src.warn(src.end, "the input ends in the middle of a line")
+    following = src.get(src.end)
+    if following and following[0] in " \t" and following.strip():
+        src.warn(src.end, f"the report stops before this indented line, which fits no "
+                          f"section: {following.strip()[:60]!r}")
     if not src.banner:
         return
     if "Configuration" not in src.sections:

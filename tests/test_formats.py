@@ -134,3 +134,16 @@ def test_broken_structure_is_a_syntax_error_with_file_and_line(full_report, brok
     assert str(error.value).startswith("node1.txt:")
     line = text[: text.index("    continued")].count("\n") + 1
     assert error.value.line == line
+
+
+def test_a_report_that_stops_at_a_stray_indented_line_says_so(full_report):
+    text = full_report.text.replace("  debug = True\n", "  debug = True\n   three spaces\n")
+    (report,) = gmr.parse(text)
+    line = text[: text.index("   three spaces")].count("\n") + 1
+    assert [(w.line, "stops before" in w.message) for w in report.warnings][0] == (line, True)
+
+
+def test_a_whitespace_only_line_in_configuration_reads_as_blank(full_report):
+    text = full_report.text.replace("  debug = True\n", "  debug = True\n \n")
+    (report,) = gmr.parse(text)
+    assert report.option("pci", "alias") is not None and not report.warnings
