@@ -60,6 +60,9 @@ def collector_paused() -> Iterator[None]:
 
     A report is thousands of new objects that all stay alive and hold no cycles; the
     collector would scan them again and again as they pile up, doubling the parse time.
+    On the way out, freeze-then-unfreeze moves the survivors straight to the oldest
+    generation instead of having the next young collection scan them all once more;
+    anything else young that is garbage is still collected, by the next full pass.
     Nested pauses are harmless: only the outermost one turns the collector back on.
     """
     enabled = gc.isenabled()
@@ -68,6 +71,8 @@ def collector_paused() -> Iterator[None]:
         yield
     finally:
         if enabled:
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 
