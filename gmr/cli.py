@@ -80,7 +80,7 @@ def parse(
     elif reports:
         from rich.console import Console
 
-        from gmr.summary import reports_table, warning_lines
+        from gmr.tables import reports_table, warning_lines
 
         Console().print(reports_table(reports))
         for line in warning_lines(reports):

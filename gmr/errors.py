@@ -16,6 +16,10 @@ class GmrError(Exception):
         self.path = path
         self.line = line
 
+    def __reduce__(self):
+        # Keep file and line when the error travels back from a worker process.
+        return type(self), (self.message, self.path, self.line)
+
     def located(self, path: str | None) -> GmrError:
         """Return the same error naming `path`, for errors raised before the file was known."""
         if self.path is None:

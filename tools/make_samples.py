@@ -565,7 +565,9 @@ def report_complete(path):
 def run_sample(name, timeout=240):
     service, role, prog, setup, children, outname = SAMPLES[name]
     venv = venv_for(service)
-    base = os.path.join(CACHE, 'run', name)
+    # The nodes of one role share a run directory (made afresh for each), so their
+    # paths (state_path, instances_path, ...) are the same, as on a real fleet.
+    base = os.path.join(CACHE, 'run', name.split('-node')[0])
     if os.path.isdir(base):
         shutil.rmtree(base)
     os.makedirs(base)

@@ -1,0 +1,303 @@
+"""Compares the configuration of nodes, two or a whole fleet, or each against a baseline.
+
+Nodes are grouped by service and compared option by option within each group. For
+every option that differs the result gives the histogram of values, the majority value
+and the outlier nodes; versions and worker counts are compared the same way. Values are
+compared as `gmr.nodes` made them comparable (own addresses as placeholders, lists as
+sets); a value masked everywhere cannot be compared and is listed apart. Nothing here
+prints a secret: values that leak one are redacted before they reach the result.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections import Counter, defaultdict
+from typing import Any, Iterable, Sequence
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from gmr.nodes import IDENTITY, MASKED, Comparable, Node, node_from_report
+from gmr.redact import REDACTED, is_secret_name, leaks, redact_text
+
+ABSENT = None  # what a node that lacks an option "holds"
+
+JsonValue = str | list[str] | dict[str, str] | None
+
+
+class _Result(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class NodeInfo(_Result):
+    """A compared node and where its report came from."""
+
+    name: str = Field(description="`[DEFAULT] host`, else the file name")
+    service: str
+    path: str | None
+    line: int = Field(description="First line of the report in its file")
+    version: str | None
+    workers: int | None = Field(description="Processes under the reporting one")
+
+
+class ValueGroup(_Result):
+    """One bar of a histogram: a value and the nodes that hold it."""
+
+    value: JsonValue = Field(description="Comparable form: own addresses as `<my_ip>`; "
+                                         "null when the nodes lack the option")
+    nodes: list[str]
+
+
+class Difference(_Result):
+    """An option whose value is not the same on every node of a service."""
+
+    service: str
+    group: str = Field(description="Group name as printed (`default` for [DEFAULT])")
+    option: str = Field(description="Option name as printed")
+    values: dict[str, JsonValue] = Field(
+        description="Node -> value as printed (secrets redacted); null when absent")
+    histogram: list[ValueGroup] = Field(description="Distinct values, most common first")
+    majority: JsonValue = Field(description="The value most nodes hold (with --baseline: "
+                                            "the baseline's); null when there is none")
+    outliers: list[str] = Field(description="Nodes that differ from the majority")
+    changes: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="For list and dict options: outlier -> items added or removed")
+
+
+class Masked(_Result):
+    """An option masked (`***`) on every node: it cannot be compared."""
+
+    service: str
+    group: str
+    option: str
+    nodes: list[str]
+
+
+class Drift(_Result):
+    """A fact outside the configuration that differs: the version or the worker count."""
+
+    service: str
+    values: dict[str, str | int | None]
+    majority: str | int | None
+    outliers: list[str]
+
+
+class FleetDiff(_Result):
+    """The comparison of a set of nodes, per service."""
+
+    baseline: str | None = Field(description="The baseline node's name, when there is one")
+    nodes: list[NodeInfo]
+    differences: list[Difference]
+    masked: list[Masked]
+    package: list[Drift] = Field(description="Services whose nodes run different versions")
+    processes: list[Drift] = Field(description="Services whose nodes run different "
+                                               "numbers of worker processes")
+
+    @property
+    def identical(self) -> bool:
+        return not (self.differences or self.package or self.processes)
+
+
+def compare(
+    nodes: Sequence[Node],
+    baseline: Sequence[Node] = (),
+    *,
+    ignore: Iterable[str] = (),
+    only: Iterable[str] = (),
+) -> FleetDiff:
+    """Compare `nodes` service by service, with each other or with `baseline`.
+
+    `ignore` and `only` are glob patterns on `group.option` (`DEFAULT` or `default`).
+    """
+    ignore, only = _patterns(ignore), _patterns(only)
+    by_service: dict[str, list[Node]] = defaultdict(list)
+    for node in nodes:
+        by_service[node.service].append(node)
+    baselines = {node.service: node for node in baseline}
+    differences: list[Difference] = []
+    masked: list[Masked] = []
+    package: list[Drift] = []
+    processes: list[Drift] = []
+    for service in sorted(by_service):
+        members = _unique_names(by_service[service])
+        reference = baselines.get(service)
+        differences += _differences(service, members, reference, ignore, only, masked)
+        for attribute, into in (("version", package), ("workers", processes)):
+            drift = _drift(service, members, reference, attribute)
+            if drift is not None:
+                into.append(drift)
+    return FleetDiff(
+        baseline=next(iter(baselines.values())).name if len(baselines) == 1 else
+        (", ".join(sorted(baselines)) or None),
+        nodes=[NodeInfo(name=n.name, service=n.service, path=n.path, line=n.first_line,
+                        version=n.version, workers=n.workers) for n in nodes],
+        differences=differences,
+        masked=masked,
+        package=package,
+        processes=processes,
+    )
+
+
+def compare_reports(reports, baseline=(), *, identity: Iterable[str] = IDENTITY,
+                    ignore: Iterable[str] = (), only: Iterable[str] = ()) -> FleetDiff:
+    """`compare` for parsed reports: each report is one node."""
+    identity = tuple(identity)
+    return compare([node_from_report(r, identity) for r in reports],
+                   [node_from_report(r, identity) for r in baseline],
+                   ignore=ignore, only=only)
+
+
+def _patterns(patterns: Iterable[str]) -> tuple[str, ...]:
+    # [DEFAULT] is printed `default`; accept the name operators write in nova.conf.
+    return tuple(p[:7].lower() + p[7:] if p[:8] == "DEFAULT." else p for p in patterns)
+
+
+def _unique_names(nodes: list[Node]) -> list[Node]:
+    """Give nodes that share a name (a parent and its workers) distinct names."""
+    counts = Counter(node.name for node in nodes)
+    seen: Counter[str] = Counter()
+    for node in nodes:
+        if counts[node.name] > 1:
+            seen[node.name] += 1
+            where = f"{node.path}:{node.first_line}" if node.path else f"#{seen[node.name]}"
+            node.name = f"{node.name} ({where})"
+    return nodes
+
+
+def _differences(service: str, nodes: list[Node], reference: Node | None, ignore, only,
+                 masked: list[Masked]) -> list[Difference]:
+    everyone = nodes if reference is None else [reference, *nodes]
+    if len(everyone) < 2:
+        return []
+    keys: dict[str, None] = {}
+    for node in everyone:
+        keys.update(dict.fromkeys(node.values))
+    found = []
+    for key in keys:
+        values = [node.values.get(key, ABSENT) for node in everyone]
+        first = values[0]
+        if first != MASKED and all(value == first for value in values):
+            continue
+        if (only and not _matches(key, only)) or (ignore and _matches(key, ignore)):
+            continue
+        group, option = next(node.keys[key] for node in everyone if key in node.keys)
+        if all(value == MASKED for value in values):
+            masked.append(Masked(service=service, group=group, option=option,
+                                 nodes=[node.name for node in nodes]))
+            continue
+        found.append(_difference(service, group, option, key, nodes, reference))
+    return found
+
+
+def _matches(key: str, patterns: tuple[str, ...]) -> bool:
+    return any(fnmatch.fnmatchcase(key, pattern) for pattern in patterns)
+
+
+def _difference(service: str, group: str, option: str, key: str, nodes: list[Node],
+                reference: Node | None) -> Difference:
+    held = {node.name: node.values.get(key, ABSENT) for node in nodes}
+    counts = Counter(held.values())
+    shown = _Display(option)
+    if reference is not None:
+        majority = reference.values.get(key, ABSENT)
+        has_majority = True
+    else:
+        (top, top_count), *rest = counts.most_common()
+        has_majority = top_count > 1 and (not rest or rest[0][1] < top_count)
+        majority = top if has_majority else ABSENT
+    histogram = [
+        ValueGroup(value=shown.comparable(value),
+                   nodes=[name for name, held_value in held.items() if held_value == value])
+        for value, _ in counts.most_common()
+    ]
+    outliers = [name for name, value in held.items() if has_majority and value != majority]
+    by_name = {node.name: node for node in nodes}
+    return Difference(
+        service=service,
+        group=group,
+        option=option,
+        values={name: shown.printed(by_name[name].printed.get(key), held[name])
+                for name in held},
+        histogram=histogram,
+        majority=shown.comparable(majority) if has_majority else None,
+        outliers=outliers,
+        changes={name: _changes(majority, held[name]) for name in outliers
+                 if isinstance(held[name], (frozenset, tuple))
+                 and isinstance(majority, type(held[name]))},
+    )
+
+
+class _Display:
+    """Turns one option's values into JSON for output, redacting what leaks a secret.
+
+    Redacted values stay distinguishable: each distinct secret gets its own number.
+    """
+
+    def __init__(self, option: str):
+        self.option = option
+        self.secret_name = is_secret_name(option)
+        self.numbers: dict[Any, int] = {}
+
+    def _text(self, text: str, identity: Any) -> str:
+        if not leaks(self.option, text):
+            return text
+        number = self.numbers.setdefault(identity, len(self.numbers) + 1)
+        shown = REDACTED if self.secret_name else redact_text(text)
+        return f"{shown} #{number}"
+
+    def printed(self, value: Any, comparable: Comparable | None) -> JsonValue:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            return self._text(value, comparable)
+        if isinstance(value, tuple):
+            return [self._text(item, item) for item in value]
+        return {k: self._text(v, (k, v)) for k, v in value.items()}
+
+    def comparable(self, value: Comparable | None) -> JsonValue:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            return self._text(value, value)
+        if isinstance(value, frozenset):
+            return [self._text(item, item) for item in sorted(value)]
+        return {k: self._text(v, (k, v)) for k, v in value}
+
+
+def _changes(majority: Comparable, value: Comparable) -> list[str]:
+    """What an outlier's list or dict adds to or removes from the majority's, by DeepDiff."""
+    from deepdiff import DeepDiff
+
+    if isinstance(value, frozenset):
+        diff = DeepDiff(sorted(majority), sorted(value), ignore_order=True)
+        added = [f"+ {item}" for item in diff.get("iterable_item_added", {}).values()]
+        removed = [f"- {item}" for item in diff.get("iterable_item_removed", {}).values()]
+        return [redact_text(item) for item in added + removed]
+    diff = DeepDiff(dict(majority), dict(value))
+    out = [f"+ {_key(path)}" for path in diff.get("dictionary_item_added", [])]
+    out += [f"- {_key(path)}" for path in diff.get("dictionary_item_removed", [])]
+    out += [f"~ {_key(path)}" for path in diff.get("values_changed", {})]
+    return out
+
+
+def _key(path: str) -> str:
+    """`root['pci_alias']` -> `pci_alias`: the dict key DeepDiff names."""
+    return path[6:-2] if path.startswith("root['") else path
+
+
+def _drift(service: str, nodes: list[Node], reference: Node | None,
+           attribute: str) -> Drift | None:
+    held = {node.name: getattr(node, attribute) for node in nodes}
+    if reference is not None:
+        majority = getattr(reference, attribute)
+        if all(value == majority for value in held.values()):
+            return None
+        return Drift(service=service, values=held, majority=majority,
+                     outliers=[n for n, v in held.items() if v != majority])
+    counts = Counter(held.values())
+    if len(counts) < 2:
+        return None
+    (top, top_count), (_, second) = counts.most_common(2)
+    majority = top if top_count > second else None
+    return Drift(service=service, values=held, majority=majority,
+                 outliers=[n for n, v in held.items() if majority is not None and v != majority])

@@ -1,0 +1,142 @@
+"""A report seen as one node of a fleet: its name, its own addresses, comparable values.
+
+Some settings must differ from node to node. The identity options (`[DEFAULT] host`,
+`my_ip`, ...) are never compared. Their values are the node's own names and
+addresses; wherever another option holds one of them (`[vnc] server_listen =
+10.20.30.11` on the node whose `my_ip` is 10.20.30.11), it is compared as a
+placeholder (`<my_ip>`). Two nodes that each listen on their own address then agree,
+while a node that points at another node's address stands out.
+
+A `Node` is small and plain so that worker processes can build it and send it back.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from gmr.models import MASKS, Option, Report
+
+#: `group.option` patterns of the options that name the node itself. Their values are
+#: the node's own names and addresses. Override with `identity=` (`gmr diff --identity`).
+IDENTITY = (
+    "default.host",
+    "default.my_ip",
+    "default.my_ipv6",
+    "default.my_block_storage_ip",
+    "default.console_host",
+    "oslo_messaging_rabbit.hostname",
+    "oslo_messaging_rabbit.processname",
+    "ovs.local_ip",
+    "OVS.local_ip",
+)
+
+#: What a masked value compares as: never equal to anything, not even another mask.
+MASKED = "***"
+
+Comparable = str | frozenset | tuple
+
+
+@dataclass(slots=True)
+class Node:
+    """One report as a member of a fleet."""
+
+    name: str
+    service: str
+    path: str | None
+    first_line: int
+    version: str | None
+    workers: int | None
+    #: `group.option` -> value made comparable: placeholders for own values, a list as a
+    #: frozenset, a dict as sorted items, MASKED for `***`.
+    values: dict[str, Comparable] = field(default_factory=dict)
+    #: `group.option` -> the value as printed (str, tuple or dict), for display.
+    printed: dict[str, Any] = field(default_factory=dict)
+    #: `group.option` -> (group, option) names exactly as printed.
+    keys: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: placeholder -> own value, e.g. {"<my_ip>": "10.20.30.11"}
+    own: dict[str, str] = field(default_factory=dict)
+
+
+def node_from_report(report: Report, identity: Iterable[str] = IDENTITY) -> Node:
+    """The node a report describes; the name comes from `[DEFAULT] host`, else the file."""
+    patterns = tuple(identity)
+    configuration = report.configuration
+    own: dict[str, str] = {}
+    identity_keys: set[str] = set()
+    options: list[tuple[str, str, str, Option]] = []
+    if configuration is not None:
+        for group in configuration:
+            for option in group.options.values():
+                key = f"{group.name}.{option.name}"
+                if _matches(key, patterns):
+                    identity_keys.add(key)
+                    text = option.value if option.shape == "scalar" else ""
+                    if _is_address_like(text) and text not in own.values():
+                        own[f"<{option.name}>"] = text
+                else:
+                    options.append((key, group.name, option.name, option))
+    host = report.option("DEFAULT", "host")
+    name = (host.value if host is not None and _is_address_like(host.value) else None) or (
+        Path(report.source.path).name if report.source.path else "<stdin>"
+    )
+    processes = report.processes
+    node = Node(
+        name=name,
+        service=report.service or "unknown",
+        path=report.source.path,
+        first_line=report.source.first_line,
+        version=report.package.version if report.package else None,
+        workers=len(processes) - 1 if processes is not None and len(processes) else None,
+        own=own,
+    )
+    substitute = _substituter(own)
+    values, printed, keys = node.values, node.printed, node.keys
+    for key, group_name, option_name, option in options:
+        values[key] = _comparable(option, substitute)
+        printed[key] = option.value
+        keys[key] = (group_name, option_name)
+    return node
+
+
+def _matches(key: str, patterns: tuple[str, ...]) -> bool:
+    return any(fnmatch.fnmatchcase(key, pattern) for pattern in patterns)
+
+
+def _is_address_like(text: str) -> bool:
+    """A host name or address worth substituting: one word, not a placeholder value."""
+    return len(text) >= 3 and text not in ("None", *MASKS) and " " not in text
+
+
+def _substituter(own: dict[str, str]):
+    """A function replacing the node's own names and addresses by their placeholders,
+    where they stand as a whole word (`10.20.30.1` does not match inside `10.20.30.11`)."""
+    if not own:
+        return None
+    by_value = {value: placeholder for placeholder, value in own.items()}
+    # Longest first, so `compute1.example.org` wins over `compute1`.
+    alternatives = "|".join(re.escape(v) for v in sorted(by_value, key=len, reverse=True))
+    pattern = re.compile(rf"(?<![\w.-])(?:{alternatives})(?![\w-])")
+    values = tuple(by_value)
+
+    def substitute(text: str) -> str:
+        if not any(value in text for value in values):
+            return text
+        return pattern.sub(lambda m: by_value[m.group()], text)
+
+    return substitute
+
+
+def _comparable(option: Option, substitute) -> Comparable:
+    value = option.value
+    shape = option.shape
+    if shape == "scalar" or shape == "multiline":
+        if value in MASKS:
+            return MASKED
+        return substitute(value) if substitute else value
+    if shape == "list":
+        return frozenset(substitute(item) for item in value) if substitute else frozenset(value)
+    return tuple(sorted((k, substitute(v) if substitute else v) for k, v in value.items()))
