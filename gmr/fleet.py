@@ -1,6 +1,7 @@
 """Compares the configuration of nodes, two or a whole fleet, or each against a baseline.
 
-Nodes are grouped by service and compared option by option within each group. For
+Nodes are grouped by service (and program, when the report names it: nova-compute apart
+from nova-api) and compared option by option within each group. For
 every option that differs the result gives the histogram of values, the majority value
 and the outlier nodes; versions and worker counts are compared the same way. Values are
 compared as `gmr.nodes` made them comparable (own addresses as placeholders, lists as
@@ -32,7 +33,8 @@ class NodeInfo(_Result):
     """A compared node and where its report came from."""
 
     name: str = Field(description="`[DEFAULT] host`, else the file name")
-    service: str
+    service: str = Field(description="The service and, when the report names it, the "
+                                     "program: `nova (nova-compute)`")
     path: str | None
     line: int = Field(description="First line of the report in its file")
     version: str | None
@@ -112,8 +114,8 @@ def compare(
     ignore, only = _patterns(ignore), _patterns(only)
     by_service: dict[str, list[Node]] = defaultdict(list)
     for node in nodes:
-        by_service[node.service].append(node)
-    baselines = {node.service: node for node in baseline}
+        by_service[node.role].append(node)
+    baselines = {node.role: node for node in baseline}
     differences: list[Difference] = []
     masked: list[Masked] = []
     package: list[Drift] = []
@@ -129,7 +131,7 @@ def compare(
     return FleetDiff(
         baseline=next(iter(baselines.values())).name if len(baselines) == 1 else
         (", ".join(sorted(baselines)) or None),
-        nodes=[NodeInfo(name=n.name, service=n.service, path=n.path, line=n.first_line,
+        nodes=[NodeInfo(name=n.name, service=n.role, path=n.path, line=n.first_line,
                         version=n.version, workers=n.workers) for n in nodes],
         differences=differences,
         masked=masked,
@@ -153,13 +155,16 @@ def _patterns(patterns: Iterable[str]) -> tuple[str, ...]:
 
 
 def _unique_names(nodes: list[Node]) -> list[Node]:
-    """Give nodes that share a name (a parent and its workers) distinct names."""
+    """Give nodes that share a name (a parent and its workers) distinct names: the place
+    of their report, or a number when even that is shared."""
     counts = Counter(node.name for node in nodes)
+    places = Counter((node.name, node.path, node.first_line) for node in nodes)
     seen: Counter[str] = Counter()
     for node in nodes:
         if counts[node.name] > 1:
             seen[node.name] += 1
-            where = f"{node.path}:{node.first_line}" if node.path else f"#{seen[node.name]}"
+            unique_place = node.path and places[node.name, node.path, node.first_line] == 1
+            where = f"{node.path}:{node.first_line}" if unique_place else f"#{seen[node.name]}"
             node.name = f"{node.name} ({where})"
     return nodes
 

@@ -29,7 +29,6 @@ IDENTITY = (
     "default.my_block_storage_ip",
     "default.console_host",
     "oslo_messaging_rabbit.hostname",
-    "oslo_messaging_rabbit.processname",
     "ovs.local_ip",
     "OVS.local_ip",
 )
@@ -46,6 +45,10 @@ class Node:
 
     name: str
     service: str
+    #: What the nodes compared with each other run: the service and, when the report
+    #: names it, the program (`nova (nova-compute)`), so an API is not held against a
+    #: compute node.
+    role: str
     path: str | None
     first_line: int
     version: str | None
@@ -80,13 +83,20 @@ def node_from_report(report: Report, identity: Iterable[str] = IDENTITY) -> Node
                 else:
                     options.append((key, group.name, option.name, option))
     host = report.option("DEFAULT", "host")
-    name = (host.value if host is not None and _is_address_like(host.value) else None) or (
+    named = host is not None and host.shape == "scalar" and host.value not in ("", "None", *MASKS)
+    name = (host.value if named else None) or (
         Path(report.source.path).name if report.source.path else "<stdin>"
     )
     processes = report.processes
+    service = report.service or "unknown"
+    program = report.option("oslo_messaging_rabbit", "processname")
+    role = service
+    if program is not None and _is_address_like(program.value) and program.value != service:
+        role = f"{service} ({program.value})"
     node = Node(
         name=name,
-        service=report.service or "unknown",
+        service=service,
+        role=role,
         path=report.source.path,
         first_line=report.source.first_line,
         version=report.package.version if report.package else None,

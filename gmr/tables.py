@@ -1,4 +1,4 @@
-"""Rich renderables for the terminal: what `gmr parse` shows without `--json`.
+"""Rich renderables for the terminal: what `gmr parse` and `gmr diff` show without `--json`.
 
 The library builds these objects and never prints them; the CLI hands them to a console.
 """
@@ -7,8 +7,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rich.console import RenderableType
 from rich.table import Table
+from rich.text import Text
 
+from gmr.fleet import Difference, FleetDiff
 from gmr.models import Report
 
 
@@ -69,3 +72,87 @@ def warning_lines(reports: list[Report]) -> list[str]:
 
 def _count(items: object) -> str:
     return "-" if items is None else str(len(items))  # type: ignore[arg-type]
+
+
+#: Up to this many nodes, a difference shows one column per node.
+NODE_COLUMNS = 4
+
+
+def diff_renderables(result: FleetDiff) -> list[RenderableType]:
+    """A table per service with its differences, and one line per service that agrees."""
+    out: list[RenderableType] = []
+    services = sorted({node.service for node in result.nodes})
+    for service in services:
+        names = [node.name for node in result.nodes if node.service == service]
+        differences = [d for d in result.differences if d.service == service]
+        drift = [d for d in (*result.package, *result.processes) if d.service == service]
+        masked = [m for m in result.masked if m.service == service]
+        against = f" against baseline {result.baseline}" if result.baseline else ""
+        if len(names) == 1 and not result.baseline:
+            out.append(Text(f"{service}: 1 node ({names[0]}), nothing to compare it with",
+                            style="dim"))
+        elif not differences and not drift:
+            out.append(Text(f"{service}: {len(names)} node{'s' * (len(names) != 1)}{against}: "
+                            "identical configuration", style="green"))
+        else:
+            out.append(_diff_table(service, names, differences, against, result.baseline))
+        for fact, entries in (("version", result.package), ("worker processes", result.processes)):
+            for entry in entries:
+                if entry.service == service:
+                    spread = ", ".join(f"{node}={value}" for node, value in entry.values.items())
+                    out.append(Text(f"{service}: {fact} differs: {spread}", style="yellow"))
+        if masked:
+            out.append(Text(f"{service}: {len(masked)} masked option"
+                            f"{'s' * (len(masked) != 1)} (***) could not be compared",
+                            style="dim"))
+    return out
+
+
+def _diff_table(service: str, names: list[str], differences: list[Difference], against: str,
+                baseline: str | None) -> Table:
+    table = Table(title=f"{service}: {len(names)} nodes{against}: "
+                        f"{len(differences)} option{'s differ' if len(differences) != 1 else ' differs'}",
+                  title_justify="left", show_lines=True)
+    table.add_column("group")
+    table.add_column("option")
+    per_node = baseline is None and len(names) <= NODE_COLUMNS
+    if per_node:
+        for name in names:
+            table.add_column(name, overflow="fold")
+    else:
+        table.add_column("baseline" if baseline else "majority", overflow="fold")
+        table.add_column("outliers", overflow="fold")
+    for difference in differences:
+        cells = [Text(difference.group), Text(difference.option)]
+        if per_node:
+            cells += [_value(difference.values.get(name), name in difference.values)
+                      for name in names]
+        else:
+            cells.append(_value(difference.majority, True) if difference.majority is not None
+                         or baseline else Text("no majority", style="dim"))
+            cells.append(_outliers(difference))
+        table.add_row(*cells)
+    return table
+
+
+def _outliers(difference: Difference) -> Text:
+    text = Text()
+    groups = difference.histogram if not difference.outliers else [
+        bar for bar in difference.histogram if set(bar.nodes) & set(difference.outliers)]
+    for bar in groups:
+        if text:
+            text.append("\n")
+        text.append(", ".join(bar.nodes), style="bold")
+        text.append(": ")
+        text.append_text(_value(bar.value, True))
+    return text
+
+
+def _value(value: object, known: bool) -> Text:
+    if not known or value is None:
+        return Text("(absent)", style="dim italic")
+    if isinstance(value, list):
+        return Text("\n".join(value) if value else "(empty list)")
+    if isinstance(value, dict):
+        return Text("\n".join(f"{k} = {v}" for k, v in value.items()) or "(empty dict)")
+    return Text(str(value)) if value != "" else Text('""', style="dim")

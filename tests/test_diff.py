@@ -1,0 +1,214 @@
+"""`gmr diff` on fleets made by the real generator: each node with its own host name and
+addresses, and a few deliberate differences that must be found, and nothing else."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import generator as gen
+import pytest
+
+import gmr
+from gmr.fleet import compare, compare_reports
+from gmr.nodes import node_from_report
+
+CONTROLLER = "10.20.30.10"
+
+
+def compute_node(n: int, changes: dict | None = None, secret: bool = True) -> gen.ReportSpec:
+    """nova-compute number `n`: own host and address, everything else fleet-wide, then
+    `changes` ({(group, option): value}, None to leave the option unregistered);
+    `secret=False` registers transport_url without the secret flag."""
+    changes = changes or {}
+    own_ip = f"10.20.30.{10 + n}"
+    options = {
+        ("DEFAULT", "host"): ("hostaddress", f"compute{n}"),
+        ("DEFAULT", "my_ip"): ("ip", own_ip),
+        ("DEFAULT", "cpu_allocation_ratio"): ("float", 4.0),
+        ("DEFAULT", "transport_url"): ("uri", f"rabbit://nova:secret@{CONTROLLER}:5672/"),
+        ("vnc", "server_listen"): ("hostaddress", own_ip),
+        ("vnc", "server_proxyclient_address"): ("hostaddress", own_ip),
+        ("vnc", "novncproxy_base_url"): ("uri", f"http://{CONTROLLER}:6080/vnc_lite.html"),
+        ("libvirt", "live_migration_inbound_addr"): ("str", f"compute{n}.example.org"),
+        ("filter_scheduler", "enabled_filters"): ("list", ["ComputeFilter", "ImagePropertiesFilter"]),
+        ("pci", "alias"): ("dict", {"name": "gpu", "vendor_id": "10de"}),
+        ("keystone_authtoken", "password"): ("str", "leaked-in-clear"),
+        ("glance", "api_servers"): ("list", [f"http://{CONTROLLER}:9292"]),
+    }
+    secret = {("DEFAULT", "transport_url")} if secret else set()
+    specs = []
+    for (group, name), (kind, value) in options.items():
+        value = changes.get((group, name), value)
+        if value is not None:
+            specs.append(gen.OptionSpec(group, name, kind, value, secret=(group, name) in secret))
+    return gen.ReportSpec(options=tuple(specs), threads=0, greenlets=0)
+
+
+def parsed(spec: gen.ReportSpec) -> gmr.Report:
+    (report,) = gmr.parse(gen.generate(spec).text, path="report.txt")
+    return report
+
+
+@pytest.fixture(scope="module")
+def fleet() -> list[gmr.Report]:
+    """Eight computes; four carry a deliberate difference."""
+    return [
+        parsed(compute_node(1)),
+        parsed(compute_node(2)),
+        parsed(compute_node(3, {("DEFAULT", "cpu_allocation_ratio"): 16.0})),
+        parsed(compute_node(4, {("vnc", "server_listen"): "10.20.30.11"})),  # compute1's
+        parsed(compute_node(5, {("pci", "alias"): None})),
+        parsed(compute_node(6, {("filter_scheduler", "enabled_filters"):
+                                  ["ImagePropertiesFilter", "ComputeFilter", "NUMATopologyFilter"]})),
+        parsed(compute_node(7, {("keystone_authtoken", "password"): "another-secret"})),
+        parsed(compute_node(8, {("filter_scheduler", "enabled_filters"):
+                                  ["ImagePropertiesFilter", "ComputeFilter"]})),  # same set
+    ]
+
+
+def test_two_nodes_differ_only_where_made_to(fleet):
+    result = compare_reports([fleet[0], fleet[2]])
+    assert [(d.group, d.option) for d in result.differences] == [("default", "cpu_allocation_ratio")]
+    (difference,) = result.differences
+    assert difference.values == {"compute1": "4.0", "compute3": "16.0"}
+    assert difference.majority is None and difference.outliers == []
+    assert not result.package and not result.processes
+
+
+def test_two_identical_nodes_with_their_own_addresses_are_identical(fleet):
+    result = compare_reports([fleet[0], fleet[1]])
+    assert result.identical and result.differences == []
+    assert {(m.group, m.option) for m in result.masked} == {("default", "transport_url")}
+
+
+def test_fleet_outliers_are_exactly_the_deliberate_differences(fleet):
+    result = compare_reports(fleet)
+    found = {(d.group, d.option): d for d in result.differences}
+    assert set(found) == {
+        ("default", "cpu_allocation_ratio"),
+        ("vnc", "server_listen"),
+        ("pci", "alias"),
+        ("filter_scheduler", "enabled_filters"),
+        ("keystone_authtoken", "password"),
+    }
+    assert found["default", "cpu_allocation_ratio"].outliers == ["compute3"]
+    assert found["default", "cpu_allocation_ratio"].majority == "4.0"
+    listen = found["vnc", "server_listen"]
+    assert listen.outliers == ["compute4"] and listen.majority == "<my_ip>"
+    assert listen.values["compute4"] == "10.20.30.11"
+    assert found["pci", "alias"].outliers == ["compute5"]
+    assert found["pci", "alias"].values["compute5"] is None  # absent
+    filters = found["filter_scheduler", "enabled_filters"]
+    assert filters.outliers == ["compute6"]  # compute8 lists the same set in another order
+    assert filters.changes == {"compute6": ["+ NUMATopologyFilter"]}
+
+
+def test_leaked_secrets_are_compared_but_never_shown(fleet):
+    result = compare_reports(fleet)
+    dumped = result.model_dump_json()
+    assert "leaked-in-clear" not in dumped and "another-secret" not in dumped
+    (password,) = [d for d in result.differences if d.option == "password"]
+    assert password.outliers == ["compute7"]
+    assert password.values["compute1"] == "<redacted> #1"
+    assert password.values["compute7"] == "<redacted> #2"
+
+
+def test_identity_options_and_own_addresses_are_shown_with_all(fleet):
+    everything = compare_reports(fleet[:2], identity=())
+    options = {(d.group, d.option) for d in everything.differences}
+    assert {("default", "host"), ("default", "my_ip"), ("vnc", "server_listen")} <= options
+
+
+def test_ignore_and_only_take_globs_on_group_dot_option(fleet):
+    assert not compare_reports(fleet, ignore=["*"]).differences
+    only = compare_reports(fleet, only=["vnc.*", "DEFAULT.cpu_*"]).differences
+    assert {(d.group, d.option) for d in only} == {("vnc", "server_listen"),
+                                                   ("default", "cpu_allocation_ratio")}
+
+
+def test_baseline_compares_each_node_with_the_golden_report(fleet):
+    result = compare_reports(fleet[1:4], baseline=[fleet[0]])
+    assert result.baseline == "compute1"
+    found = {(d.group, d.option): d for d in result.differences}
+    assert set(found) == {("default", "cpu_allocation_ratio"), ("vnc", "server_listen")}
+    assert found["default", "cpu_allocation_ratio"].majority == "4.0"
+    assert found["default", "cpu_allocation_ratio"].outliers == ["compute3"]
+
+
+def test_version_and_worker_drift():
+    def node(host, version, children):
+        return parsed(gen.ReportSpec(
+            package=("OpenStack Nova", "OpenStack Foundation", version), threads=0,
+            greenlets=0, children=children, options=(gen.OptionSpec("DEFAULT", "host", "str", host),)))
+
+    result = compare_reports([node("c1", "33.0.0", 1), node("c2", "34.0.0", 2),
+                              node("c3", "34.0.0", 2)])
+    (version,) = result.package
+    assert version.values == {"c1": "33.0.0", "c2": "34.0.0", "c3": "34.0.0"}
+    assert (version.majority, version.outliers) == ("34.0.0", ["c1"])
+    (workers,) = result.processes
+    assert (workers.majority, workers.outliers) == (2, ["c1"])
+    assert not result.identical
+
+
+def test_masked_on_one_node_and_clear_on_another_is_a_difference_shown_redacted(fleet):
+    clear = parsed(compute_node(9, secret=False))
+    result = compare_reports([fleet[0], clear])
+    (difference,) = result.differences
+    assert difference.option == "transport_url"
+    assert difference.values == {"compute1": "***",
+                                 "compute9": "rabbit://nova:***@10.20.30.10:5672/ #1"}
+
+
+def test_reports_that_share_a_host_name_get_distinct_names(fleet):
+    result = compare_reports([fleet[0], fleet[0], fleet[1]])
+    names = [node.name for node in result.nodes]
+    assert len(set(names)) == 3 and names[2] == "compute2"
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "gmr", "diff", *args], text=True,
+                          capture_output=True, env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"})
+
+
+@pytest.fixture(scope="module")
+def fleet_dir(tmp_path_factory, fleet):
+    folder = tmp_path_factory.mktemp("fleet")
+    for n, report in enumerate(fleet, 1):
+        (folder / f"compute{n}.txt").write_text(gmr.render(report))
+    (folder / "notes.md").write_text("not a report\n")
+    return folder
+
+
+def test_cli_json_contract_and_exit_codes(fleet_dir):
+    result = run(str(fleet_dir), "--json")
+    assert result.returncode == 1
+    document = json.loads(result.stdout)
+    assert set(document) >= {"differences", "nodes", "package", "processes", "masked"}
+    entry = next(d for d in document["differences"] if d["option"] == "cpu_allocation_ratio")
+    assert set(entry) >= {"group", "option", "values", "majority", "outliers"}
+    assert entry["outliers"] == ["compute3"]
+    assert "notes.md: skipped" in result.stderr
+    same = run(str(fleet_dir / "compute1.txt"), str(fleet_dir / "compute2.txt"))
+    assert same.returncode == 0 and "identical configuration" in same.stdout
+
+
+def test_cli_baseline_may_be_parse_json(fleet_dir, tmp_path):
+    golden = tmp_path / "golden.json"
+    golden.write_text(subprocess.run([sys.executable, "-m", "gmr", "parse", "--json",
+                                      str(fleet_dir / "compute1.txt")], text=True,
+                                     capture_output=True).stdout)
+    result = run("--baseline", str(golden), str(fleet_dir / "compute3.txt"), "--json")
+    assert result.returncode == 1
+    (difference,) = json.loads(result.stdout)["differences"]
+    assert difference["option"] == "cpu_allocation_ratio" and difference["majority"] == "4.0"
+
+
+def test_cli_trouble_exits_2(tmp_path):
+    assert run(str(tmp_path / "missing.txt"), str(tmp_path / "other.txt")).returncode == 2
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"source": 1}')
+    result = run("--baseline", str(bad), str(bad))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
