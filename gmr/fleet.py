@@ -11,13 +11,12 @@ prints a secret: values that leak one are redacted before they reach the result.
 
 from __future__ import annotations
 
-import fnmatch
 from collections import Counter, defaultdict
 from typing import Any, Iterable, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from gmr.nodes import IDENTITY, MASKED, Comparable, Node, node_from_report
+from gmr.nodes import IDENTITY, MASKED, Comparable, Key, Node, glob_matcher, node_from_report
 from gmr.redact import REDACTED, is_secret_name, leaks, redact_text
 
 ABSENT = None  # what a node that lacks an option "holds"
@@ -111,7 +110,8 @@ def compare(
 
     `ignore` and `only` are glob patterns on `group.option` (`DEFAULT` or `default`).
     """
-    ignore, only = _patterns(ignore), _patterns(only)
+    only = tuple(only)
+    ignored, kept = glob_matcher(ignore), glob_matcher(only) if only else None
     by_service: dict[str, list[Node]] = defaultdict(list)
     for node in nodes:
         by_service[node.role].append(node)
@@ -123,7 +123,7 @@ def compare(
     for service in sorted(by_service):
         members = _unique_names(by_service[service])
         reference = baselines.get(service)
-        differences += _differences(service, members, reference, ignore, only, masked)
+        differences += _differences(service, members, reference, ignored, kept, masked)
         for attribute, into in (("version", package), ("workers", processes)):
             drift = _drift(service, members, reference, attribute)
             if drift is not None:
@@ -149,11 +149,6 @@ def compare_reports(reports, baseline=(), *, identity: Iterable[str] = IDENTITY,
                    ignore=ignore, only=only)
 
 
-def _patterns(patterns: Iterable[str]) -> tuple[str, ...]:
-    # [DEFAULT] is printed `default`; accept the name operators write in nova.conf.
-    return tuple(p[:7].lower() + p[7:] if p[:8] == "DEFAULT." else p for p in patterns)
-
-
 def _unique_names(nodes: list[Node]) -> list[Node]:
     """Give nodes that share a name (a parent and its workers) distinct names: the place
     of their report, or a number when even that is shared."""
@@ -169,12 +164,12 @@ def _unique_names(nodes: list[Node]) -> list[Node]:
     return nodes
 
 
-def _differences(service: str, nodes: list[Node], reference: Node | None, ignore, only,
+def _differences(service: str, nodes: list[Node], reference: Node | None, ignored, kept,
                  masked: list[Masked]) -> list[Difference]:
     everyone = nodes if reference is None else [reference, *nodes]
     if len(everyone) < 2:
         return []
-    keys: dict[str, None] = {}
+    keys: dict[Key, None] = {}
     for node in everyone:
         keys.update(dict.fromkeys(node.values))
     found = []
@@ -183,23 +178,20 @@ def _differences(service: str, nodes: list[Node], reference: Node | None, ignore
         first = values[0]
         if first != MASKED and all(value == first for value in values):
             continue
-        if (only and not _matches(key, only)) or (ignore and _matches(key, ignore)):
+        group, option = key
+        dotted = f"{group}.{option}"
+        if ignored(dotted) or (kept is not None and not kept(dotted)):
             continue
-        group, option = next(node.keys[key] for node in everyone if key in node.keys)
         if all(value == MASKED for value in values):
             masked.append(Masked(service=service, group=group, option=option,
                                  nodes=[node.name for node in nodes]))
             continue
-        found.append(_difference(service, group, option, key, nodes, reference))
+        found.append(_difference(service, key, nodes, reference))
     return found
 
 
-def _matches(key: str, patterns: tuple[str, ...]) -> bool:
-    return any(fnmatch.fnmatchcase(key, pattern) for pattern in patterns)
-
-
-def _difference(service: str, group: str, option: str, key: str, nodes: list[Node],
-                reference: Node | None) -> Difference:
+def _difference(service: str, key: Key, nodes: list[Node], reference: Node | None) -> Difference:
+    group, option = key
     held = {node.name: node.values.get(key, ABSENT) for node in nodes}
     counts = Counter(held.values())
     shown = _Display(option)
@@ -221,8 +213,7 @@ def _difference(service: str, group: str, option: str, key: str, nodes: list[Nod
         service=service,
         group=group,
         option=option,
-        values={name: shown.printed(by_name[name].printed.get(key), held[name])
-                for name in held},
+        values={name: shown.printed(by_name[name].printed(key), held[name]) for name in held},
         histogram=histogram,
         majority=shown.comparable(majority) if has_majority else None,
         outliers=outliers,
@@ -255,7 +246,7 @@ class _Display:
             return None
         if isinstance(value, str):
             return self._text(value, comparable)
-        if isinstance(value, tuple):
+        if isinstance(value, list):
             return [self._text(item, item) for item in value]
         return {k: self._text(v, (k, v)) for k, v in value.items()}
 

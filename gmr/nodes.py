@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import fnmatch
 import re
+import sys
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Iterable
 
 from gmr.models import MASKS, Option, Report
 
@@ -39,6 +41,9 @@ MASKED = "***"
 Comparable = str | frozenset | tuple
 
 
+Key = tuple[str, str]  # (group, option), both as printed
+
+
 @dataclass(slots=True)
 class Node:
     """One report as a member of a fleet."""
@@ -53,35 +58,48 @@ class Node:
     first_line: int
     version: str | None
     workers: int | None
-    #: `group.option` -> value made comparable: placeholders for own values, a list as a
-    #: frozenset, a dict as sorted items, MASKED for `***`.
-    values: dict[str, Comparable] = field(default_factory=dict)
-    #: `group.option` -> the value as printed (str, tuple or dict), for display.
-    printed: dict[str, Any] = field(default_factory=dict)
-    #: `group.option` -> (group, option) names exactly as printed.
-    keys: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: (group, option) -> value made comparable: placeholders for own values, a list as
+    #: a frozenset, a dict as sorted items, MASKED for `***`.
+    values: dict[Key, Comparable] = field(default_factory=dict)
     #: placeholder -> own value, e.g. {"<my_ip>": "10.20.30.11"}
     own: dict[str, str] = field(default_factory=dict)
+
+    def printed(self, key: Key) -> str | list[str] | dict[str, str] | None:
+        """The value of `key` as the report printed it, own values put back; None when
+        the node lacks the option."""
+        value = self.values.get(key)
+        if value is None:
+            return None
+        restore = self._restore
+        if isinstance(value, str):
+            return restore(value)
+        if isinstance(value, frozenset):
+            return sorted(restore(item) for item in value)
+        return {k: restore(v) for k, v in value}
+
+    def _restore(self, text: str) -> str:
+        if "<" in text:
+            for placeholder, own in self.own.items():
+                text = text.replace(placeholder, own)
+        return text
 
 
 def node_from_report(report: Report, identity: Iterable[str] = IDENTITY) -> Node:
     """The node a report describes; the name comes from `[DEFAULT] host`, else the file."""
-    patterns = tuple(identity)
+    is_identity = glob_matcher(identity)
     configuration = report.configuration
     own: dict[str, str] = {}
-    identity_keys: set[str] = set()
-    options: list[tuple[str, str, str, Option]] = []
+    options: list[tuple[Key, Option]] = []
     if configuration is not None:
         for group in configuration:
+            group_name = sys.intern(group.name)
             for option in group.options.values():
-                key = f"{group.name}.{option.name}"
-                if _matches(key, patterns):
-                    identity_keys.add(key)
+                if is_identity(f"{group_name}.{option.name}"):
                     text = option.value if option.shape == "scalar" else ""
                     if _is_address_like(text) and text not in own.values():
                         own[f"<{option.name}>"] = text
                 else:
-                    options.append((key, group.name, option.name, option))
+                    options.append(((group_name, sys.intern(option.name)), option))
     host = report.option("DEFAULT", "host")
     named = host is not None and host.shape == "scalar" and host.value not in ("", "None", *MASKS)
     name = (host.value if named else None) or (
@@ -93,7 +111,8 @@ def node_from_report(report: Report, identity: Iterable[str] = IDENTITY) -> Node
     role = service
     if program is not None and _is_address_like(program.value) and program.value != service:
         role = f"{service} ({program.value})"
-    node = Node(
+    substitute = _substituter(own)
+    return Node(
         name=name,
         service=service,
         role=role,
@@ -101,19 +120,18 @@ def node_from_report(report: Report, identity: Iterable[str] = IDENTITY) -> Node
         first_line=report.source.first_line,
         version=report.package.version if report.package else None,
         workers=len(processes) - 1 if processes is not None and len(processes) else None,
+        values={key: _comparable(option, substitute) for key, option in options},
         own=own,
     )
-    substitute = _substituter(own)
-    values, printed, keys = node.values, node.printed, node.keys
-    for key, group_name, option_name, option in options:
-        values[key] = _comparable(option, substitute)
-        printed[key] = option.value
-        keys[key] = (group_name, option_name)
-    return node
 
 
-def _matches(key: str, patterns: tuple[str, ...]) -> bool:
-    return any(fnmatch.fnmatchcase(key, pattern) for pattern in patterns)
+def glob_matcher(patterns: Iterable[str]):
+    """A test of `group.option` against glob patterns, compiled into one expression.
+    `DEFAULT.` in a pattern stands for the `default` group, as operators write it."""
+    patterns = [p[:7].lower() + p[7:] if p[:8] == "DEFAULT." else p for p in patterns]
+    if not patterns:
+        return lambda key: False
+    return re.compile("|".join(fnmatch.translate(p) for p in patterns)).match
 
 
 def _is_address_like(text: str) -> bool:
@@ -130,14 +148,10 @@ def _substituter(own: dict[str, str]):
     # Longest first, so `compute1.example.org` wins over `compute1`.
     alternatives = "|".join(re.escape(v) for v in sorted(by_value, key=len, reverse=True))
     pattern = re.compile(rf"(?<![\w.-])(?:{alternatives})(?![\w-])")
-    values = tuple(by_value)
+    def placeholder(match: re.Match[str]) -> str:
+        return by_value[match.group()]
 
-    def substitute(text: str) -> str:
-        if not any(value in text for value in values):
-            return text
-        return pattern.sub(lambda m: by_value[m.group()], text)
-
-    return substitute
+    return partial(pattern.sub, placeholder)
 
 
 def _comparable(option: Option, substitute) -> Comparable:
