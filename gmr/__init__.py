@@ -6,11 +6,13 @@ from gmr.render import render
 from gmr.scan import iter_file, iter_reports, parse, parse_file, read_reports
 
 __all__ = [
+    "FleetDiff",
     "GmrError",
     "GmrSyntaxError",
     "InputError",
     "NoReportFound",
     "Report",
+    "compare",
     "iter_file",
     "iter_reports",
     "parse",
@@ -18,3 +20,12 @@ __all__ = [
     "read_reports",
     "render",
 ]
+
+
+def __getattr__(name: str):
+    # The fleet comparison loads only when asked for, so `gmr parse` starts fast.
+    if name in ("compare", "FleetDiff"):
+        from gmr import fleet
+
+        return fleet.compare_reports if name == "compare" else fleet.FleetDiff
+    raise AttributeError(f"module 'gmr' has no attribute {name!r}")

@@ -168,13 +168,21 @@ def _progress(total: int, what: str) -> Iterator[Callable[[], None] | None]:
 
 
 @app.command()
-def schema() -> None:
-    """Print the JSON Schema of one report as `gmr parse --json` writes it."""
+def schema(
+    of: Annotated[str, typer.Argument(help="`report` (gmr parse --json) or `diff` "
+                                      "(gmr diff --json).")] = "report",
+) -> None:
+    """Print the JSON Schema of what `gmr parse --json` or `gmr diff --json` writes."""
     import json
 
-    from gmr.models import Report
-
-    typer.echo(json.dumps(Report.model_json_schema(mode="serialization"), indent=2))
+    if of == "report":
+        from gmr.models import Report as model
+    elif of == "diff":
+        from gmr.fleet import FleetDiff as model
+    else:
+        _error(f"gmr: no schema for {of!r}; choose report or diff")
+        raise typer.Exit(2)
+    typer.echo(json.dumps(model.model_json_schema(mode="serialization"), indent=2))
 
 
 def main() -> None:

@@ -110,7 +110,7 @@ def diff_renderables(result: FleetDiff) -> list[RenderableType]:
 
 def _diff_table(service: str, names: list[str], differences: list[Difference], against: str,
                 baseline: str | None) -> Table:
-    table = Table(title=f"{service}: {len(names)} nodes{against}: "
+    table = Table(title=f"{service}: {len(names)} node{'s' * (len(names) != 1)}{against}: "
                         f"{len(differences)} option{'s differ' if len(differences) != 1 else ' differs'}",
                   title_justify="left", show_lines=True)
     table.add_column("group")
