@@ -115,7 +115,7 @@ def diff(
 
     Exit status as diff(1): 0 no differences, 1 differences, 2 trouble.
     """
-    from gmr.errors import GmrError, NoReportFound
+    from gmr.errors import GmrError
     from gmr.fleet import compare
     from gmr.inputs import expand, load_baseline, load_nodes
     from gmr.nodes import IDENTITY
@@ -129,11 +129,10 @@ def diff(
         raise typer.Exit(2) from None
     with _progress(len(paths), "parsing reports") as done:
         nodes, errors = load_nodes(paths, names, jobs, done)
-    named = set(files)
     for error in list(errors):
-        if isinstance(error, NoReportFound) and error.path not in named:
+        if _incidental(error, files):
             _error(f"{error.path}: skipped, no Guru Meditation Report found")
-            errors.remove(error)  # a file that merely sits in a named directory
+            errors.remove(error)
         else:
             _error(str(error))
     if not nodes or (len(nodes) < 2 and not reference):
@@ -151,6 +150,150 @@ def diff(
         for renderable in diff_renderables(result):
             console.print(renderable)
     raise typer.Exit(2 if errors else 0 if result.identical else 1)
+
+
+@app.command()
+def lint(
+    files: Annotated[list[str], typer.Argument(help="Reports: files, globs or directories.",
+                                               show_default=False)],
+    output_format: Annotated[str, typer.Option(
+        "--format", help="text, json, sarif, junit or github.")] = "text",
+    fail_on: Annotated[Optional[str], typer.Option(
+        help="Lowest severity that fails: error (default), warning or info.")] = None,
+    release: Annotated[Optional[str], typer.Option(
+        help="The OpenStack release the reports come from, when they do not say "
+             "(e.g. 2025.1 or epoxy).")] = None,
+    service: Annotated[Optional[str], typer.Option(
+        help="The service the reports come from, overriding detection.")] = None,
+    config: Annotated[Optional[str], typer.Option(
+        help="Settings file (default: the nearest .gmr.toml or pyproject.toml "
+             "with [tool.gmr]).")] = None,
+    select: Annotated[list[str], typer.Option(metavar="CODE", show_default=False,
+                                              help="Only these codes or prefixes.")] = [],  # noqa: B006
+    ignore: Annotated[list[str], typer.Option(metavar="CODE", show_default=False,
+                                              help="Not these codes or prefixes.")] = [],  # noqa: B006
+    rules: Annotated[list[str], typer.Option(metavar="FILE", show_default=False,
+                                             help="Custom rules (TOML).")] = [],  # noqa: B006
+    baseline: Annotated[Optional[str], typer.Option(
+        help="Report only findings not recorded in this file.")] = None,
+    write_baseline: Annotated[Optional[str], typer.Option(
+        help="Record the current findings in this file and exit 0.")] = None,
+) -> None:
+    """Check the configuration in reports against sourced, release-aware rules.
+
+    Exit status: 0 nothing at or above --fail-on, 1 something is, 2 usage or input trouble.
+    """
+    from gmr.errors import GmrError
+    from gmr.inputs import expand
+    from gmr.lint import formats
+    from gmr.lint.engine import lint as run_lint
+    from gmr.lint.engine import read_baseline, write_baseline as record
+    from gmr.lint.rule import REGISTRY, Severity
+    from gmr.lint.settings import load_settings
+    from gmr.scan import read_reports
+
+    if output_format not in formats.FORMATS:
+        _error(f"gmr: unknown format {output_format!r}; choose {', '.join(formats.FORMATS)}")
+        raise typer.Exit(2)
+    try:
+        settings = load_settings(config)
+        changes = {"ignore": (*settings.ignore, *ignore), "rules": (*settings.rules, *rules)}
+        if select:
+            changes["select"] = tuple(select)
+        if fail_on:
+            changes["fail_on"] = Severity(fail_on)
+        settings = settings.model_validate({**settings.model_dump(), **changes})
+        known = read_baseline(baseline) if baseline else set()
+    except ValueError:
+        _error(f"gmr: --fail-on must be error, warning or info, not {fail_on!r}")
+        raise typer.Exit(2) from None
+    except GmrError as error:
+        _error(str(error))
+        raise typer.Exit(2) from None
+    reports, errors = [], []
+    for name in expand(files):
+        try:
+            reports += read_reports(name)
+        except GmrError as error:
+            if _incidental(error, files):
+                _error(f"{error.path}: skipped, no Guru Meditation Report found")
+            else:
+                errors.append(error)
+    try:
+        result = run_lint(reports, settings=settings, release=release, service=service,
+                          errors=errors, baseline=known)
+    except GmrError as error:
+        _error(str(error))
+        raise typer.Exit(2) from None
+    if write_baseline:
+        record(write_baseline, result.findings)
+        _error(f"gmr: {len(result.findings)} findings recorded in {write_baseline}")
+        raise typer.Exit(2 if errors else 0)
+    ran = [r for r in REGISTRY.values() if settings.selects(r.code)]
+    if output_format == "text":
+        from rich.console import Console
+
+        from gmr.tables import lint_renderables
+
+        console = Console(highlight=False)
+        for renderable in lint_renderables(result, len(reports)):
+            console.print(renderable, soft_wrap=True)  # one finding, one line, for CI logs
+    elif output_format == "json":
+        sys.stdout.write(formats.as_json(result))
+    elif output_format == "sarif":
+        sys.stdout.write(formats.as_sarif(result, ran))
+    elif output_format == "junit":
+        places = [(r.source.path or "<input>", _label(r)) for r in reports]
+        places += [(e.path or "<input>", e.path or "<input>") for e in errors]
+        sys.stdout.write(formats.as_junit(result, ran, places, settings.fail_on))
+    else:
+        sys.stdout.write(formats.as_github(result))
+    raise typer.Exit(2 if errors else 1 if result.failing(settings.fail_on) else 0)
+
+
+def _incidental(error: Exception, named: list[str]) -> bool:
+    """A file without a report that merely sits in a directory the operator named."""
+    from gmr.errors import NoReportFound
+
+    return isinstance(error, NoReportFound) and error.path not in named
+
+
+def _label(report) -> str:
+    host = report.option("DEFAULT", "host")
+    where = f"{report.source.path or '<input>'}:{report.source.first_line}"
+    return f"{where} ({host.value})" if host is not None else where
+
+
+@app.command(name="rules")
+def rules_command(
+    code: Annotated[Optional[str], typer.Argument(help="Show this rule's documentation.")] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="The catalogue as JSON.")] = False,
+) -> None:
+    """List the lint rules, or show one rule's documentation."""
+    import json
+
+    from gmr.lint.rule import REGISTRY
+    from gmr.tables import releases_text, rule_doc, rules_table
+
+    if code is not None:
+        rule = REGISTRY.get(code.upper()) or next(
+            (r for r in REGISTRY.values() if r.name == code), None)
+        if rule is None:
+            _error(f"gmr: no rule {code!r}; `gmr rules` lists them")
+            raise typer.Exit(2)
+        typer.echo(rule_doc(rule))
+        return
+    rules = sorted(REGISTRY.values(), key=lambda r: r.code)
+    if json_out:
+        typer.echo(json.dumps([{
+            "code": r.code, "name": r.name, "severity": r.severity.value,
+            "services": list(r.services), "releases": releases_text(r), "source": r.source,
+            "what": r.what, "why": r.why, "fix": r.fix,
+        } for r in rules], indent=2))
+        return
+    from rich.console import Console
+
+    Console().print(rules_table(rules))
 
 
 @contextmanager

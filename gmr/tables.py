@@ -1,4 +1,4 @@
-"""Rich renderables for the terminal: what `gmr parse` and `gmr diff` show without `--json`.
+"""Rich renderables for the terminal: what `gmr parse`, `diff`, `lint` and `rules` show.
 
 The library builds these objects and never prints them; the CLI hands them to a console.
 """
@@ -6,13 +6,17 @@ The library builds these objects and never prints them; the CLI hands them to a 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from gmr.fleet import Difference, FleetDiff
-from gmr.models import Report
+if TYPE_CHECKING:  # each command loads only its own modules
+    from gmr.fleet import Difference, FleetDiff
+    from gmr.lint.engine import LintResult
+    from gmr.lint.rule import Rule
+    from gmr.models import Report
 
 
 def flags(report: Report) -> list[str]:
@@ -156,3 +160,72 @@ def _value(value: object, known: bool) -> Text:
     if isinstance(value, dict):
         return Text("\n".join(f"{k} = {v}" for k, v in value.items()) or "(empty dict)")
     return Text(str(value)) if value != "" else Text('""', style="dim")
+
+
+_SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+def lint_renderables(result: LintResult, checked: int) -> list[RenderableType]:
+    """Findings grouped by report, as `file:line CODE severity message`, then a summary."""
+    out: list[RenderableType] = []
+    current = None
+    for finding in result.findings:
+        place = (finding.file, finding.node)
+        if place != current:
+            current = place
+            about = ", ".join(part for part in (finding.node, finding.service, finding.release)
+                              if part)
+            out.append(Text(f"{finding.file or '<input>'}" + (f" ({about})" if about else ""),
+                            style="bold"))
+        line = Text("  ")
+        line.append(f"{finding.file or '<input>'}:{finding.line or ''} ", style="dim")
+        line.append(f"{finding.code} ", style="bold")
+        line.append(f"{finding.severity.value} ", style=_SEVERITY_STYLE[finding.severity.value])
+        line.append(finding.message)
+        out.append(line)
+    counts = {level: sum(f.severity.value == level for f in result.findings)
+              for level in ("error", "warning", "info")}
+    summary = (f"{checked} report{'s' * (checked != 1)} checked: "
+               + ", ".join(f"{n} {level}{'s' * (n != 1 and level != 'info')}"
+                           for level, n in counts.items()))
+    if result.waived:
+        summary += f"; {len(result.waived)} waived"
+    if result.baselined:
+        summary += f"; {result.baselined} in the baseline"
+    out.append(Text(summary, style="bold"))
+    return out
+
+
+def rules_table(rules: list[Rule]) -> Table:
+    table = Table(title=f"gmr rules ({len(rules)})", title_justify="left")
+    for column in ("code", "name", "severity", "services", "releases", "source"):
+        table.add_column(column, overflow="fold")
+    for rule in rules:
+        table.add_row(rule.code, rule.name,
+                      Text(rule.severity.value, style=_SEVERITY_STYLE[rule.severity.value]),
+                      ", ".join(rule.services) or "all", releases_text(rule),
+                      rule.source)
+    return table
+
+
+def releases_text(rule: Rule) -> str:
+    if not rule.releases:
+        return "all"
+    low, high = rule.releases
+    return f"{low or ''}-{high or ''}" if low != high else low or "all"
+
+
+def rule_doc(rule: Rule) -> str:
+    """One rule's documentation as plain text, for `gmr rules CODE`."""
+    parts = [f"{rule.code} {rule.name} ({rule.severity.value})",
+             f"Services: {', '.join(rule.services) or 'all'}; releases: {releases_text(rule)}",
+             "", f"What it does: {rule.what}", "", f"Why it matters: {rule.why}", "",
+             f"How to fix: {rule.fix}"]
+    if rule.before or rule.after:
+        parts += ["", "Before:", _indent(rule.before), "", "After:", _indent(rule.after)]
+    parts += ["", f"Source: {rule.source}"]
+    return "\n".join(parts)
+
+
+def _indent(text: str) -> str:
+    return "\n".join(f"    {line}" for line in text.splitlines())

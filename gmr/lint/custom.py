@@ -1,0 +1,158 @@
+"""Custom rules without Python: `[[rule]]` tables in a TOML file.
+
+    [[rule]]
+    code = "GMR901"                 # GMR9xx is left for custom rules
+    name = "ratio-above-house-limit"
+    severity = "warning"            # error, warning or info
+    service = "nova"                # or a list; omit for every service
+    group = "DEFAULT"
+    option = "cpu_allocation_ratio"
+    gt = 8.0                        # exactly one of: eq ne lt le gt ge in not_in
+                                    # contains matches missing present
+    since = "2023.1"                # optional release range
+    until = "2026.2"
+    message = "{option} = {value} is above the house limit of 8.0"
+    why = "..."                     # optional docs: what, why, fix, source
+
+The file is data: nothing in it is evaluated or imported. Errors name the file and line.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from gmr.errors import ConfigError
+from gmr.lint.releases import release_named
+from gmr.lint.rule import CODE, NAME, REGISTRY, Hit, Rule, Severity, hit
+
+CONDITIONS = ("eq", "ne", "lt", "le", "gt", "ge", "in", "not_in", "contains", "matches",
+              "missing", "present")
+_KEYS = {"code", "name", "severity", "service", "group", "option", "since", "until",
+         "message", "what", "why", "fix", "source", *CONDITIONS}
+
+
+def load_rules(path: str) -> list[Rule]:
+    """The rules of a custom rules file, checked against each other and the built-ins."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"cannot read the rules file: {error}", path) from None
+    try:
+        tables = tomllib.loads(text).get("rule", [])
+    except tomllib.TOMLDecodeError as error:
+        found = re.search(r"line (\d+)", str(error))
+        raise ConfigError(f"invalid TOML: {error}", path,
+                          int(found.group(1)) if found else None) from None
+    starts = [text.count("\n", 0, m.start()) + 1
+              for m in re.finditer(r"^\s*\[\[\s*rule\s*\]\]", text, re.M)]
+    rules: list[Rule] = []
+    for index, table in enumerate(tables if isinstance(tables, list) else [tables]):
+        line = starts[index] if index < len(starts) else None
+        try:
+            made = _rule(table)
+        except ValueError as error:
+            raise ConfigError(f"rule {index + 1}: {error}", path, line) from None
+        if made.code in REGISTRY or any(r.code == made.code for r in rules):
+            raise ConfigError(f"rule {index + 1}: code {made.code} is already taken", path, line)
+        rules.append(made)
+    return rules
+
+
+def _rule(table: Any) -> Rule:
+    if not isinstance(table, dict):
+        raise ValueError("must be a table")
+    unknown = sorted(set(table) - _KEYS)
+    if unknown:
+        raise ValueError(f"unknown key {unknown[0]!r}")
+    for key in ("code", "name", "group", "option", "message"):
+        if not isinstance(table.get(key), str) or not table[key]:
+            raise ValueError(f"needs {key!r} as a string")
+    if not CODE.match(table["code"]):
+        raise ValueError(f"code {table['code']!r} is not GMR followed by three digits")
+    if not NAME.match(table["name"]):
+        raise ValueError(f"name {table['name']!r} is not kebab-case")
+    conditions = [key for key in CONDITIONS if key in table]
+    if len(conditions) != 1:
+        raise ValueError(f"needs exactly one condition of {', '.join(CONDITIONS)}")
+    try:
+        severity = Severity(table.get("severity", "warning"))
+    except ValueError:
+        raise ValueError(f"severity {table.get('severity')!r} is not error, warning or info") \
+            from None
+    for bound in ("since", "until"):
+        if bound in table and release_named(str(table[bound])) is None:
+            raise ValueError(f"{bound} {table[bound]!r} is not an OpenStack release")
+    services = table.get("service", ())
+    services = (services,) if isinstance(services, str) else tuple(services)
+    test = _condition(conditions[0], table[conditions[0]])
+    group, option = table["group"], table["option"]
+    kind = conditions[0]
+    try:
+        table["message"].format(group="", option="", value="")
+    except (KeyError, IndexError, ValueError) as error:
+        raise ValueError(f"message: unknown placeholder {error}") from None
+
+    def check(report, context) -> Iterator[Hit]:
+        if kind == "missing":
+            if report.option(group, option) is None:
+                yield hit(group, option, value="(missing)")
+            return
+        found = context.option(group, option)
+        if found is not None and test(found):
+            yield hit(group, found)
+
+    what = table.get("what", table["message"].format(group=group, option=option, value="…"))
+    releases = ((table.get("since"), table.get("until"))
+                if "since" in table or "until" in table else None)
+    return Rule(code=table["code"], name=table["name"], severity=severity,
+                message=table["message"], what=what, why=table.get("why", ""),
+                fix=table.get("fix", ""), before="", after="",
+                source=table.get("source", "custom rule"), check=check, services=services,
+                releases=releases)
+
+
+def _condition(kind: str, expected: Any) -> Callable[[Any], bool]:
+    """The test an option's value must pass for the rule to fire."""
+    if kind == "present":
+        return lambda option: bool(expected) and not option.is_none
+    if kind == "missing":
+        return lambda option: False
+    if kind == "matches":
+        try:
+            pattern = re.compile(str(expected))
+        except re.error as error:
+            raise ValueError(f"matches: invalid regular expression: {error}") from None
+        return lambda option: pattern.search(option.text) is not None
+    if kind in ("in", "not_in"):
+        if not isinstance(expected, list):
+            raise ValueError(f"{kind} needs a list")
+        choices = [_normal(item) for item in expected]
+        return (lambda option: _normal(option.text) in choices) if kind == "in" else (
+            lambda option: _normal(option.text) not in choices)
+    if kind == "contains":
+        return lambda option: (str(expected) in option.value if option.shape == "list"
+                               else str(expected) in option.text)
+    if kind in ("lt", "le", "gt", "ge"):
+        if not isinstance(expected, (int, float)) or isinstance(expected, bool):
+            raise ValueError(f"{kind} needs a number")
+        compare = {"lt": float.__lt__, "le": float.__le__, "gt": float.__gt__,
+                   "ge": float.__ge__}[kind]
+        return lambda option: (option.as_float() is not None
+                               and compare(option.as_float(), float(expected)))
+    wanted = _normal(expected)
+    return (lambda option: _normal(option.text) == wanted) if kind == "eq" else (
+        lambda option: _normal(option.text) != wanted)
+
+
+def _normal(value: Any) -> str:
+    """Text as compared: numbers by value (`1` equals `1.0`), booleans in any case."""
+    text = str(value).strip()
+    if isinstance(value, bool) or text.lower() in ("true", "false"):
+        return text.lower()
+    try:
+        return repr(float(text))
+    except ValueError:
+        return text

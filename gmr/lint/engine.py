@@ -1,0 +1,269 @@
+"""Runs the rules over reports and turns what they find into findings.
+
+The engine, not the rule, decides whether a rule runs (service, release range,
+select/ignore), stamps code and severity, formats the message with secrets redacted,
+and says so when a rule could not decide: the report masked an option it needed, or the
+release is unknown. Waivers and the baseline are applied last.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from pydantic import BaseModel, ConfigDict
+
+from gmr.errors import GmrError, InputError
+from gmr.lint import rules as _registered  # noqa: F401  (registers the built-in rules)
+from gmr.lint.releases import Release, release_named, release_of
+from gmr.lint.rule import REGISTRY, Hit, Rule, Severity
+from gmr.lint.settings import Settings, Waiver
+from gmr.models import Option, Report
+from gmr.redact import REDACTED, is_secret_name, leaks, redact_text
+
+
+class Finding(BaseModel):
+    """One problem found in one report."""
+
+    model_config = ConfigDict(frozen=True)
+
+    file: str | None
+    line: int | None
+    code: str
+    name: str
+    severity: Severity
+    message: str
+    group: str | None = None
+    option: str | None = None
+    service: str | None = None
+    node: str | None = None
+    release: str | None = None
+
+    @property
+    def fingerprint(self) -> str:
+        """What identifies the finding across runs: not the line, which moves."""
+        key = "|".join(str(part) for part in (self.code, self.node or self.file, self.group,
+                                               self.option))
+        return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+@dataclass
+class LintResult:
+    findings: list[Finding]
+    #: Findings the baseline file suppressed, and those a waiver covered.
+    baselined: int = 0
+    waived: list[tuple[Finding, Waiver]] = field(default_factory=list)
+
+    def failing(self, threshold: Severity) -> list[Finding]:
+        return [f for f in self.findings if f.severity.rank >= threshold.rank]
+
+
+class ReleaseUnknown(Exception):
+    """Raised by `Context.since` when the report does not tell its release."""
+
+
+class Context:
+    """What a check may ask about the report beyond its options."""
+
+    def __init__(self, report: Report, service: str | None, release: Release | None):
+        self.report = report
+        self.service = service
+        self.release = release
+        #: (group, option, line) of masked options the check asked for.
+        self.masked: list[tuple[str, str, int | None]] = []
+
+    def option(self, group: str, name: str) -> Option | None:
+        """The option, or None when absent or masked (a masked one is remembered, so
+        the engine can say the rule could not decide)."""
+        option = self.report.option(group, name)
+        if option is not None and option.masked:
+            self.masked.append((group, name, option.line))
+            return None
+        return option
+
+    def since(self, name: str) -> bool:
+        """True from release `name` on; raises ReleaseUnknown when the release is unknown."""
+        if self.release is None:
+            raise ReleaseUnknown
+        return self.release >= release_named(name)
+
+
+def lint(
+    reports: Sequence[Report],
+    *,
+    settings: Settings | None = None,
+    release: str | None = None,
+    service: str | None = None,
+    errors: Iterable[GmrError] = (),
+    baseline: Iterable[str] = (),
+    today: date | None = None,
+) -> LintResult:
+    """Lint `reports`; `errors` are inputs that could not be parsed (each becomes a
+    GMR001 finding); `baseline` holds fingerprints of findings to suppress."""
+    settings = settings or Settings()
+    forced = release_named(release) if release else None
+    if release and forced is None:
+        raise InputError(f"unknown release {release!r}")
+    selected = [r for r in _all_rules(settings) if settings.selects(r.code)]
+    findings = [_unparseable(error) for error in errors if settings.selects("GMR001")]
+    for report in reports:
+        findings += _lint_report(report, selected, settings, service, forced)
+    findings = [_with_severity(f, settings) for f in findings]
+    result = _apply_waivers(findings, settings.waivers, today or date.today(), settings)
+    known = set(baseline)
+    kept = [f for f in result.findings if f.fingerprint not in known]
+    result.baselined = len(result.findings) - len(kept)
+    result.findings = sorted(kept, key=lambda f: (f.file or "", f.line or 0, f.code))
+    return result
+
+
+def _all_rules(settings: Settings) -> list[Rule]:
+    from gmr.lint.custom import load_rules
+
+    rules = list(REGISTRY.values())
+    for path in settings.rules:
+        rules += load_rules(path)
+    return rules
+
+
+def _lint_report(report: Report, rules: list[Rule], settings: Settings,
+                 service_override: str | None, forced: Release | None) -> list[Finding]:
+    service = service_override or report.service
+    version = report.package.version if report.package else None
+    release = forced or release_of(service, version)
+    stamp = _Stamp(report, service, release)
+    found: list[Finding] = []
+    if report.source.truncated and settings.selects("GMR002"):
+        found.append(stamp.intrinsic("GMR002", report.source.last_line,
+                                     f"report cut short at line {report.source.last_line}; "
+                                     "rules ran on the part that is there"))
+    for rule in rules:
+        if not rule.applies_to(service):
+            continue
+        if rule.releases and release is not None and not _in_range(release, rule.releases):
+            continue
+        context = Context(report, service, release)
+        try:
+            hits = list(rule.check(report, context))
+            unknown_release = bool(hits) and rule.releases is not None and release is None
+        except ReleaseUnknown:
+            hits, unknown_release = [], True
+        if unknown_release:
+            if settings.selects("GMR004"):
+                found.append(stamp.intrinsic(
+                    "GMR004", hits[0].line if hits else None,
+                    f"{rule.code} ({rule.name}) could not be decided: the report does not "
+                    f"say which release {service or 'the service'} runs; pass --release",
+                    hits[0] if hits else None))
+            continue
+        found += [stamp.finding(rule, h) for h in hits]
+        if not hits and context.masked and settings.selects("GMR003"):
+            group, option, line = context.masked[0]
+            found.append(stamp.intrinsic(
+                "GMR003", line, f"{rule.code} ({rule.name}) needs [{group}] {option}, which "
+                "the report masks (***): it cannot be decided from a GMR",
+                Hit(group, option, line)))
+    return found
+
+
+def _in_range(release: Release, bounds: tuple[str | None, str | None]) -> bool:
+    low, high = (release_named(b) if b else None for b in bounds)
+    return (low is None or release >= low) and (high is None or release <= high)
+
+
+class _Stamp:
+    """Makes findings for one report: file, node, service and release filled in."""
+
+    def __init__(self, report: Report, service: str | None, release: Release | None):
+        host = report.option("DEFAULT", "host")
+        self.base = {
+            "file": report.source.path,
+            "service": service,
+            "node": host.value if host is not None and host.value not in ("", "None") else None,
+            "release": str(release) if release else None,
+        }
+
+    def finding(self, rule: Rule, hit: Hit) -> Finding:
+        # Messages name [DEFAULT] as nova.conf does; the `group` field keeps the printed name.
+        group = _printed_group(hit.group)
+        values = {"option": hit.option, **hit.values,
+                  "group": "DEFAULT" if group == "default" else group}
+        if "value" in values and hit.option is not None:
+            values["value"] = _shown(hit.option, str(values["value"]))
+        return Finding(**self.base, line=hit.line, code=rule.code, name=rule.name,
+                       severity=rule.severity, message=rule.message.format(**values),
+                       group=group, option=hit.option)
+
+    def intrinsic(self, code: str, line: int | None, message: str,
+                  where: Hit | None = None) -> Finding:
+        rule = REGISTRY[code]
+        return Finding(**self.base, line=line, code=code, name=rule.name,
+                       severity=rule.severity, message=message,
+                       group=_printed_group(where.group) if where else None,
+                       option=where.option if where else None)
+
+
+def _printed_group(group: str | None) -> str | None:
+    return "default" if group == "DEFAULT" else group
+
+
+def _shown(option: str, text: str) -> str:
+    """A value as it may be printed: a leaked credential never is."""
+    if not leaks(option, text):
+        return text
+    return REDACTED if is_secret_name(option) else redact_text(text)
+
+
+def _unparseable(error: GmrError) -> Finding:
+    rule = REGISTRY["GMR001"]
+    return Finding(file=error.path, line=error.line, code="GMR001", name=rule.name,
+                   severity=rule.severity, message=error.message)
+
+
+def _with_severity(finding: Finding, settings: Settings) -> Finding:
+    override = settings.severity_of(finding.code)
+    return finding if override is None else finding.model_copy(update={"severity": override})
+
+
+def _apply_waivers(findings: list[Finding], waivers: list[Waiver], today: date,
+                   settings: Settings) -> LintResult:
+    result = LintResult(findings=[])
+    active = [w for w in waivers if w.expires is None or w.expires >= today]
+    for waiver in waivers:
+        if waiver not in active and settings.selects("GMR005"):
+            rule = REGISTRY["GMR005"]
+            result.findings.append(Finding(
+                file=settings.source, line=waiver.line, code="GMR005", name=rule.name,
+                severity=rule.severity,
+                message=f"the waiver of {waiver.code} expired on {waiver.expires}; it no "
+                        f"longer applies (reason given: {waiver.reason})"))
+    for finding in findings:
+        waiver = next((w for w in active if w.covers(finding.code, finding.node)), None)
+        if waiver is None:
+            result.findings.append(finding)
+        else:
+            result.waived.append((finding, waiver))
+    return result
+
+
+def read_baseline(path: str) -> set[str]:
+    """Fingerprints from a file `write_baseline` wrote."""
+    try:
+        document = json.loads(Path(path).read_text(encoding="utf-8"))
+        return {entry["fingerprint"] for entry in document["findings"]}
+    except OSError as error:
+        raise InputError(f"cannot read the baseline: {error.strerror or error}", path) from None
+    except (ValueError, KeyError, TypeError):
+        raise InputError("not a baseline written by `gmr lint --write-baseline`", path) from None
+
+
+def write_baseline(path: str, findings: list[Finding]) -> None:
+    """Record findings so that later runs report only new ones."""
+    entries = [{"code": f.code, "node": f.node or f.file, "group": f.group, "option": f.option,
+                "fingerprint": f.fingerprint} for f in findings]
+    Path(path).write_text(json.dumps({"version": 1, "findings": entries}, indent=2) + "\n",
+                          encoding="utf-8")

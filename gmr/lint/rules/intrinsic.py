@@ -1,0 +1,103 @@
+"""GMR0xx: what gmr itself can tell about a report: unreadable, cut short, undecidable
+checks, expired waivers, and secrets printed in clear."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from gmr.lint.rule import Hit, Severity, hit, rule
+from gmr.redact import leaks
+
+
+def _reported_by_engine(report, context) -> Iterator[Hit]:
+    """The engine reports this rule itself; there is nothing to look at in the options."""
+    return iter(())
+
+
+rule(
+    code="GMR001", name="unparseable-report", severity=Severity.ERROR,
+    message="{value}",
+    what="The input holds no Guru Meditation Report, or one whose structure is broken.",
+    why="Nothing can be checked in it; a CI gate must not pass because the input was bad.",
+    fix="Feed the report itself: the log_dir file, or the service log or journal export "
+        "that holds it.",
+    before="gmr lint nova-api.log   # a log without a report",
+    after="gmr lint nova-api_gurumeditation_20261125140109",
+    source="gmr (FORMAT.md, sections 10 and 11)",
+)(_reported_by_engine)
+
+rule(
+    code="GMR002", name="truncated-report", severity=Severity.WARNING,
+    message="report cut short; rules ran on the part that is there",
+    what="The report ends before its Configuration section is complete.",
+    why="Options that are missing from the cut cannot be checked, so a clean result means "
+        "less than it seems.",
+    fix="Take the report again, from its log_dir file or with `journalctl -a`, which does "
+        "not cut long entries.",
+    before="journal export cut at the line limit",
+    after="[oslo_reports] log_dir = /var/log/nova/gmr",
+    source="gmr (FORMAT.md, section 10: truncation by shippers and line limits)",
+)(_reported_by_engine)
+
+rule(
+    code="GMR003", name="masked-option-needed", severity=Severity.INFO,
+    message="a rule needs an option the report masks",
+    what="A rule needed an option that oslo.reports printed as `***`.",
+    why="oslo.reports masks every option registered as secret, even unset ones, so the "
+        "check cannot be decided from a report; it has to be made on the file.",
+    fix="Check the option in the service's configuration file instead.",
+    before="[database] connection = ***",
+    after="check /etc/nova/nova.conf [database] connection",
+    source="oslo.reports views/text/generic.py (masks opt.secret); RULES.md GMR-SEC-002",
+)(_reported_by_engine)
+
+rule(
+    code="GMR004", name="release-unknown", severity=Severity.INFO,
+    message="a rule needs the release, which the report does not give",
+    what="A rule that applies to some releases only found something, but the report does "
+         "not say which release the service runs.",
+    why="neutron, cinder and glance print `None` for their version; a finding that is only "
+        "true on some releases must not be reported as fact.",
+    fix="Pass the release: `gmr lint --release 2025.1 ...`.",
+    before="version = None",
+    after="gmr lint --release 2025.1 neutron-server.txt",
+    source="gmr (RULES.md GMR-VER-001)",
+)(_reported_by_engine)
+
+rule(
+    code="GMR005", name="expired-waiver", severity=Severity.WARNING,
+    message="a waiver expired",
+    what="A waiver in the settings has passed its expiry date.",
+    why="An expired waiver is not applied, so what it covered is reported again; the "
+        "waiver itself is pointed out so that it is renewed or removed, never silently kept.",
+    fix="Renew the waiver with a new date and reason, or fix what it covered.",
+    before='expires = 2025-01-31',
+    after='expires = 2027-01-31  # reason still true, see OPS-1234',
+    source="gmr (RULES.md section 3, item 10: waivers)",
+)(_reported_by_engine)
+
+
+@rule(
+    code="GMR010", name="secret-in-clear", severity=Severity.ERROR,
+    message="[{group}] {option} shows a credential in clear: {value}",
+    what="An option that holds a credential, or a URL with a password in it, is printed "
+         "unmasked in the report.",
+    why="oslo.reports masks only options registered as secret; a report goes to stderr, the "
+        "journal and log collectors, and is pasted into tickets, so the credential has "
+        "leaked to all of them.",
+    fix="Rotate the credential. Upgrade to a release that registers the option as secret, "
+        "or move the password out of URL options (e.g. into [keystone_authtoken] password, "
+        "which is secret).",
+    before="[keystone_authtoken] password = admin   (printed as is)",
+    after="[keystone_authtoken] password = ***",
+    source="seed report `[keystone_authtoken] password = admin`; keystoneauth1 2.3.0 "
+           "(LP 1534299) made the plugin password secret; RULES.md GMR-SEC-001",
+)
+def secret_in_clear(report, context) -> Iterator[Hit]:
+    if report.configuration is None:
+        return
+    for group, option in report.configuration.options():
+        texts = option.value if option.shape == "list" else (
+            option.value.values() if option.shape == "dict" else (option.value,))
+        if any(leaks(option.name, text) for text in texts):
+            yield hit(group.name, option)

@@ -1,0 +1,94 @@
+"""GMR3xx: neutron (RULES.md section 2.2)."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from gmr.lint.rule import Hit, Severity, hit, rule
+
+
+def _project_types(context):
+    """[ml2] project_network_types, called tenant_network_types before 2023.2."""
+    for name in ("project_network_types", "tenant_network_types"):
+        option = context.option("ml2", name)
+        if option is not None:
+            return option
+    return None
+
+
+@rule(
+    code="GMR301", name="agent-down-time-too-short", severity=Severity.ERROR,
+    services=("neutron",),
+    message="[DEFAULT] agent_down_time = {value} is below twice [agent] report_interval = "
+            "{interval}: agents flap between alive and dead",
+    what="neutron-server declares agents dead before two of their reports can arrive.",
+    why="One late report makes the server reschedule routers and DHCP away from a healthy "
+        "agent; neutron's help asks for at least twice the interval.",
+    fix="Raise agent_down_time to twice report_interval or more.",
+    before="[DEFAULT]\nagent_down_time = 45\n[agent]\nreport_interval = 30",
+    after="[DEFAULT]\nagent_down_time = 75\n[agent]\nreport_interval = 30",
+    source="neutron/conf/agent/database/agents_db.py and neutron/conf/agent/common.py help",
+)
+def agent_down_time_too_short(report, context) -> Iterator[Hit]:
+    down = context.option("DEFAULT", "agent_down_time")
+    interval = context.option("agent", "report_interval")
+    if down is None or interval is None:
+        return
+    if down.as_float() is not None and interval.as_float() is not None and \
+            down.as_float() < 2 * interval.as_float():
+        yield hit("DEFAULT", down, interval=interval.value)
+
+
+@rule(
+    code="GMR302", name="local-network-type", severity=Severity.WARNING,
+    services=("neutron",),
+    message="[ml2] {option} has `local`: project networks do not reach beyond one host",
+    what="Projects get `local` networks, which only exist on one host.",
+    why="neutron's help says local networks provide no connectivity between hosts; they only "
+        "suit single-node test clouds.",
+    fix="Use vxlan, geneve or vlan.",
+    before="[ml2]\ntenant_network_types = local", after="[ml2]\ntenant_network_types = vxlan",
+    source="neutron/conf/plugins/ml2/config.py help",
+)
+def local_network_type(report, context) -> Iterator[Hit]:
+    option = _project_types(context)
+    if option is not None and "local" in (option.as_list() or ()):
+        yield hit("ml2", option)
+
+
+@rule(
+    code="GMR303", name="project-network-type-not-loaded", severity=Severity.ERROR,
+    services=("neutron",),
+    message="[ml2] {option} has {missing}, which type_drivers does not load",
+    what="A project network type has no type driver.",
+    why="Creating a project network fails when neutron picks that type.",
+    fix="Add the type to type_drivers, or remove it from the project types.",
+    before="type_drivers = flat,vlan\ntenant_network_types = vxlan",
+    after="type_drivers = flat,vlan,vxlan\ntenant_network_types = vxlan",
+    source="kolla-ansible neutron precheck; neutron ml2 type manager",
+)
+def project_network_type_not_loaded(report, context) -> Iterator[Hit]:
+    types = _project_types(context)
+    drivers = context.option("ml2", "type_drivers")
+    if types is None or drivers is None:
+        return
+    missing = [t for t in types.as_list() or () if t not in (drivers.as_list() or ())]
+    if missing:
+        yield hit("ml2", types, missing=", ".join(missing))
+
+
+@rule(
+    code="GMR304", name="single-dhcp-agent", severity=Severity.INFO,
+    services=("neutron",),
+    message="[DEFAULT] dhcp_agents_per_network = {value}: each network has one DHCP agent",
+    what="Every network is served by a single DHCP agent.",
+    why="When that agent's node fails, instances on the network stop getting leases until "
+        "the network is rescheduled.",
+    fix="With several network nodes, use 2 or more.",
+    before="dhcp_agents_per_network = 1", after="dhcp_agents_per_network = 2",
+    source="neutron option help; risu dhcp_agents_per_network.sh (LP tripleo 1752826)",
+)
+def single_dhcp_agent(report, context) -> Iterator[Hit]:
+    option = context.option("DEFAULT", "dhcp_agents_per_network")
+    if option is not None and option.as_int() == 1:
+        yield hit("DEFAULT", option)

@@ -1,0 +1,316 @@
+"""GMR2xx: nova (RULES.md section 2.1)."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from gmr.lint.rule import Hit, Severity, hit, rule
+
+_RATIOS = ("cpu_allocation_ratio", "ram_allocation_ratio", "disk_allocation_ratio")
+#: Scheduler filters and the release that removed them.
+_REMOVED_FILTERS = {
+    "ExactCoreFilter": "rocky", "ExactRamFilter": "rocky", "ExactDiskFilter": "rocky",
+    "CoreFilter": "train", "RamFilter": "train", "DiskFilter": "train",
+    "RetryFilter": "victoria", "AggregateRamFilter": "victoria",
+    "AggregateDiskFilter": "victoria",
+}
+
+
+def _ratios(context) -> Iterator:
+    for name in _RATIOS:
+        option = context.option("DEFAULT", name)
+        if option is not None and option.as_float() is not None:
+            yield option
+
+
+def _filters(context):
+    """The enabled scheduler filters: [filter_scheduler] since Ocata, [DEFAULT] before."""
+    for group, name in (("filter_scheduler", "enabled_filters"),
+                        ("DEFAULT", "scheduler_default_filters")):
+        option = context.option(group, name)
+        if option is not None and option.as_list():
+            return group, option
+    return None, None
+
+
+@rule(
+    code="GMR201", name="allocation-ratio-legacy-zero", severity=Severity.WARNING,
+    services=("nova",), releases=("stein", None),
+    message="[DEFAULT] {option} = {value}: since Stein 0.0 does not mean the scheduler's "
+            "default; the placement inventory ratio is left as it is",
+    what="An allocation ratio is 0.0 on nova 19 (Stein) or later.",
+    why="Up to Rocky, 0.0 was the default and meant \"use the scheduler's value (16.0 CPU, "
+        "1.5 RAM, 1.0 disk)\". From Stein the default is None, and 0.0 or None means \"do not "
+        "touch the ratio in placement\", which is set from initial_*_allocation_ratio only "
+        "when the compute node is first created. A ratio of 0.0 is a leftover that no longer "
+        "does what it says.",
+    fix="Set the ratio you mean, or leave it unset and set initial_*_allocation_ratio.",
+    before="[DEFAULT]\ncpu_allocation_ratio = 0.0",
+    after="[DEFAULT]\ncpu_allocation_ratio = 4.0",
+    source="nova release note add_initial_allocation_ratio (19.0.0); nova/conf/compute.py "
+           "help; doc/source/admin/scheduling.rst \"Allocation ratios\"",
+)
+def allocation_ratio_legacy_zero(report, context) -> Iterator[Hit]:
+    for option in _ratios(context):
+        if option.as_float() == 0.0:
+            yield hit("DEFAULT", option)
+
+
+@rule(
+    code="GMR202", name="allocation-ratio-negative", severity=Severity.ERROR,
+    services=("nova",),
+    message="[DEFAULT] {option} = {value}: a negative allocation ratio",
+    what="An allocation ratio is below zero.",
+    why="nova-compute refuses to start with it (since Newton), or reports nonsense capacity "
+        "to placement on older releases.",
+    fix="Use a ratio of 0.0 or more.",
+    before="ram_allocation_ratio = -1.5", after="ram_allocation_ratio = 1.0",
+    source="nova/conf/compute.py (min=0.0); RULES.md NOVA-001",
+)
+def allocation_ratio_negative(report, context) -> Iterator[Hit]:
+    for option in _ratios(context):
+        if option.as_float() < 0:
+            yield hit("DEFAULT", option)
+
+
+@rule(
+    code="GMR203", name="allocation-ratio-unlimited", severity=Severity.WARNING,
+    services=("nova",),
+    message="[DEFAULT] {option} = {value}: the node offers practically unlimited capacity",
+    what="An allocation ratio is 9999.0 or more.",
+    why="That value was a trick of the Ocata upgrade to let placement take over; left in "
+        "place, the scheduler piles instances onto the node.",
+    fix="Set the ratio the hardware can bear.",
+    before="cpu_allocation_ratio = 9999.0", after="cpu_allocation_ratio = 4.0",
+    source="nova release note resource_providers_scheduler_db_filters (15.0.0); "
+           "RULES.md NOVA-003",
+)
+def allocation_ratio_unlimited(report, context) -> Iterator[Hit]:
+    for option in _ratios(context):
+        if option.as_float() >= 9999.0:
+            yield hit("DEFAULT", option)
+
+
+@rule(
+    code="GMR204", name="ram-overcommit", severity=Severity.INFO,
+    services=("nova",), releases=("2023.1", None),
+    message="[DEFAULT] ram_allocation_ratio = {value}: memory is overcommitted",
+    what="RAM is overcommitted on nova 27 (2023.1) or later.",
+    why="Upstream lowered the initial RAM ratio to 1.0 in 2023.1: overcommitted memory ends "
+        "in swapping or the OOM killer taking instances down.",
+    fix="Use 1.0 unless the workload is known to leave memory unused.",
+    before="ram_allocation_ratio = 1.5", after="ram_allocation_ratio = 1.0",
+    source="nova doc/source/admin/scheduling.rst (2023.1 initial ratios cpu 4.0, ram 1.0); "
+           "RULES.md NOVA-002",
+)
+def ram_overcommit(report, context) -> Iterator[Hit]:
+    option = context.option("DEFAULT", "ram_allocation_ratio")
+    if option is not None and (option.as_float() or 0.0) > 1.0:
+        yield hit("DEFAULT", option)
+
+
+@rule(
+    code="GMR205", name="removed-scheduler-filter", severity=Severity.ERROR,
+    services=("nova",), releases=("rocky", None),
+    message="[{group}] {option} has {filter}, removed in {removed}: the scheduler fails to "
+            "start",
+    what="The scheduler is told to use a filter the running release no longer has.",
+    why="nova-scheduler fails with SchedulerHostFilterNotFound; placement does the work of "
+        "the removed core, RAM and disk filters.",
+    fix="Drop the filter from the list.",
+    before="enabled_filters = ComputeFilter,CoreFilter,RamFilter",
+    after="enabled_filters = ComputeFilter",
+    source="nova release notes remove_exact_filters (18.0.0), remove-core-ram-disk-filters "
+           "(20.0.0), remove-retry-and-aggregate-filters (22.0.0)",
+)
+def removed_scheduler_filter(report, context) -> Iterator[Hit]:
+    group, option = _filters(context)
+    if option is None:
+        return
+    for name in option.as_list():
+        removed = _REMOVED_FILTERS.get(name)
+        if removed is not None and context.since(removed):
+            yield hit(group, option, filter=name, removed=removed.capitalize())
+
+
+@rule(
+    code="GMR206", name="compute-filter-missing", severity=Severity.WARNING,
+    services=("nova",),
+    message="[{group}] {option} lacks ComputeFilter: disabled or down computes can be chosen",
+    what="The scheduler runs without ComputeFilter.",
+    why="Without it, instances are scheduled onto compute services that are disabled or "
+        "down, and fail to build; nova's docs say to always enable it.",
+    fix="Add ComputeFilter to the enabled filters.",
+    before="enabled_filters = ImagePropertiesFilter",
+    after="enabled_filters = ComputeFilter,ImagePropertiesFilter",
+    source="nova doc/source/admin/scheduling.rst, ComputeFilter",
+)
+def compute_filter_missing(report, context) -> Iterator[Hit]:
+    group, option = _filters(context)
+    if option is not None and "ComputeFilter" not in option.as_list():
+        yield hit(group, option)
+
+
+@rule(
+    code="GMR207", name="image-service-plain-http", severity=Severity.WARNING,
+    services=("nova", "cinder"),
+    message="[{group}] {option} = {value}: images travel without TLS",
+    what="The image service is reached over plain http.",
+    why="Image data and the tokens that fetch it can be read and changed in transit.",
+    fix="Use the https endpoint of glance.",
+    before="[glance]\napi_servers = http://glance:9292",
+    after="[glance]\napi_servers = https://glance:9292",
+    source="OpenStack Security Guide Check-Compute-05, Check-Block-06",
+)
+def image_service_plain_http(report, context) -> Iterator[Hit]:
+    for group, name in (("glance", "api_servers"), ("DEFAULT", "glance_api_servers")):
+        option = context.option(group, name)
+        if option is not None and any(item.startswith("http://")
+                                      for item in option.as_list() or ()):
+            yield hit(group, option)
+
+
+@rule(
+    code="GMR208", name="libvirt-lxc", severity=Severity.WARNING, services=("nova",),
+    message="[libvirt] virt_type = {value}: containers, not virtual machines, isolate tenants",
+    what="nova runs instances as LXC containers.",
+    why="Containers share the host kernel: a kernel exploit in one tenant's instance reaches "
+        "the host and every other tenant.",
+    fix="Use kvm for multi-tenant clouds.",
+    before="[libvirt]\nvirt_type = lxc", after="[libvirt]\nvirt_type = kvm",
+    source="OSSN-0001; risu virt-type-kvm.sh",
+)
+def libvirt_lxc(report, context) -> Iterator[Hit]:
+    option = context.option("libvirt", "virt_type")
+    if option is not None and option.value == "lxc":
+        yield hit("libvirt", option)
+
+
+@rule(
+    code="GMR209", name="sysinfo-serial-hardware", severity=Severity.WARNING,
+    services=("nova",),
+    message="[libvirt] sysinfo_serial = {value}: guests see the host's serial number",
+    what="Instances are given the hypervisor's hardware serial number.",
+    why="The serial identifies the physical host to every tenant, which helps co-residency "
+        "attacks.",
+    fix="Use the default, which gives each guest an id of its own.",
+    before="[libvirt]\nsysinfo_serial = hardware", after="[libvirt]\nsysinfo_serial = unique",
+    source="OSSN-0028",
+)
+def sysinfo_serial_hardware(report, context) -> Iterator[Hit]:
+    option = context.option("libvirt", "sysinfo_serial")
+    if option is not None and option.value == "hardware":
+        yield hit("libvirt", option)
+
+
+@rule(
+    code="GMR210", name="native-tls-without-scheme", severity=Severity.ERROR,
+    services=("nova",),
+    message="[libvirt] live_migration_with_native_tls = True without live_migration_scheme or "
+            "live_migration_uri: instance memory still migrates in clear",
+    what="Native TLS for live migration is switched on but not used.",
+    why="Without a scheme or URI asking for TLS, libvirt migrates guest RAM over plain TCP "
+        "while the setting suggests it is encrypted.",
+    fix="Also set live_migration_scheme = tls.",
+    before="live_migration_with_native_tls = True",
+    after="live_migration_with_native_tls = True\nlive_migration_scheme = tls",
+    source="OSSN-0089",
+)
+def native_tls_without_scheme(report, context) -> Iterator[Hit]:
+    option = context.option("libvirt", "live_migration_with_native_tls")
+    if option is None or not option.as_bool():
+        return
+    for name in ("live_migration_scheme", "live_migration_uri"):
+        other = context.option("libvirt", name)
+        if other is not None and not other.is_none and other.value:
+            return
+    yield hit("libvirt", option)
+
+
+@rule(
+    code="GMR211", name="vnc-listens-on-host-address", severity=Severity.WARNING,
+    services=("nova",),
+    message="[vnc] {option} = {value} is this host's my_ip: consoles break after a live "
+            "migration",
+    what="The VNC server listens on the compute host's own address.",
+    why="The listen address is written into the guest's libvirt XML; after a live migration "
+        "the guest would listen on the old host's address and its console is gone (or the "
+        "migration fails).",
+    fix="Listen on all addresses, and restrict access with the firewall.",
+    before="[vnc]\nserver_listen = 10.20.30.11", after="[vnc]\nserver_listen = 0.0.0.0",
+    source="nova doc/source/admin/configuring-migrations.rst; nova release note "
+           "remove-deprecated-vnc-opts (25.0.0) for the old vncserver_listen name",
+)
+def vnc_listens_on_host_address(report, context) -> Iterator[Hit]:
+    my_ip = context.option("DEFAULT", "my_ip")
+    if my_ip is None or my_ip.is_none:
+        return
+    for name in ("server_listen", "vncserver_listen"):
+        option = context.option("vnc", name)
+        if option is not None and option.value == my_ip.value:
+            yield hit("vnc", option)
+
+
+@rule(
+    code="GMR212", name="service-down-time-too-short", severity=Severity.ERROR,
+    services=("nova",),
+    message="[DEFAULT] service_down_time = {value} is not above report_interval = {interval}: "
+            "services are taken for dead between two reports",
+    what="nova considers a service down sooner than services report.",
+    why="Computes flap between up and down, the scheduler skips them and evacuation tools "
+        "may act on healthy hosts.",
+    fix="Keep service_down_time several times report_interval (defaults 60 and 10).",
+    before="report_interval = 30\nservice_down_time = 20",
+    after="report_interval = 10\nservice_down_time = 60",
+    source="nova/conf/service.py help of report_interval and service_down_time",
+)
+def service_down_time_too_short(report, context) -> Iterator[Hit]:
+    down = context.option("DEFAULT", "service_down_time")
+    interval = context.option("DEFAULT", "report_interval")
+    if down is None or interval is None or down.as_float() is None or \
+            interval.as_float() is None:
+        return
+    if down.as_float() <= interval.as_float():
+        yield hit("DEFAULT", down, interval=interval.value)
+
+
+@rule(
+    code="GMR213", name="vif-plugging-not-awaited", severity=Severity.WARNING,
+    services=("nova",),
+    message="[DEFAULT] {option} = {value}: instances may go ACTIVE without working network",
+    what="nova does not wait for neutron to report the instance's ports plugged.",
+    why="Instances are reported ACTIVE before their network works, and failures to plug go "
+        "unnoticed.",
+    fix="Keep vif_plugging_is_fatal = True and vif_plugging_timeout = 300.",
+    before="vif_plugging_is_fatal = False\nvif_plugging_timeout = 0",
+    after="vif_plugging_is_fatal = True\nvif_plugging_timeout = 300",
+    source="tripleo-validations nova_event_callback; nova/conf/compute.py help",
+)
+def vif_plugging_not_awaited(report, context) -> Iterator[Hit]:
+    fatal = context.option("DEFAULT", "vif_plugging_is_fatal")
+    if fatal is not None and fatal.as_bool() is False:
+        yield hit("DEFAULT", fatal)
+    timeout = context.option("DEFAULT", "vif_plugging_timeout")
+    if timeout is not None and timeout.as_int() == 0:
+        yield hit("DEFAULT", timeout)
+
+
+@rule(
+    code="GMR214", name="service-user-token-disabled", severity=Severity.ERROR,
+    services=("nova", "cinder"), releases=("2023.2", None),
+    message="[service_user] send_service_user_token = {value}: volumes can be exposed to "
+            "other tenants (OSSA-2023-003)",
+    what="The service does not send a service token with its calls to other services.",
+    why="Since the fix for OSSA-2023-003, cinder and nova rely on the service token to tell "
+        "their own requests from users'; without it block-storage data can be exposed, and "
+        "`nova-status upgrade check` fails.",
+    fix="Send the service token, with [service_user] credentials.",
+    before="[service_user]\nsend_service_user_token = False",
+    after="[service_user]\nsend_service_user_token = True\nauth_type = password",
+    source="OSSA-2023-003 (LP 2004555); nova/cmd/status.py; nova release note "
+           "service-user-token; hotsos nova/bugs/lp2004555.yaml",
+)
+def service_user_token_disabled(report, context) -> Iterator[Hit]:
+    option = context.option("service_user", "send_service_user_token")
+    if option is not None and option.as_bool() is False:
+        yield hit("service_user", option)

@@ -1,0 +1,69 @@
+"""Every built-in rule fails on a real report configured the bad way and passes on a good
+one; every rule is documented and sourced."""
+
+from __future__ import annotations
+
+import generator as gen
+import pytest
+from lint_cases import CASES, REPORTED_AS
+
+import gmr
+from gmr.lint import REGISTRY, lint
+from gmr.lint.rule import CODE, NAME
+
+#: Rules the engine itself reports; tests/test_lint.py covers them.
+BY_ENGINE = {"GMR001", "GMR002", "GMR003", "GMR004", "GMR005"}
+
+_made: dict[tuple, gmr.Report] = {}
+
+
+def report_for(case) -> gmr.Report:
+    """The real report of a case, generated once per session."""
+    package, options = case
+    key = (package, repr(options))
+    if key not in _made:
+        specs = tuple(gen.OptionSpec(o[0], o[1], o[2], o[3], secret=len(o) > 4 and o[4])
+                      for o in options)
+        text = gen.generate(gen.ReportSpec(options=specs, package=package, threads=0,
+                                           greenlets=0)).text
+        (_made[key],) = gmr.parse(text, path=f"{options[0][1] if options else 'empty'}.txt")
+    return _made[key]
+
+
+@pytest.mark.parametrize("code", sorted(CASES))
+def test_rule_fails_on_the_bad_configuration(code):
+    failing, _ = CASES[code]
+    report = report_for(failing)
+    expected = REPORTED_AS.get(code, code)
+    found = [f for f in lint([report]).findings if f.code == expected]
+    assert found, f"{code} did not fire"
+    finding = found[0]
+    assert finding.line is not None and finding.option is not None
+    assert finding.line == report.option(finding.group, finding.option).line
+    if expected != code:
+        assert code in finding.message
+
+
+@pytest.mark.parametrize("code", sorted(CASES))
+def test_rule_passes_on_the_good_configuration(code):
+    _, passing = CASES[code]
+    findings = lint([report_for(passing)]).findings
+    assert not [f for f in findings if f.code == code or code in f.message]
+
+
+def test_every_rule_has_cases_and_docs():
+    assert set(CASES) | BY_ENGINE == set(REGISTRY)
+    for rule in REGISTRY.values():
+        assert CODE.match(rule.code) and NAME.match(rule.name), rule.code
+        assert rule.what and rule.why and rule.fix and rule.source, rule.code
+        assert rule.before and rule.after, rule.code
+        assert not rule.message.endswith("."), rule.code
+        assert rule.what.endswith("."), rule.code
+
+
+def test_a_duplicate_code_fails_at_import():
+    from gmr.lint.rule import Severity, rule
+
+    with pytest.raises(ValueError, match="declared twice"):
+        rule(code="GMR101", name="another-name", severity=Severity.INFO, message="m",
+             what="w.", why="w", fix="f", before="b", after="a", source="s")(lambda r, c: iter(()))
