@@ -47,7 +47,7 @@ def load_rules(path: str) -> list[Rule]:
         raise ConfigError(f"invalid TOML: {error}", path,
                           int(found.group(1)) if found else None) from None
     starts = [text.count("\n", 0, m.start()) + 1
-              for m in re.finditer(r"^\s*\[\[\s*rule\s*\]\]", text, re.M)]
+              for m in re.finditer(r"^[ \t]*\[\[[ \t]*rule[ \t]*\]\]", text, re.M)]
     rules: list[Rule] = []
     for index, table in enumerate(tables if isinstance(tables, list) else [tables]):
         line = starts[index] if index < len(starts) else None

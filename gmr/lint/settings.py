@@ -111,9 +111,14 @@ def load_settings(path: str | Path | None) -> Settings:
     if not isinstance(table, dict):
         raise ConfigError("[tool.gmr] must be a table", str(path))
     table = dict(table)
-    table["waiver"] = [{**w, "line": _line_of(text, "code", w.get("code"), n)}
-                       if isinstance(w, dict) else w
-                       for n, w in enumerate(table.get("waiver", []))]
+    waivers = table.get("waiver", [])
+    table["waiver"] = [
+        {**w, "line": _line_of(text, "code", w.get("code"),
+                               sum(1 for earlier in waivers[:n] if isinstance(earlier, dict)
+                                   and earlier.get("code") == w.get("code")))}
+        if isinstance(w, dict) else w
+        for n, w in enumerate(waivers)
+    ]
     table["rules"] = [str((path.parent / rule).resolve()) if isinstance(rule, str) else rule
                       for rule in table.get("rules", [])]
     try:
@@ -138,12 +143,11 @@ def _toml_line(error: tomllib.TOMLDecodeError) -> int | None:
 
 
 def _line_of(text: str, key: str, value: object, nth: int) -> int | None:
-    """The line of the `nth` `key = value` (any value when None) in a TOML text."""
-    pattern = re.compile(rf"^\s*\"?{re.escape(key)}\"?\s*=\s*"
+    """The line of the `nth` (from 0) `key = value` (any value when None) in a TOML text."""
+    pattern = re.compile(rf"^[ \t]*\"?{re.escape(key)}\"?\s*=\s*"
                          + (rf"[\"']{re.escape(str(value))}[\"']" if value is not None else ""),
                          re.M)
     matches = list(pattern.finditer(text))
     if not matches:
         return None
-    match = matches[min(nth, len(matches) - 1)] if value is None else matches[0]
-    return text.count("\n", 0, match.start()) + 1
+    return text.count("\n", 0, matches[min(nth, len(matches) - 1)].start()) + 1

@@ -1,0 +1,284 @@
+"""The lint engine and `gmr lint` end to end: what it says when it cannot decide, settings,
+waivers, baseline, custom rules, every output format, exit codes, and no leaked secret."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import tarfile
+from datetime import date
+from pathlib import Path
+from xml.etree import ElementTree
+
+import generator as gen
+import jsonschema
+import pytest
+from conftest import SAMPLES
+from lint_cases import NOVA_34
+
+import gmr
+from gmr.errors import ConfigError
+from gmr.lint import Settings, lint, load_settings
+from gmr.lint.custom import load_rules
+
+LEAKED = "hunter2-leaked"
+SCHEMA_PACKAGE = "@microsoft/jest-sarif@1.0.0-beta.0"  # ships the official SARIF schema
+SCHEMA_FILE = "package/lib/schemas/sarif-2.1.0-rtm.5.json"
+
+
+def make(options, package=NOVA_34, **spec) -> str:
+    specs = tuple(gen.OptionSpec(o[0], o[1], o[2], o[3], secret=len(o) > 4 and o[4])
+                  for o in options)
+    return gen.generate(gen.ReportSpec(options=specs, package=package, threads=0, greenlets=0,
+                                       **spec)).text
+
+
+@pytest.fixture(scope="module")
+def bad_node(tmp_path_factory) -> Path:
+    """A nova 34 compute with an error, a warning, an info finding and leaked secrets."""
+    path = tmp_path_factory.mktemp("lint") / "compute1.txt"
+    path.write_text(make([
+        ("DEFAULT", "host", "str", "compute1"),
+        ("DEFAULT", "ram_allocation_ratio", "float", -1.0),                # GMR202 error
+        ("DEFAULT", "debug", "bool", True),                                # GMR101 warning
+        ("DEFAULT", "cpu_allocation_ratio", "float", 2.0),
+        ("keystone_authtoken", "password", "str", LEAKED),                 # GMR010 error
+        ("neutron", "auth-url", "uri", f"http://neutron:{LEAKED}@ctl:5000/"),  # GMR010 error
+        ("database", "connection", "str", "mysql://x", True),              # masked
+        ("database", "connection_debug", "int", 100),                      # GMR111 warning
+    ]))
+    return path
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "gmr", "lint", *args], text=True,
+                          capture_output=True, cwd=cwd, env={"COLUMNS": "200",
+                                                             "PATH": "/usr/bin:/bin"})
+
+
+def test_release_unknown_is_said_and_release_option_decides():
+    text = make([("DEFAULT", "core_plugin", "str", "ml2"),
+                 ("service_user", "send_service_user_token", "bool", False)], package=None)
+    (report,) = gmr.parse(text)
+    codes = [f.code for f in lint([report], service="cinder").findings]
+    assert codes == ["GMR004"]
+    decided = lint([report], service="cinder", release="2025.1").findings
+    assert [f.code for f in decided] == ["GMR214"] and decided[0].release == "2025.1"
+    assert not lint([report], service="cinder", release="zed").findings  # before 2023.2
+
+
+def test_masked_option_a_rule_needs_is_reported_as_undecidable():
+    (report,) = gmr.parse(make([("oslo_messaging_rabbit", "ssl", "bool", False),
+                                ("DEFAULT", "transport_url", "str", "rabbit://x", True)]))
+    (finding,) = lint([report]).findings
+    assert finding.code == "GMR003" and "GMR106" in finding.message
+    assert finding.option == "transport_url" and finding.severity.value == "info"
+
+
+def test_truncated_report_is_a_finding_and_rules_still_run(bad_node):
+    text = bad_node.read_text()
+    cut = text[: text.index("\ndefault: ")]  # ends in [database], before [DEFAULT]
+    (report,) = gmr.parse(cut, path="cut.txt")
+    codes = {f.code for f in lint([report]).findings}
+    assert codes == {"GMR002", "GMR111"}
+
+
+def test_select_ignore_and_severity_overrides(bad_node):
+    reports = gmr.parse_file(bad_node)
+    codes = lambda settings: sorted({f.code for f in lint(reports, settings=settings).findings})
+    assert codes(Settings(select=("GMR2",))) == ["GMR202"]
+    assert "GMR101" not in codes(Settings(ignore=("GMR1",)))
+    assert codes(Settings(select=("GMR1",), ignore=("GMR101",))) == ["GMR111"]
+    raised = lint(reports, settings=Settings(severity={"GMR101": "error"})).findings
+    assert next(f for f in raised if f.code == "GMR101").severity.value == "error"
+
+
+def test_waivers_apply_by_host_and_expired_ones_are_reported(bad_node, tmp_path):
+    config = tmp_path / ".gmr.toml"
+    config.write_text('[[waiver]]\ncode = "GMR101"\nhosts = ["compute*"]\nreason = "lab"\n\n'
+                      '[[waiver]]\ncode = "GMR202"\nreason = "old"\nexpires = 2020-01-31\n')
+    result = lint(gmr.parse_file(bad_node), settings=load_settings(config),
+                  today=date(2026, 11, 25))
+    codes = [f.code for f in result.findings]
+    assert "GMR101" not in codes and [w.code for _, w in result.waived] == ["GMR101"]
+    assert "GMR202" in codes
+    expired = next(f for f in result.findings if f.code == "GMR005")
+    assert expired.file == str(config) and expired.line == 7  # its `code = ` line
+
+
+def test_settings_errors_name_file_and_line(tmp_path):
+    broken = tmp_path / ".gmr.toml"
+    broken.write_text('select = ["GMR1"]\nfail-on = "sometimes"\n')
+    with pytest.raises(ConfigError) as error:
+        load_settings(broken)
+    assert str(error.value).startswith(f"{broken}:2: invalid setting fail-on")
+    broken.write_text('select = ["GMR1"\n')
+    with pytest.raises(ConfigError, match="invalid TOML"):
+        load_settings(broken)
+    broken.write_text('[[waiver]]\ncode = "GMR101"\nreason = ""\n')
+    with pytest.raises(ConfigError, match="waiver"):
+        load_settings(broken)
+
+
+def test_settings_from_pyproject_tool_gmr(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n[tool.gmr]\n'
+                                             'ignore = ["GMR101"]\nfail-on = "warning"\n')
+    settings = load_settings(tmp_path / "pyproject.toml")
+    assert settings.ignore == ("GMR101",) and settings.fail_on.value == "warning"
+
+
+CUSTOM = '''
+[[rule]]
+code = "GMR901"
+name = "ratio-above-house-limit"
+severity = "error"
+service = "nova"
+group = "DEFAULT"
+option = "cpu_allocation_ratio"
+gt = 1.5
+message = "{option} = {value} is above the house limit"
+
+[[rule]]
+code = "GMR902"
+name = "syslog-required"
+group = "DEFAULT"
+option = "use_syslog"
+missing = true
+message = "{option} is not registered"
+
+[[rule]]
+code = "GMR903"
+name = "debug-matches"
+group = "DEFAULT"
+option = "debug"
+matches = "^Tru"
+since = "2023.1"
+message = "{option} = {value}"
+'''
+
+
+def test_custom_rules_from_toml(bad_node, tmp_path):
+    rules = tmp_path / "rules.toml"
+    rules.write_text(CUSTOM)
+    result = lint(gmr.parse_file(bad_node), settings=Settings(rules=(str(rules),)))
+    found = {f.code: f for f in result.findings if f.code.startswith("GMR9")}
+    assert set(found) == {"GMR901", "GMR902", "GMR903"}
+    assert found["GMR901"].message == "cpu_allocation_ratio = 2.0 is above the house limit"
+    assert found["GMR901"].severity.value == "error"
+
+
+@pytest.mark.parametrize("table, message, line", [
+    ('[[rule]]\ncode = "GMR901"\nname = "x"\ngroup = "g"\noption = "o"\nmessage = "m"\n'
+     'eq = 1\nne = 2\n', "exactly one condition", 1),
+    ('\n[[rule]]\ncode = "GMR101"\nname = "x"\ngroup = "g"\noption = "o"\nmessage = "m"\n'
+     'eq = 1\n', "already taken", 2),
+    ('[[rule]]\ncode = "GMR901"\nname = "x"\ngroup = "g"\noption = "o"\nmessage = "m"\n'
+     'matches = "("\n', "invalid regular expression", 1),
+    ('[[rule]]\ncode = "GMR901"\nname = "x"\ngroup = "g"\noption = "o"\nmessage = "m"\n'
+     'eq = 1\nimport = "os"\n', "unknown key 'import'", 1),
+    ('[[rule]]\ncode = "GMR901"\nname = "x"\ngroup = "g"\noption = "o"\nmessage = "{oops}"\n'
+     'eq = 1\n', "unknown placeholder", 1),
+    ('[[rule]\ncode = 1\n', "invalid TOML", 1),
+])
+def test_broken_custom_rules_name_the_file_and_line(tmp_path, table, message, line):
+    rules = tmp_path / "rules.toml"
+    rules.write_text(table)
+    with pytest.raises(ConfigError, match=message) as error:
+        load_rules(str(rules))
+    assert error.value.line == line and error.value.path == str(rules)
+
+
+def test_json_output_and_exit_codes(bad_node):
+    result = run(str(bad_node), "--format", "json")
+    assert result.returncode == 1
+    findings = json.loads(result.stdout)
+    assert {"file", "line", "code", "name", "severity", "message", "group", "option"} <= set(
+        findings[0])
+    assert {f["code"] for f in findings} >= {"GMR202", "GMR101", "GMR010"}
+    assert run(str(bad_node), "--select", "GMR101").returncode == 0  # warning < error
+    assert run(str(bad_node), "--select", "GMR101", "--fail-on", "warning").returncode == 1
+    assert run(str(bad_node), "--fail-on", "sometimes").returncode == 2
+
+
+def test_unparseable_input_is_a_finding_and_exit_2(tmp_path):
+    empty = tmp_path / "empty.log"
+    empty.write_text("nothing here\n")
+    result = run(str(empty), "--format", "json")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    (finding,) = json.loads(result.stdout)
+    assert finding["code"] == "GMR001" and finding["file"] == str(empty)
+
+
+@pytest.fixture(scope="session")
+def sarif_schema(tmp_path_factory) -> dict:
+    """The official SARIF 2.1.0 schema, from the npm package that ships it (cached)."""
+    cached = Path.home() / ".cache" / "gmr-tests" / "sarif-2.1.0-rtm.5.json"
+    if not cached.exists():
+        npm = shutil.which("npm")
+        assert npm, "npm is needed once to fetch the SARIF schema from the npm registry"
+        folder = tmp_path_factory.mktemp("npm")
+        subprocess.run([npm, "pack", SCHEMA_PACKAGE, "--silent"], cwd=folder, check=True,
+                       capture_output=True)
+        (archive,) = folder.glob("*.tgz")
+        with tarfile.open(archive) as tar:
+            data = tar.extractfile(SCHEMA_FILE).read()
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        cached.write_bytes(data)
+    return json.loads(cached.read_text())
+
+
+def test_sarif_validates_against_the_official_schema(bad_node, sarif_schema):
+    result = run(str(bad_node), str(SAMPLES), "--format", "sarif")
+    document = json.loads(result.stdout)
+    jsonschema.validators.validator_for(sarif_schema)(sarif_schema).validate(document)
+    run_ = document["runs"][0]
+    ids = [rule["id"] for rule in run_["tool"]["driver"]["rules"]]
+    assert all(ids[r["ruleIndex"]] == r["ruleId"] for r in run_["results"] if "ruleIndex" in r)
+    assert any(r["ruleId"] == "GMR202" and r["level"] == "error" for r in run_["results"])
+
+
+def test_junit_has_a_case_per_rule_and_report(bad_node):
+    result = run(str(bad_node), "--format", "junit")
+    suites = ElementTree.fromstring(result.stdout)
+    (suite,) = suites.findall("testsuite")
+    cases = suite.findall("testcase")
+    assert len(cases) == int(suite.get("tests")) >= 40
+    failed = {case.get("name").split()[0] for case in cases if case.find("failure") is not None}
+    assert failed == {"GMR202", "GMR010"}  # errors; warnings are output, not failures
+
+
+def test_github_annotations(bad_node):
+    lines = run(str(bad_node), "--format", "github").stdout.splitlines()
+    assert any(line.startswith("::error file=") and "title=GMR202" in line for line in lines)
+    assert any(line.startswith("::warning ") for line in lines)
+
+
+@pytest.mark.parametrize("output_format", ["text", "json", "sarif", "junit", "github"])
+def test_no_output_format_prints_a_leaked_secret(bad_node, output_format):
+    result = run(str(bad_node), "--format", output_format)
+    assert LEAKED not in result.stdout + result.stderr
+    assert "password" in result.stdout and "auth-url" in result.stdout
+
+
+def test_baseline_reports_only_new_findings(bad_node, tmp_path):
+    baseline = tmp_path / "baseline.json"
+    assert run(str(bad_node), "--write-baseline", str(baseline)).returncode == 0
+    again = run(str(bad_node), "--baseline", str(baseline))
+    assert again.returncode == 0 and "in the baseline" in again.stdout
+    newer = tmp_path / "compute2.txt"
+    newer.write_text(bad_node.read_text().replace("debug = True", "debug = True")
+                     .replace("compute1", "compute2"))
+    assert run(str(newer), "--baseline", str(baseline)).returncode == 1
+
+
+def test_rules_command_lists_and_explains():
+    listing = subprocess.run([sys.executable, "-m", "gmr", "rules", "--json"], text=True,
+                             capture_output=True)
+    rules = json.loads(listing.stdout)
+    assert {"code", "name", "severity", "services", "releases", "source"} <= set(rules[0])
+    assert len(rules) >= 40
+    doc = subprocess.run([sys.executable, "-m", "gmr", "rules", "GMR201"], text=True,
+                         capture_output=True).stdout
+    assert "What it does" in doc and "Before:" in doc and "Source:" in doc
