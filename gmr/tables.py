@@ -212,7 +212,9 @@ def releases_text(rule: Rule) -> str:
     if not rule.releases:
         return "all"
     low, high = rule.releases
-    return f"{low or ''}-{high or ''}" if low != high else low or "all"
+    if low and high:
+        return low if low == high else f"{low} to {high}"
+    return f"{low} and later" if low else f"up to {high}"
 
 
 def rule_doc(rule: Rule) -> str:
