@@ -282,3 +282,31 @@ def test_rules_command_lists_and_explains():
     doc = subprocess.run([sys.executable, "-m", "gmr", "rules", "GMR201"], text=True,
                          capture_output=True).stdout
     assert "What it does" in doc and "Before:" in doc and "Source:" in doc
+
+
+@pytest.mark.parametrize("condition, fires_on, quiet_on", [
+    ("eq = 4", "4.0", "2.0"),
+    ("ne = 4", "2.0", "4"),
+    ("lt = 3", "2.0", "3.0"),
+    ("le = 2", "2.0", "2.5"),
+    ("gt = 3", "4.0", "3.0"),
+    ("ge = 4", "4.0", "3.9"),
+    ('in = ["2.0", "8"]', "8.0", "4.0"),
+    ('not_in = ["4.0"]', "2.0", "4.0"),
+    ('contains = "5"', "1.5", "2.0"),
+    ('matches = "^1[.]"', "1.5", "11.5"),
+    ("present = true", "1.0", None),
+    ("missing = true", None, "1.0"),
+])
+def test_every_custom_condition(tmp_path, condition, fires_on, quiet_on):
+    rules = tmp_path / "rules.toml"
+    rules.write_text('[[rule]]\ncode = "GMR950"\nname = "c"\ngroup = "DEFAULT"\n'
+                     f'option = "cpu_allocation_ratio"\nmessage = "m"\n{condition}\n')
+    settings = Settings(rules=(str(rules),), select=("GMR950",))
+
+    def fires(value):
+        options = [] if value is None else [("DEFAULT", "cpu_allocation_ratio", "str", value)]
+        reports = gmr.parse(make(options))
+        return bool(lint(reports, settings=settings).findings)
+
+    assert fires(fires_on) and not fires(quiet_on)
