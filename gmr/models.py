@@ -360,3 +360,10 @@ class Report(_Model):
         from gmr.service import detect_service
 
         return detect_service(self)
+
+    @cached_property
+    def program(self) -> str | None:
+        """The program that printed the report (`nova-compute`), when the report tells."""
+        from gmr.service import detect_program
+
+        return detect_program(self)

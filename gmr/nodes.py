@@ -107,10 +107,8 @@ def node_from_report(report: Report, identity: Iterable[str] = IDENTITY) -> Node
     )
     processes = report.processes
     service = report.service or "unknown"
-    program = report.option("oslo_messaging_rabbit", "processname")
-    role = service
-    if program is not None and _is_address_like(program.value) and program.value != service:
-        role = f"{service} ({program.value})"
+    program = report.program
+    role = f"{service} ({program})" if program and program != service else service
     substitute = _substituter(own)
     return Node(
         name=name,

@@ -1,4 +1,4 @@
-"""Which OpenStack service printed a report.
+"""Which OpenStack service, and which of its programs, printed a report.
 
 nova fills in the Package section (`product = OpenStack Nova`), but neutron, cinder and
 glance pass a bare version string, so their reports print `None` for all three fields.
@@ -36,6 +36,7 @@ _SIGNATURES: dict[str, tuple[tuple[str, str | None], ...]] = {
     "placement": (("placement_database", None),),
 }
 
+_PROGRAMS = tuple(f"{service}-" for service in SERVICES)
 _CONFIG_PATH = re.compile(r"/etc/([a-z]+)/")
 _FRAME_PATH = re.compile(r"/(" + "|".join(SERVICES) + r")/")
 
@@ -78,4 +79,18 @@ def _from_frames(report: Report) -> str | None:
             match = _FRAME_PATH.search(frame.file)
             if match:
                 return match.group(1)
+    return None
+
+
+def detect_program(report: Report) -> str | None:
+    """The program that printed the report (`nova-compute`, `neutron-server`), from
+    `[oslo_messaging_rabbit] processname` or the script at the bottom of a stack."""
+    option = report.option("oslo_messaging_rabbit", "processname")
+    if option is not None and option.value not in ("", "None", "***"):
+        return option.value
+    for thread in (*(report.threads or ()), *(report.green_threads or ())):
+        for frame in thread.frames:
+            name = frame.file.rsplit("/", 1)[-1]
+            if name.startswith(_PROGRAMS):
+                return name
     return None

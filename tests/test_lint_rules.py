@@ -11,8 +11,10 @@ import gmr
 from gmr.lint import REGISTRY, lint
 from gmr.lint.rule import CODE, NAME
 
-#: Rules the engine itself reports; tests/test_lint.py covers them.
+#: Rules the engine itself reports, and fleet rules: tests/test_lint.py and
+#: tests/test_lint_fleet.py cover them.
 BY_ENGINE = {"GMR001", "GMR002", "GMR003", "GMR004", "GMR005"}
+FLEET = {code for code, rule in REGISTRY.items() if rule.fleet}
 
 _made: dict[tuple, gmr.Report] = {}
 
@@ -52,7 +54,7 @@ def test_rule_passes_on_the_good_configuration(code):
 
 
 def test_every_rule_has_cases_and_docs():
-    assert set(CASES) | BY_ENGINE == set(REGISTRY)
+    assert set(CASES) | BY_ENGINE | FLEET == set(REGISTRY)
     for rule in REGISTRY.values():
         assert CODE.match(rule.code) and NAME.match(rule.name), rule.code
         assert rule.what and rule.why and rule.fix and rule.source, rule.code

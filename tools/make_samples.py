@@ -461,6 +461,72 @@ def _glance_api(sample, base, venv):
             'trigger_file': trigger}
 
 
+# ---------------------------------------------------------------------------
+# "defaults" samples: each service with only what it needs to start
+# ---------------------------------------------------------------------------
+#
+# These ini files set nothing that merely tunes or describes a deployment.
+# Every option they do set is listed (with the reason) in samples/README.md,
+# section "Defaults samples"; keep the two in sync.  Nothing is set for
+# things the harness patches out (database, RabbitMQ, keystone, libvirt,
+# LVM): a real deployment needs e.g. [database] connection and
+# transport_url, but here no code path that reads them runs.
+#
+# Some defaults point outside the run directory (glance's file store and
+# staging area under /var/lib/glance and /tmp/staging); the daemon creates
+# them, and run_sample() removes the ones that did not exist before
+# (``host_paths`` in the setup's spec).
+
+def _defaults_nova_compute(sample, base, venv):
+    etc = os.path.join(base, 'etc', 'nova')
+    write(etc, 'nova.conf', ini([
+        # no default; nova-compute exits at start-up without it
+        ('DEFAULT', [('compute_driver', 'libvirt.LibvirtDriver')]),
+    ]))
+    return {'args': ['--config-file', os.path.join(etc, 'nova.conf')],
+            'env': {}}
+
+
+def _defaults_neutron_server(sample, base, venv):
+    etc = os.path.join(base, 'etc', 'neutron')
+    write(etc, 'neutron.conf', ini([
+        # no default; neutron-server exits at start-up without it
+        ('DEFAULT', [('core_plugin', 'ml2')]),
+    ]))
+    shutil.copy(os.path.join(venv, 'etc', 'neutron', 'api-paste.ini'), etc)
+    return {'args': ['--config-file', os.path.join(etc, 'neutron.conf')],
+            'env': {'OS_NEUTRON_CONFIG_DIR': etc}}
+
+
+def _defaults_cinder_volume(sample, base, venv):
+    etc = os.path.join(base, 'etc', 'cinder')
+    write(etc, 'cinder.conf', ini([
+        # the one backend; its section may stay empty: volume_driver
+        # defaults to cinder.volume.drivers.lvm.LVMVolumeDriver
+        ('DEFAULT', [('enabled_backends', 'lvm-1')]),
+    ]))
+    return {'args': ['--config-file', os.path.join(etc, 'cinder.conf')],
+            'env': {}}
+
+
+def _defaults_glance_api(sample, base, venv):
+    etc = os.path.join(base, 'etc', 'glance')
+    trigger = os.path.join(base, 'gmr-trigger')
+    write(etc, 'glance-api.conf', ini([
+        # glance-api installs no SIGUSR2 handler; without a trigger file
+        # there is no way to ask it for a report
+        ('oslo_reports', [('file_event_handler', trigger)]),
+    ]))
+    shutil.copy(os.path.join(venv, 'etc', 'glance', 'glance-api-paste.ini'),
+                etc)
+    open(trigger, 'a').close()
+    return {'args': [], 'env': {'OS_GLANCE_CONFIG_DIR': etc},
+            'trigger_file': trigger,
+            # [glance_store] filesystem_store_datadir and
+            # [DEFAULT] node_staging_uri defaults
+            'host_paths': ['/var/lib/glance', '/tmp/staging']}
+
+
 # name -> (service, role, prog, setup, children, output file)
 SAMPLES = {
     'nova-compute-node1': ('nova', 'compute', 'nova-compute',
@@ -481,6 +547,18 @@ SAMPLES = {
     'neutron-ovs-agent': ('neutron', 'ovs-agent',
                           'neutron-openvswitch-agent', _neutron_ovs_agent, 2,
                           'neutron-29.0.0-openvswitch-agent.txt'),
+    'nova-compute-defaults': ('nova', 'compute', 'nova-compute',
+                              _defaults_nova_compute, 2,
+                              'defaults/nova-34.0.0-compute.txt'),
+    'neutron-server-defaults': ('neutron', 'server-defaults',
+                                'neutron-server', _defaults_neutron_server,
+                                2, 'defaults/neutron-29.0.0-server.txt'),
+    'cinder-volume-defaults': ('cinder', 'volume', 'cinder-volume',
+                               _defaults_cinder_volume, 1,
+                               'defaults/cinder-29.0.0-volume.txt'),
+    'glance-api-defaults': ('glance', 'api', 'glance-api',
+                            _defaults_glance_api, 2,
+                            'defaults/glance-33.0.0-api.txt'),
 }
 
 
@@ -572,6 +650,8 @@ def run_sample(name, timeout=240):
         shutil.rmtree(base)
     os.makedirs(base)
     spec = setup(name, base, venv)
+    created = [p for p in spec.get('host_paths', [])
+               if not os.path.lexists(p)]
     report = os.path.join(base, 'report.txt')
     rfd, wfd = os.pipe()
     env = dict(os.environ)
@@ -637,6 +717,10 @@ def run_sample(name, timeout=240):
         except ProcessLookupError:
             pass
         proc.wait()
+        for p in created:
+            if os.path.lexists(p):
+                log('%s: removing %s (created by the daemon)' % (name, p))
+                shutil.rmtree(p)
     prov = provenance(venv)
     prov.update({'sample': name, 'service': service,
                  'release': RELEASES[service], 'role': role,
@@ -646,8 +730,8 @@ def run_sample(name, timeout=240):
     with open(os.path.join(base, 'provenance.json'), 'w') as f:
         json.dump(prov, f, indent=1)
     problems = check(name, data)
-    os.makedirs(SAMPLES_DIR, exist_ok=True)
     dest = os.path.join(SAMPLES_DIR, outname)
+    os.makedirs(os.path.dirname(dest), exist_ok=True)
     shutil.copyfile(report, dest)
     log('%s: wrote %s (%d bytes) %s' % (name, dest, len(data),
                                         json.dumps(prov)))
@@ -673,7 +757,15 @@ def check(name, data):
             'neutron-ovs-agent': ['AGENT', 'OVS', 'SECURITYGROUP'],
             'cinder-volume': ['lvm-1', 'ceph-1', 'backend_defaults'],
             'glance-api': ['glance_store', 'keystone_authtoken', 'fast',
-                           'cheap']}
+                           'cheap'],
+            'nova-compute-defaults': ['libvirt', 'placement', 'neutron',
+                                      'vnc', 'compute'],
+            'neutron-server-defaults': ['ml2', 'ml2_type_vlan',
+                                        'ml2_type_geneve',
+                                        'keystone_authtoken'],
+            'cinder-volume-defaults': ['lvm-1', 'backend_defaults'],
+            'glance-api-defaults': ['glance_store', 'oslo_reports',
+                                    'paste_deploy']}
     for group in want.get(name, []):
         if '\n%s: \n' % group not in text:
             problems.append('no [%s] group' % group)
@@ -695,7 +787,7 @@ def main():
     a = p.parse_args()
     if a.list:
         for k, v in SAMPLES.items():
-            print('%-20s -> samples/%s' % (k, v[5]))
+            print('%-24s -> samples/%s' % (k, v[5]))
         return 0
     failed = []
     for name in a.only or list(SAMPLES):

@@ -329,6 +329,71 @@ def neutron_server():
     wsgi_prefork(mod.application, ARGS.children, 9696)
 
 
+def neutron_server_defaults():
+    """neutron-server as ``neutron_server``, but loading what the config names.
+
+    Used by the "defaults" sample.  Instead of the fixed ML2/OVN set of
+    ``neutron_server``, the stand-in ``load_paste_app`` imports the module
+    of the ``[DEFAULT] core_plugin`` entry point and, for ML2, those of the
+    drivers listed in ``[ml2] type_drivers``, ``mechanism_drivers`` and
+    ``extension_drivers`` (their defaults, when the ini leaves them unset),
+    plus those of ``[DEFAULT] service_plugins``.  Importing registers their
+    options; nothing is instantiated (that would reach the database).
+    """
+    from neutron.common import config as n_config
+
+    def import_entry_point(namespace, name):
+        from importlib import metadata
+        eps = [ep for ep in metadata.entry_points(group=namespace)
+               if ep.name == name]
+        if eps:
+            module = eps[0].value.split(':')[0]
+        else:
+            module = name.rpartition('.')[0] or name  # a class path
+        import importlib
+        importlib.import_module(module)
+        log('imported %s (%s %s)' % (module, namespace, name))
+
+    def load_paste_app(app_name):
+        from oslo_config import cfg
+        conf = cfg.CONF
+        import_entry_point('neutron.core_plugins', conf.core_plugin)
+        if 'ml2' in conf:
+            for ns, names in (
+                    ('neutron.ml2.type_drivers', conf.ml2.type_drivers),
+                    ('neutron.ml2.mechanism_drivers',
+                     conf.ml2.mechanism_drivers),
+                    ('neutron.ml2.extension_drivers',
+                     conf.ml2.extension_drivers)):
+                for name in names:
+                    import_entry_point(ns, name)
+        for name in conf.service_plugins:
+            import_entry_point('neutron.service_plugins', name)
+        from neutron.conf import quota
+        quota.register_quota_opts(quota.core_quota_opts)
+        import keystonemiddleware.auth_token  # noqa
+        from keystonemiddleware import opts as ksm_opts
+        for group, opts in ksm_opts.list_auth_token_opts():
+            conf.register_opts(opts, group=group)
+        for group in ('keystone_authtoken', 'nova', 'placement'):
+            load_ksa_plugin(conf, group)
+
+        def app(environ, start_response):
+            start_response('503 Service Unavailable',
+                           [('Content-Type', 'text/plain')])
+            return [b'sample harness\n']
+        return app
+
+    patch(n_config, 'load_paste_app', load_paste_app,
+          'the paste pipeline instantiates the core plugin, which needs the '
+          'database; the modules of the configured plugin and drivers are '
+          'imported and keystonemiddleware/keystoneauth options registered '
+          'instead')
+    import importlib
+    mod = importlib.import_module('neutron.wsgi.api')
+    wsgi_prefork(mod.application, ARGS.children, 9696)
+
+
 def neutron_ovs_agent():
     from neutron.cmd.agents import ovs_neutron_agent as entry
     from neutron.plugins.ml2.drivers.openvswitch.agent.openflow.native \
@@ -438,7 +503,17 @@ def glance_api():
     def load_paste_app(app_name, flavor=None, conf_file=None):
         app = orig(app_name, flavor=flavor, conf_file=conf_file)
         from oslo_config import cfg
-        load_ksa_plugin(cfg.CONF, 'keystone_authtoken')
+        # Only when the pipeline has authtoken (e.g. [paste_deploy]
+        # flavor = keystone): keystonemiddleware then registers the
+        # keystoneauth options (auth_type, auth_section) in
+        # [keystone_authtoken].  The default pipeline of the "defaults"
+        # sample has no authtoken.
+        if 'keystone_authtoken' in cfg.CONF and \
+                'auth_section' in cfg.CONF.keystone_authtoken:
+            load_ksa_plugin(cfg.CONF, 'keystone_authtoken')
+        else:
+            log('no [keystone_authtoken] group (no authtoken in the '
+                'pipeline); no auth plugin loaded')
         return app
 
     patch(g_config, 'load_paste_app', load_paste_app,
@@ -452,6 +527,7 @@ ROLES = {
     ('nova', 'compute'): nova_compute,
     ('nova', 'api'): nova_api,
     ('neutron', 'server'): neutron_server,
+    ('neutron', 'server-defaults'): neutron_server_defaults,
     ('neutron', 'ovs-agent'): neutron_ovs_agent,
     ('cinder', 'volume'): cinder_volume,
     ('glance', 'api'): glance_api,

@@ -110,8 +110,11 @@ def lint(
         raise InputError(f"unknown release {release!r}")
     selected = [r for r in _all_rules(settings) if settings.selects(r.code)]
     findings = [_unparseable(error) for error in errors if settings.selects("GMR001")]
+    single = [r for r in selected if not r.fleet]
     for report in reports:
-        findings += _lint_report(report, selected, settings, service, forced)
+        findings += _lint_report(report, single, settings, service, forced)
+    if len(reports) > 1:
+        findings += _lint_fleet(reports, [r for r in selected if r.fleet], service, forced)
     findings = [_with_severity(f, settings) for f in findings]
     result = _apply_waivers(findings, settings.waivers, today or date.today(), settings)
     known = set(baseline)
@@ -167,6 +170,21 @@ def _lint_report(report: Report, rules: list[Rule], settings: Settings,
                 "GMR003", line, f"{rule.code} ({rule.name}) needs [{group}] {option}, which "
                 "the report masks (***): it cannot be decided from a GMR",
                 Hit(group, option, line)))
+    return found
+
+
+def _lint_fleet(reports: Sequence[Report], rules: list[Rule], service_override: str | None,
+                forced: Release | None) -> list[Finding]:
+    """Rules that compare reports with each other; each hit names its report."""
+    contexts = {id(r): Context(r, service_override or r.service,
+                               forced or release_of(service_override or r.service,
+                                                    r.package.version if r.package else None))
+                for r in reports}
+    found = []
+    for rule in rules:
+        for item in rule.check(list(reports), contexts):
+            context = contexts[id(item.report)]
+            found.append(_Stamp(item.report, context.service, context.release).finding(rule, item))
     return found
 
 

@@ -41,14 +41,18 @@ class Hit:
     option: str | None
     line: int | None = None
     values: dict[str, Any] = field(default_factory=dict)
+    #: For a fleet rule: the report the finding is about.
+    report: Report | None = None
 
 
-def hit(group: str | None, option: Option | str | None, **values: Any) -> Hit:
-    """A hit on `option` of `group`; an Option model also gives its line and `value`."""
+def hit(group: str | None, option: Option | str | None, report: Report | None = None,
+        **values: Any) -> Hit:
+    """A hit on `option` of `group`; an Option model also gives its line and `value`.
+    Fleet rules name the `report` the hit is about."""
     if option is None or isinstance(option, str):
-        return Hit(group, option, None, values)
+        return Hit(group, option, None, values, report)
     values.setdefault("value", option.text)
-    return Hit(group, option.name, option.line, values)
+    return Hit(group, option.name, option.line, values, report)
 
 
 Check = Callable[["Report", "Context"], Iterator[Hit]]
@@ -70,6 +74,9 @@ class Rule:
     services: tuple[str, ...] = ()
     #: Inclusive release range by name (`("stein", None)`: Stein and later).
     releases: tuple[str | None, str | None] | None = None
+    #: A fleet rule's check receives every report linted together (a list) and runs
+    #: when there are several.
+    fleet: bool = False
 
     def applies_to(self, service: str | None) -> bool:
         return not self.services or service in self.services
@@ -92,13 +99,14 @@ def rule(
     source: str,
     services: tuple[str, ...] = (),
     releases: tuple[str | None, str | None] | None = None,
+    fleet: bool = False,
 ) -> Callable[[Check], Check]:
     """Register the decorated check as a rule; a code or name used twice fails at import."""
 
     def register(check: Check) -> Check:
         add(Rule(code=code, name=name, severity=severity, message=message, what=what,
                  why=why, fix=fix, before=before, after=after, source=source, check=check,
-                 services=services, releases=releases))
+                 services=services, releases=releases, fleet=fleet))
         return check
 
     return register

@@ -241,3 +241,90 @@ def host_is_localhost(report, context) -> Iterator[Hit]:
     option = context.option("DEFAULT", "host")
     if option is not None and option.value.lower() in _LOCALHOST:
         yield hit("DEFAULT", option)
+
+
+@rule(
+    code="GMR113", name="broker-hostname-not-verified", severity=Severity.WARNING,
+    message="[oslo_messaging_rabbit] ssl_enforce_hostname_verification = {value} with TLS on: "
+            "the broker's certificate name is not checked",
+    what="TLS to RabbitMQ is on, but the broker's host name is not verified.",
+    why="Any certificate from the CA is accepted, so whoever holds one can pose as the broker "
+        "(OSSN-0096); stable branches default to False.",
+    fix="Turn hostname verification on.",
+    before="ssl = True\nssl_enforce_hostname_verification = False",
+    after="ssl = True\nssl_enforce_hostname_verification = True",
+    source="OSSN-0096; oslo.messaging impl_rabbit.py help",
+)
+def broker_hostname_not_verified(report, context) -> Iterator[Hit]:
+    ssl = context.option("oslo_messaging_rabbit", "ssl")
+    option = context.option("oslo_messaging_rabbit", "ssl_enforce_hostname_verification")
+    if ssl is not None and ssl.as_bool() and option is not None and option.as_bool() is False:
+        yield hit("oslo_messaging_rabbit", option)
+
+
+@rule(
+    code="GMR114", name="ha-and-quorum-queues", severity=Severity.ERROR,
+    message="[oslo_messaging_rabbit] rabbit_ha_queues and rabbit_quorum_queue are both True",
+    what="Classic mirrored queues and quorum queues are both requested.",
+    why="oslo.messaging documents the two as exclusive: queue declarations conflict and "
+        "services fail to consume.",
+    fix="Use quorum queues alone.",
+    before="rabbit_ha_queues = True\nrabbit_quorum_queue = True",
+    after="rabbit_ha_queues = False\nrabbit_quorum_queue = True",
+    source="oslo.messaging impl_rabbit.py option help; RULES.md OSLO-MSG-005",
+)
+def ha_and_quorum_queues(report, context) -> Iterator[Hit]:
+    ha = context.option("oslo_messaging_rabbit", "rabbit_ha_queues")
+    quorum = context.option("oslo_messaging_rabbit", "rabbit_quorum_queue")
+    if ha is not None and quorum is not None and ha.as_bool() and quorum.as_bool():
+        yield hit("oslo_messaging_rabbit", quorum)
+
+
+@rule(
+    code="GMR115", name="mysql-sql-mode-empty", severity=Severity.WARNING,
+    message="[database] mysql_sql_mode = {value}: the server's SQL mode applies instead of "
+            "TRADITIONAL",
+    what="oslo.db does not set the MySQL SQL mode.",
+    why="Depending on the server, MySQL then truncates too-long values and accepts invalid "
+        "dates silently instead of failing the statement.",
+    fix="Keep TRADITIONAL.",
+    before="mysql_sql_mode =", after="mysql_sql_mode = TRADITIONAL",
+    source="oslo.db options help; RULES.md OSLO-DB-003",
+)
+def mysql_sql_mode_empty(report, context) -> Iterator[Hit]:
+    option = context.option("database", "mysql_sql_mode")
+    if option is not None and option.value == "":
+        yield hit("database", option)
+
+
+@rule(
+    code="GMR116", name="json-policy-file", severity=Severity.WARNING,
+    releases=("wallaby", None),
+    message="[oslo_policy] policy_file = {value}: JSON policy files are deprecated",
+    what="The policy file is JSON.",
+    why="JSON policy files are deprecated since Wallaby; `*-status upgrade check` fails, and "
+        "support is being removed.",
+    fix="Convert with oslopolicy-convert-json-to-yaml and point at the YAML file.",
+    before="policy_file = policy.json", after="policy_file = policy.yaml",
+    source="oslo.upgradecheck check_policy_json; oslo.policy release notes; cinder-status",
+)
+def json_policy_file(report, context) -> Iterator[Hit]:
+    option = context.option("oslo_policy", "policy_file")
+    if option is not None and option.value.endswith(".json"):
+        yield hit("oslo_policy", option)
+
+
+@rule(
+    code="GMR117", name="long-token-cache", severity=Severity.INFO,
+    message="[keystone_authtoken] token_cache_time = {value}: revoked tokens stay valid that "
+            "long",
+    what="Validated tokens are cached for more than the default five minutes.",
+    why="A revoked token keeps working until its cache entry expires (OSSN-0056).",
+    fix="Keep 300 seconds or less.",
+    before="token_cache_time = 3600", after="token_cache_time = 300",
+    source="OSSN-0056; keystonemiddleware auth_token option help",
+)
+def long_token_cache(report, context) -> Iterator[Hit]:
+    option = context.option(_AUTHTOKEN, "token_cache_time")
+    if option is not None and (option.as_int() or 0) > 300:
+        yield hit(_AUTHTOKEN, option)

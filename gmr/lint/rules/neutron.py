@@ -92,3 +92,43 @@ def single_dhcp_agent(report, context) -> Iterator[Hit]:
     option = context.option("DEFAULT", "dhcp_agents_per_network")
     if option is not None and option.as_int() == 1:
         yield hit("DEFAULT", option)
+
+
+@rule(
+    code="GMR305", name="dns-domain-not-absolute", severity=Severity.WARNING,
+    services=("neutron",),
+    message="[DEFAULT] dns_domain = {value} with DNS integration on: names are not absolute",
+    what="With DNS integration, the DNS domain is empty or lacks its final dot.",
+    why="neutron builds port and floating IP names from dns_domain; without the trailing dot "
+        "the designate records are refused or resolve to the wrong zone.",
+    fix="Give a fully qualified domain ending with a dot.",
+    before="dns_domain = cloud.example.org", after="dns_domain = cloud.example.org.",
+    source="kolla-ansible neutron precheck; neutron DNS integration guide",
+)
+def dns_domain_not_absolute(report, context) -> Iterator[Hit]:
+    drivers = context.option("ml2", "extension_drivers")
+    if drivers is None or not any(d.startswith("dns") for d in drivers.as_list() or ()):
+        return
+    option = context.option("DEFAULT", "dns_domain")
+    if option is not None and not option.value.endswith("."):
+        yield hit("DEFAULT", option)
+
+
+@rule(
+    code="GMR306", name="rpc-workers-unset", severity=Severity.INFO, services=("neutron",),
+    message="[DEFAULT] rpc_workers = {value}: the number of RPC workers is left to a default "
+            "that changed",
+    what="neutron-server's RPC worker count is not set.",
+    why="The default changed between releases (half the API workers since 2023.1); "
+        "`neutron-status upgrade check` warns when it is unset, because agents time out "
+        "when too few workers serve them.",
+    fix="Set it for the number of agents served.",
+    before="rpc_workers = None", after="rpc_workers = 8",
+    source="neutron/cmd/upgrade_checks/checks.py; RULES.md NEUTRON-009",
+)
+def rpc_workers_unset(report, context) -> Iterator[Hit]:
+    if context.option("ml2", "mechanism_drivers") is None:
+        return  # agents have no RPC workers to set
+    option = context.option("DEFAULT", "rpc_workers")
+    if option is not None and option.is_none:
+        yield hit("DEFAULT", option)

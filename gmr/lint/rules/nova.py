@@ -314,3 +314,129 @@ def service_user_token_disabled(report, context) -> Iterator[Hit]:
     option = context.option("service_user", "send_service_user_token")
     if option is not None and option.as_bool() is False:
         yield hit("service_user", option)
+
+
+@rule(
+    code="GMR215", name="tunnelled-live-migration", severity=Severity.WARNING,
+    services=("nova",), releases=("wallaby", None),
+    message="[libvirt] live_migration_tunnelled = {value}: deprecated, slow, and no block "
+            "migration",
+    what="Live migration is tunnelled through libvirtd.",
+    why="Tunnelling copies guest memory through the libvirt daemon, which is slow, cannot "
+        "migrate non-shared disks, and is deprecated since nova 23 (Wallaby) in favour of "
+        "native TLS.",
+    fix="Use native TLS instead.",
+    before="[libvirt]\nlive_migration_tunnelled = True",
+    after="[libvirt]\nlive_migration_with_native_tls = True\nlive_migration_scheme = tls",
+    source="nova/conf/libvirt.py (live_migration_tunnelled deprecated_since 23.0.0)",
+)
+def tunnelled_live_migration(report, context) -> Iterator[Hit]:
+    option = context.option("libvirt", "live_migration_tunnelled")
+    if option is not None and option.as_bool():
+        yield hit("libvirt", option)
+
+
+@rule(
+    code="GMR216", name="console-proxyclient-loopback", severity=Severity.WARNING,
+    services=("nova",),
+    message="[{group}] {option} = {value}: a console proxy on another host cannot reach it",
+    what="A compute's console (VNC, SPICE or serial) is offered to the proxy on loopback.",
+    why="The console proxy runs on controllers and connects to this address; 127.0.0.1 is "
+        "the proxy's own host, so consoles fail or reach the wrong machine.",
+    fix="Use the compute's address on the management network.",
+    before="[vnc]\nserver_proxyclient_address = 127.0.0.1",
+    after="[vnc]\nserver_proxyclient_address = 10.20.30.11",
+    source="nova/conf/vnc.py help; risu vnc-console-localhost.sh (BZ 1468101); "
+           "RULES.md NOVA-019",
+)
+def console_proxyclient_loopback(report, context) -> Iterator[Hit]:
+    if report.program != "nova-compute":
+        return  # only a compute hands its console address to the proxy
+    for group, name in (("vnc", "server_proxyclient_address"),
+                        ("spice", "server_proxyclient_address"),
+                        ("serial_console", "proxyclient_address")):
+        option = context.option(group, name)
+        enabled = context.option(group, "enabled")
+        if option is not None and option.value in ("127.0.0.1", "::1", "localhost") and (
+                enabled is None or enabled.as_bool()):
+            yield hit(group, option)
+
+
+@rule(
+    code="GMR217", name="preallocate-with-cow", severity=Severity.WARNING,
+    services=("nova",),
+    message="[DEFAULT] preallocate_images = {value} with use_cow_images = True: a known bug "
+            "fills hosts",
+    what="Disk preallocation is combined with copy-on-write qcow2 images.",
+    why="With qcow2 overlays, `space` preallocation allocates the whole virtual size on "
+        "every instance (BZ 1554265), which fills the host's disk.",
+    fix="Use preallocate_images = none with qcow2, or raw images.",
+    before="preallocate_images = space\nuse_cow_images = True",
+    after="preallocate_images = none\nuse_cow_images = True",
+    source="risu 1554265.sh (BZ 1554265); RULES.md NOVA-024",
+)
+def preallocate_with_cow(report, context) -> Iterator[Hit]:
+    option = context.option("DEFAULT", "preallocate_images")
+    cow = context.option("DEFAULT", "use_cow_images")
+    if option is not None and option.value == "space" and cow is not None and cow.as_bool():
+        yield hit("DEFAULT", option)
+
+
+@rule(
+    code="GMR218", name="libvirt-perf-events", severity=Severity.INFO, services=("nova",),
+    message="[libvirt] enabled_perf_events = {value}: performance counters are collected",
+    what="libvirt collects hardware performance events for every guest.",
+    why="The counters cost CPU on every guest, and most events are unsupported on recent "
+        "kernels and CPUs.",
+    fix="Leave the list empty unless something consumes the data.",
+    before="enabled_perf_events = cmt,mbml", after="enabled_perf_events =",
+    source="risu perf-events.sh; nova/conf/libvirt.py help",
+)
+def libvirt_perf_events(report, context) -> Iterator[Hit]:
+    option = context.option("libvirt", "enabled_perf_events")
+    if option is not None and option.as_list():
+        yield hit("libvirt", option)
+
+
+@rule(
+    code="GMR219", name="vcpu-pin-set-with-dedicated", severity=Severity.ERROR,
+    services=("nova",), releases=("train", None),
+    message="[DEFAULT] vcpu_pin_set is set together with [compute] {option}: nova-compute "
+            "refuses to start",
+    what="The deprecated vcpu_pin_set is set along with cpu_dedicated_set or cpu_shared_set.",
+    why="Since Train, nova-compute raises an error when both are set; vcpu_pin_set is "
+        "deprecated.",
+    fix="Move the CPUs to [compute] cpu_dedicated_set (or cpu_shared_set) and drop "
+        "vcpu_pin_set.",
+    before="[DEFAULT]\nvcpu_pin_set = 4-15\n[compute]\ncpu_dedicated_set = 4-15",
+    after="[compute]\ncpu_dedicated_set = 4-15",
+    source="nova release note cpu-resources (20.0.0); hotsos nova/cpu_pinning.yaml",
+)
+def vcpu_pin_set_with_dedicated(report, context) -> Iterator[Hit]:
+    pin = context.option("DEFAULT", "vcpu_pin_set")
+    if pin is None or pin.is_none or not pin.value:
+        return
+    for name in ("cpu_dedicated_set", "cpu_shared_set"):
+        option = context.option("compute", name)
+        if option is not None and not option.is_none and option.value:
+            yield hit("compute", option)
+
+
+@rule(
+    code="GMR220", name="guests-not-resumed", severity=Severity.INFO, services=("nova",),
+    message="[DEFAULT] resume_guests_state_on_host_boot = {value}: guests stay off after a "
+            "hypervisor reboot",
+    what="Instances that were running are not started again when their host reboots.",
+    why="After a planned or unplanned reboot, every instance on the host stays shut off "
+        "until someone starts it.",
+    fix="Turn it on, unless an HA tool restarts instances.",
+    before="resume_guests_state_on_host_boot = False",
+    after="resume_guests_state_on_host_boot = True",
+    source="risu resume-guests-state-on-host-boot.sh; RULES.md NOVA-031",
+)
+def guests_not_resumed(report, context) -> Iterator[Hit]:
+    if report.program != "nova-compute":
+        return  # nova-api registers the option too, but only computes boot guests
+    option = context.option("DEFAULT", "resume_guests_state_on_host_boot")
+    if option is not None and option.as_bool() is False:
+        yield hit("DEFAULT", option)

@@ -88,3 +88,104 @@ def image_direct_url_shown(report, context) -> Iterator[Hit]:
     option = context.option("DEFAULT", "show_image_direct_url")
     if option is not None and option.as_bool():
         yield hit("DEFAULT", option)
+
+
+def _store_groups(context) -> list[str]:
+    """glance's store groups: the keys of [DEFAULT] enabled_backends (`fast:rbd,...`)."""
+    option = context.option("DEFAULT", "enabled_backends")
+    if option is None:
+        return []
+    stores = option.as_dict()
+    return list(stores) if stores is not None else [
+        item.split(":", 1)[0] for item in option.as_list() or ()]
+
+
+@rule(
+    code="GMR405", name="ceph-keyring-exposed", severity=Severity.WARNING,
+    services=("cinder",),
+    message="[{group}] rbd_keyring_conf = {value}: the backend's Ceph keyring is handed to "
+            "users",
+    what="A Ceph backend names a keyring file to pass to compute hosts.",
+    why="cinder then sends the keyring's contents in connection info that users can read "
+        "(OSSN-0085); the option is deprecated since Ussuri.",
+    fix="Remove it and install the keyring on the compute hosts instead.",
+    before="[ceph-1]\nrbd_keyring_conf = /etc/ceph/ceph.client.cinder.keyring",
+    after="[ceph-1]\n# keyring installed on each compute",
+    source="OSSN-0085",
+)
+def ceph_keyring_exposed(report, context) -> Iterator[Hit]:
+    for group in _backend_groups(report, context):
+        option = context.option(group, "rbd_keyring_conf")
+        if option is not None and option.value and not option.is_none:
+            yield hit(group, option)
+
+
+@rule(
+    code="GMR406", name="backup-driver-module-path", severity=Severity.ERROR,
+    services=("cinder",),
+    message="[DEFAULT] backup_driver = {value}: a module path, no longer accepted",
+    what="The backup driver is given as a module instead of a class.",
+    why="cinder-backup no longer loads module paths; `cinder-status upgrade check` fails.",
+    fix="Name the driver class.",
+    before="backup_driver = cinder.backup.drivers.swift",
+    after="backup_driver = cinder.backup.drivers.swift.SwiftBackupDriver",
+    source="cinder/cmd/status.py _check_backup_module; RULES.md CINDER-009",
+)
+def backup_driver_module_path(report, context) -> Iterator[Hit]:
+    option = context.option("DEFAULT", "backup_driver")
+    if option is not None and option.value and option.value.split(".")[-1].islower():
+        yield hit("DEFAULT", option)
+
+
+@rule(
+    code="GMR407", name="nested-quota-driver", severity=Severity.ERROR,
+    services=("cinder",), releases=("wallaby", None),
+    message="[DEFAULT] quota_driver = {value}: removed in Wallaby",
+    what="cinder is told to use the nested quota driver.",
+    why="NestedDbQuotaDriver was removed in Wallaby; cinder fails to load it.",
+    fix="Use the default DbQuotaDriver.",
+    before="quota_driver = cinder.quota.NestedDbQuotaDriver",
+    after="quota_driver = cinder.quota.DbQuotaDriver",
+    source="cinder/cmd/status.py; cinder release notes (18.0.0); RULES.md CINDER-010",
+)
+def nested_quota_driver(report, context) -> Iterator[Hit]:
+    option = context.option("DEFAULT", "quota_driver")
+    if option is not None and option.value.endswith("NestedDbQuotaDriver"):
+        yield hit("DEFAULT", option)
+
+
+@rule(
+    code="GMR408", name="image-size-cap-small", severity=Severity.INFO,
+    services=("glance",),
+    message="[DEFAULT] image_size_cap = {value}: uploads above this size fail",
+    what="The largest image glance accepts is below its 1 TiB default.",
+    why="Large images (Windows, databases) fail to upload with an unhelpful error.",
+    fix="Keep the default unless storage really needs the limit.",
+    before="image_size_cap = 10737418240", after="image_size_cap = 1099511627776",
+    source="glance/common/config.py image_size_cap; risu image_size_cap.sh",
+)
+def image_size_cap_small(report, context) -> Iterator[Hit]:
+    option = context.option("DEFAULT", "image_size_cap")
+    if option is not None and (option.as_int() or 1 << 40) < 1 << 40:
+        yield hit("DEFAULT", option)
+
+
+@rule(
+    code="GMR409", name="store-files-world-readable", severity=Severity.WARNING,
+    services=("glance",),
+    message="[{group}] filesystem_store_file_perm = {value}: image files are readable by "
+            "every local user",
+    what="A filesystem store writes image files readable by others.",
+    why="Any account on the glance host, or on hosts sharing the store, can copy every "
+        "tenant's private images.",
+    fix="Leave it at 0 (the umask decides) or use a mode without the other-read bit.",
+    before="[fast]\nfilesystem_store_file_perm = 644",
+    after="[fast]\nfilesystem_store_file_perm = 640",
+    source="glance_store filesystem store option help",
+)
+def store_files_world_readable(report, context) -> Iterator[Hit]:
+    for group in ["glance_store", *_store_groups(context)]:
+        option = context.option(group, "filesystem_store_file_perm")
+        mode = option.as_int() if option is not None else None
+        if mode and int(str(mode), 8) & 0o004:
+            yield hit(group, option)
