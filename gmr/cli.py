@@ -53,6 +53,9 @@ def parse(
     json_out: Annotated[bool, typer.Option("--json", help="One JSON document: the report, "
                                            "or an array when there are several.")] = False,
     jsonl: Annotated[bool, typer.Option("--jsonl", help="One JSON report per line.")] = False,
+    redact: Annotated[bool, typer.Option(
+        help="Mask credentials that the reports show in clear (values are kept as printed "
+             "otherwise).")] = False,
 ) -> None:
     """Find and parse every Guru Meditation Report in FILES."""
     from gmr.errors import GmrError
@@ -69,6 +72,10 @@ def parse(
         except GmrError as error:
             _error(str(error))
             failed = True
+    if redact:
+        from gmr.redact import redacted
+
+        reports = [redacted(report) for report in reports]
     if jsonl:
         for report in reports:
             sys.stdout.write(report.model_dump_json() + "\n")

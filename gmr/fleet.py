@@ -17,7 +17,7 @@ from typing import Any, Iterable, Sequence
 from pydantic import BaseModel, ConfigDict, Field
 
 from gmr.nodes import IDENTITY, MASKED, Comparable, Key, Node, glob_matcher, node_from_report
-from gmr.redact import REDACTED, is_secret_name, leaks, redact_text
+from gmr.redact import leaks, redact_text, shown
 
 ABSENT = None  # what a node that lacks an option "holds"
 
@@ -231,15 +231,13 @@ class _Display:
 
     def __init__(self, option: str):
         self.option = option
-        self.secret_name = is_secret_name(option)
         self.numbers: dict[Any, int] = {}
 
     def _text(self, text: str, identity: Any) -> str:
         if not leaks(self.option, text):
             return text
         number = self.numbers.setdefault(identity, len(self.numbers) + 1)
-        shown = REDACTED if self.secret_name else redact_text(text)
-        return f"{shown} #{number}"
+        return f"{shown(self.option, text)} #{number}"
 
     def printed(self, value: Any, comparable: Comparable | None) -> JsonValue:
         if value is None:

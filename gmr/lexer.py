@@ -20,7 +20,7 @@ from typing import Iterator
 from lark.lexer import Lexer
 
 from gmr.errors import GmrSyntaxError
-from gmr.lines import ReportLines
+from gmr.lines import MAX_REPORT_LINES, ReportLines
 from gmr.models import Option, built
 
 BANNER_TITLE = "Guru Meditation"
@@ -151,6 +151,10 @@ def _flag_truncation(src: ReportLines) -> None:
     if src.get(src.end) is not None and src.get(src.end + 1) is None and not src.final_newline:
         src.truncated = True
         src.warn(src.end, "the input ends in the middle of a line")
+    if src.overflow:
+        src.truncated = True
+        src.warn(None, f"report cut after {MAX_REPORT_LINES:,} lines: the rest was not read")
+        return
     following = src.get(src.end)
     if following and following[0] in " \t" and following.strip():
         src.warn(src.end, f"the report stops before this indented line, which fits no "
@@ -280,6 +284,8 @@ def _processes(src: ReportLines, i: int) -> Iterator[Tok]:
             pid, ppid, user, uid, state = match.groups()
             if pid in pids:
                 src.warn(i, f"process {pid} printed twice")
+            if pid == ppid:
+                src.warn(i, f"process {pid} is printed as its own parent")
             pids.add(pid)
             yield Tok("PROCESS", (int(pid), int(ppid), user, uid, state), number(i))
             last = i

@@ -11,6 +11,11 @@ from __future__ import annotations
 
 from typing import Callable
 
+#: A report longer than this is cut, with a warning: real ones have a few thousand lines
+#: (tens of thousands with many green threads), and a stream that never ends must not
+#: be held whole.
+MAX_REPORT_LINES = 200_000
+
 
 class ReportLines:
     __slots__ = (
@@ -28,6 +33,7 @@ class ReportLines:
         "truncated",
         "whitespace",
         "warnings",
+        "overflow",
     )
 
     def __init__(
@@ -57,11 +63,16 @@ class ReportLines:
         self.truncated = False
         self.whitespace = "exact"
         self.warnings: list[tuple[int | None, str]] = []
+        #: True once the report reached MAX_REPORT_LINES and reading stopped.
+        self.overflow = False
 
     def get(self, i: int) -> str | None:
         """Line `i`, or None past the end of the input."""
         lines = self.lines
         while i >= len(lines):
+            if i - self.start >= MAX_REPORT_LINES:
+                self.overflow = True
+                return None
             if self.refill is None or not self.refill():
                 return None
         return lines[i]

@@ -8,6 +8,10 @@ non-secret URL option. gmr compares the real values but shows them redacted.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from gmr.models import Report
 
 #: Option names whose value is a credential, whatever oslo.config was told.
 SECRET_NAME = re.compile(
@@ -43,3 +47,32 @@ def leaks(name: str, text: str) -> bool:
     if text in _HARMLESS:
         return False
     return is_secret_name(name) or redact_text(text) != text
+
+
+def shown(option: str, text: str) -> str:
+    """The value of option `option` as it may be printed: a leaked credential never is."""
+    if not leaks(option, text):
+        return text
+    return REDACTED if is_secret_name(option) else redact_text(text)
+
+
+def redacted(report: Report) -> Report:
+    """A copy of `report` whose leaked credentials are redacted (`gmr parse --redact`)."""
+    if report.configuration is None:
+        return report
+    groups = {}
+    for name, group in report.configuration.groups.items():
+        options = {}
+        for key, option in group.options.items():
+            value = option.value
+            if option.shape == "list":
+                value = tuple(shown(option.name, item) for item in value)
+            elif option.shape == "dict":
+                value = {k: shown(option.name, v) for k, v in value.items()}
+            else:
+                value = shown(option.name, value)
+            options[key] = option if value == option.value else option.model_copy(
+                update={"value": value})
+        groups[name] = group.model_copy(update={"options": options})
+    configuration = report.configuration.model_copy(update={"groups": groups})
+    return report.model_copy(update={"configuration": configuration})

@@ -17,11 +17,14 @@ from typing import IO, Iterator
 from gmr.errors import InputError, NoReportFound
 from gmr.lexer import header_title, is_rule
 from gmr.lines import ReportLines
-from gmr.models import Report
+from gmr.models import ParseWarning, Report
 from gmr.parser import collector_paused, parse_report
 from gmr.prefixes import Prefix, detect
 
 CHUNK_SIZE = 1 << 20
+#: Longer lines are cut to this many characters, with a warning: no report line comes
+#: near it, and an endless line must not be loaded whole.
+MAX_LINE = 1 << 20
 #: Lines kept behind the scan position, to find a banner's first line when the
 #: writer's lines are interleaved with other writers'.
 LOOKBACK = 256
@@ -44,6 +47,8 @@ class _Window:
         #: Input line index (0-based) of `lines[0]`.
         self.base = 0
         self.final_newline = True
+        #: 1-based input line number -> length of each line that was cut to MAX_LINE.
+        self.cut: dict[int, int] = {}
         self._started = False
         self._eof = False
 
@@ -54,7 +59,10 @@ class _Window:
         try:
             chunk = self.stream.read(CHUNK_SIZE)
             if chunk and not chunk.endswith("\n"):
-                chunk += self.stream.readline()
+                rest, length = self._rest_of_line(len(chunk) - chunk.rfind("\n") - 1)
+                if length is not None:
+                    self.cut[self.base + len(self.lines) + chunk.count("\n") + 1] = length
+                chunk += rest
         except OSError as error:
             raise InputError(f"cannot read: {error.strerror or error}", self.path) from None
         if not self._started:
@@ -75,6 +83,18 @@ class _Window:
             self._eof = True
         self.lines += lines
         return True
+
+    def _rest_of_line(self, have: int) -> tuple[str, int | None]:
+        """The end of a line whose first `have` characters were read, and the line's full
+        length when it is longer than MAX_LINE (the rest is then read and dropped)."""
+        room = MAX_LINE - have
+        rest = self.stream.readline(room + 1)
+        if rest.endswith("\n") or len(rest) <= room:
+            return rest, None
+        length = have + len(rest)
+        while (more := self.stream.readline(CHUNK_SIZE)) and not more.endswith("\n"):
+            length += len(more)
+        return rest[:room] + ("\n" if more else ""), length + len(more)
 
     def forget_before(self, index: int) -> int:
         """Drop lines before `index`; return how many were dropped."""
@@ -135,7 +155,13 @@ def _report_at(window: _Window, i: int, match: re.Match[str], covered: dict) -> 
     report = parse_report(src, source)
     if not src.banner and _is_empty(report):
         return None
-    covered[channel] = report.source.last_line
+    first, last = report.source.first_line, report.source.last_line
+    cut = [ParseWarning(line=n, message=f"a line of {length:,} characters was cut to "
+                                        f"{MAX_LINE:,}")
+           for n, length in sorted(window.cut.items()) if first <= n <= last]
+    if cut:
+        report = report.model_copy(update={"warnings": (*report.warnings, *cut)})
+    covered[channel] = last
     return report, src.end if prefix is None else None
 
 

@@ -110,3 +110,45 @@ def test_truncated_report_is_a_warning_not_an_error(tmp_path, full_report):
 def test_json_and_jsonl_together_is_a_usage_error():
     result = gmr("parse", NOVA, "--json", "--jsonl")
     assert result.returncode == 2 and "cannot be used together" in result.stderr
+
+
+def test_parse_redact_masks_leaked_credentials_but_keeps_the_rest(tmp_path):
+    import generator as gen
+
+    text = gen.generate(gen.ReportSpec(options=(
+        gen.OptionSpec("keystone_authtoken", "password", "str", "hunter2-leaked"),
+        gen.OptionSpec("DEFAULT", "transport_url", "str", "rabbit://nova:hunter2-leaked@ctl/"),
+        gen.OptionSpec("DEFAULT", "debug", "bool", True),
+    ))).text
+    report = tmp_path / "leak.txt"
+    report.write_text(text)
+    faithful = gmr("parse", str(report), "--json")
+    assert "hunter2-leaked" in faithful.stdout  # a faithful parse keeps what was printed
+    for flags in (["--json"], ["--jsonl"], []):
+        result = gmr("parse", str(report), "--redact", *flags)
+        assert "hunter2-leaked" not in result.stdout + result.stderr
+    document = json.loads(gmr("parse", str(report), "--json", "--redact").stdout)
+    configuration = document["configuration"]
+    assert configuration["keystone_authtoken"]["password"] == "<redacted>"
+    assert configuration["default"]["transport_url"] == "rabbit://nova:***@ctl/"
+    assert configuration["default"]["debug"] == "True"
+
+
+def test_diff_never_prints_a_leaked_secret_in_any_format(tmp_path):
+    import generator as gen
+
+    paths = []
+    for n, secret in enumerate(("hunter2-one", "hunter2-two")):
+        path = tmp_path / f"node{n}.txt"
+        path.write_text(gen.generate(gen.ReportSpec(options=(
+            gen.OptionSpec("DEFAULT", "host", "str", f"node{n}"),
+            gen.OptionSpec("keystone_authtoken", "password", "str", secret),
+            gen.OptionSpec("DEFAULT", "transport_url", "str", f"rabbit://u:{secret}@ctl/"),
+        ))).text)
+        paths.append(str(path))
+    for flags in ([], ["--json"]):
+        result = subprocess.run([sys.executable, "-m", "gmr", "diff", *paths, *flags],
+                                text=True, capture_output=True, env={"COLUMNS": "200"})
+        assert result.returncode == 1
+        assert "hunter2" not in result.stdout + result.stderr
+        assert "password" in result.stdout and "transport_url" in result.stdout

@@ -15,26 +15,31 @@ from conftest import SAMPLES
 import gmr
 
 GOLDEN = Path(__file__).parent / "golden"
-SAMPLE_FILES = sorted(SAMPLES.glob("*.txt"))
+SAMPLE_FILES = sorted(SAMPLES.rglob("*.txt"))
+
+
+def golden_of(sample: Path) -> Path:
+    return (GOLDEN / sample.relative_to(SAMPLES)).with_suffix(".json")
 
 
 def as_json(path: Path) -> str:
-    reports = gmr.parse(path.read_text(encoding="utf-8"), path=path.name)
+    reports = gmr.parse(path.read_text(encoding="utf-8"), path=str(path.relative_to(SAMPLES)))
     document = [json.loads(report.model_dump_json()) for report in reports]
     return json.dumps(document, indent=1, ensure_ascii=False) + "\n"
 
 
-@pytest.mark.parametrize("sample", SAMPLE_FILES, ids=lambda p: p.name)
+@pytest.mark.parametrize("sample", SAMPLE_FILES, ids=lambda p: str(p.relative_to(SAMPLES)))
 def test_sample_matches_its_golden_json(sample, update_golden):
-    golden = GOLDEN / (sample.stem + ".json")
+    golden = golden_of(sample)
     produced = as_json(sample)
     if update_golden:
+        golden.parent.mkdir(parents=True, exist_ok=True)
         golden.write_text(produced, encoding="utf-8")
     assert golden.exists(), f"no golden file; run pytest --update-golden"
     assert produced == golden.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("sample", SAMPLE_FILES, ids=lambda p: p.name)
+@pytest.mark.parametrize("sample", SAMPLE_FILES, ids=lambda p: str(p.relative_to(SAMPLES)))
 def test_sample_renders_back_to_its_text(sample):
     text = sample.read_text(encoding="utf-8")
     (report,) = gmr.parse(text)
@@ -42,4 +47,4 @@ def test_sample_renders_back_to_its_text(sample):
 
 
 def test_every_golden_file_has_its_sample():
-    assert {g.stem for g in GOLDEN.glob("*.json")} == {s.stem for s in SAMPLE_FILES}
+    assert set(GOLDEN.rglob("*.json")) == {golden_of(sample) for sample in SAMPLE_FILES}

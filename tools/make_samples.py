@@ -31,6 +31,10 @@ made by this script, like this:
    in ``~/.cache/gmr-samples/run/<sample>/``; ``provenance.json`` beside
    them records the library versions.
 
+The ``*-defaults`` samples (written to ``samples/defaults/``) go the same
+way, with ini files that set only what the daemon needs to start; see
+``_defaults_*`` below and samples/README.md, section "Defaults samples".
+
 Usage::
 
     python tools/make_samples.py                 # every sample

@@ -23,7 +23,7 @@ from gmr.lint.releases import Release, release_named, release_of
 from gmr.lint.rule import REGISTRY, Hit, Rule, Severity
 from gmr.lint.settings import Settings, Waiver
 from gmr.models import Option, Report
-from gmr.redact import REDACTED, is_secret_name, leaks, redact_text
+from gmr.redact import shown
 
 
 class Finding(BaseModel):
@@ -211,7 +211,7 @@ class _Stamp:
         values = {"option": hit.option, **hit.values,
                   "group": "DEFAULT" if group == "default" else group}
         if "value" in values and hit.option is not None:
-            values["value"] = _shown(hit.option, str(values["value"]))
+            values["value"] = shown(hit.option, str(values["value"]))
         return Finding(**self.base, line=hit.line, code=rule.code, name=rule.name,
                        severity=rule.severity, message=rule.message.format(**values),
                        group=group, option=hit.option)
@@ -227,13 +227,6 @@ class _Stamp:
 
 def _printed_group(group: str | None) -> str | None:
     return "default" if group == "DEFAULT" else group
-
-
-def _shown(option: str, text: str) -> str:
-    """A value as it may be printed: a leaked credential never is."""
-    if not leaks(option, text):
-        return text
-    return REDACTED if is_secret_name(option) else redact_text(text)
 
 
 def _unparseable(error: GmrError) -> Finding:

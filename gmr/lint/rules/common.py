@@ -49,7 +49,20 @@ def tls_verification_disabled(report, context) -> Iterator[Hit]:
         return
     for group, option in report.configuration.options():
         if (option.name == "insecure" or option.name.endswith("_insecure")) and option.as_bool():
+            if option.name == "https_insecure" and not _http_store_used(context, group.name):
+                continue  # glance_store's default; it only matters with the http store
             yield hit(group.name, option)
+
+
+def _http_store_used(context, group: str) -> bool:
+    """Whether the glance store settings in `group` serve an http store: [glance_store]
+    lists its stores, the multi-store groups are named in [DEFAULT] enabled_backends."""
+    if group == "glance_store":
+        stores = context.option("glance_store", "stores")
+        return stores is not None and "http" in (stores.as_list() or ())
+    backends = context.option("DEFAULT", "enabled_backends")
+    kinds = (backends.as_dict() or {}) if backends is not None else {}
+    return "http" in kinds.values() if group == "backend_defaults" else kinds.get(group) == "http"
 
 
 @rule(

@@ -243,8 +243,8 @@ def native_tls_without_scheme(report, context) -> Iterator[Hit]:
 )
 def vnc_listens_on_host_address(report, context) -> Iterator[Hit]:
     my_ip = context.option("DEFAULT", "my_ip")
-    if my_ip is None or my_ip.is_none:
-        return
+    if my_ip is None or my_ip.is_none or my_ip.value.startswith("127.") or my_ip.value == "::1":
+        return  # a loopback my_ip is no address of the host's own
     for name in ("server_listen", "vncserver_listen"):
         option = context.option("vnc", name)
         if option is not None and option.value == my_ip.value:
