@@ -147,3 +147,59 @@ def test_a_whitespace_only_line_in_configuration_reads_as_blank(full_report):
     text = full_report.text.replace("  debug = True\n", "  debug = True\n \n")
     (report,) = gmr.parse(text)
     assert report.option("pci", "alias") is not None and not report.warnings
+
+
+def test_a_process_printed_as_its_own_parent_or_twice_is_reported_not_followed(full_report):
+    lines = full_report.text.split("\n")
+    at = [n for n, line in enumerate(lines) if line.lstrip().startswith("Process ")]
+    root_pid = re.search(r"Process (\d+)", lines[at[0]]).group(1)
+    lines[at[1]] = re.sub(r"Process \d+ \(under \d+\)", f"Process 77 (under 77)", lines[at[1]])
+    lines.insert(at[-1] + 1, f"    Process {root_pid} (under 77) [ run by: root (0), state: "
+                             "sleeping ]")  # the root again, now under its own child
+    (report,) = gmr.parse("\n".join(lines))
+    messages = [w.message for w in report.warnings]
+    assert "process 77 is printed as its own parent" in messages
+    assert f"process {root_pid} printed twice" in messages
+    tree = report.processes
+
+    def walk(pid: int, depth: int = 0) -> int:
+        assert depth <= len(tree), "the tree has a cycle"
+        return 1 + sum(walk(child.pid, depth + 1) for child in tree.children_of(pid))
+
+    assert all(walk(root.pid) <= len(tree) for root in tree.roots)
+
+
+def test_an_endless_report_is_cut_and_read_in_bounded_memory(full_report, monkeypatch):
+    import io
+
+    import gmr.lexer
+    import gmr.lines
+
+    monkeypatch.setattr(gmr.lines, "MAX_REPORT_LINES", 5000)
+    monkeypatch.setattr(gmr.lexer, "MAX_REPORT_LINES", 5000)
+    head = full_report.text[: full_report.text.index("oslo_reports: ")]
+
+    class Endless(io.TextIOBase):
+        """A pipe that keeps printing options, 20,000 lines in all."""
+
+        def __init__(self):
+            self.buffer, self.sent = head, 0
+
+        def readable(self):
+            return True
+
+        def read(self, size=-1):
+            while len(self.buffer) < size and self.sent < 20000:
+                self.buffer += "".join(f"  option{self.sent + k} = v\n" for k in range(1000))
+                self.sent += 1000
+            out, self.buffer = self.buffer[:size], self.buffer[size:]
+            return out
+
+        def readline(self, size=-1):
+            cut = self.buffer.find("\n") + 1
+            out, self.buffer = self.buffer[:cut], self.buffer[cut:]
+            return out
+
+    (report,) = gmr.iter_reports(Endless())
+    assert report.source.truncated
+    assert any("cut after 5,000 lines" in w.message for w in report.warnings)

@@ -265,6 +265,7 @@ def test_no_output_format_prints_a_leaked_secret(bad_node, output_format):
 def test_baseline_reports_only_new_findings(bad_node, tmp_path):
     baseline = tmp_path / "baseline.json"
     assert run(str(bad_node), "--write-baseline", str(baseline)).returncode == 0
+    assert LEAKED not in baseline.read_text()
     again = run(str(bad_node), "--baseline", str(baseline))
     assert again.returncode == 0 and "in the baseline" in again.stdout
     newer = tmp_path / "compute2.txt"

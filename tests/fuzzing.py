@@ -1,0 +1,159 @@
+"""Mutations of real reports, and the oracle every mutated input must satisfy.
+
+Used by tests/test_fuzz.py (a few thousand inputs in the default run) and bench/fuzz.py
+(100,000 and more, nightly). The only acceptable outcomes of parse, diff and lint are a
+result (with warnings, perhaps) or a `GmrError`; anything else is a bug.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import random
+import re
+from typing import Callable
+
+import gmr
+from gmr.errors import GmrError
+from gmr.fleet import compare_reports
+from gmr.lint import lint
+
+RULE = b"=" * 72
+
+
+def _lines(data: bytes) -> list[bytes]:
+    return data.split(b"\n")
+
+
+def bit_flips(data: bytes, rng: random.Random) -> bytes:
+    buffer = bytearray(data)
+    for _ in range(rng.randint(1, 20)):
+        position = rng.randrange(len(buffer))
+        buffer[position] ^= 1 << rng.randrange(8)
+    return bytes(buffer)
+
+
+def insertions(data: bytes, rng: random.Random) -> bytes:
+    buffer = bytearray(data)
+    for _ in range(rng.randint(1, 20)):
+        junk = rng.choice([b"\x00", b"\xff\xfe", b"\r", b"\n", b"    ", b"=" * 72, b"***",
+                           b" = ", b":", b"`", b"\xc3", b"\x1b[01;36m", b"------",
+                           bytes(rng.randrange(256) for _ in range(rng.randint(1, 8)))])
+        position = rng.randrange(len(buffer) + 1)
+        buffer[position:position] = junk
+    return bytes(buffer)
+
+
+def truncation(data: bytes, rng: random.Random) -> bytes:
+    return data[: rng.randrange(len(data) + 1)]
+
+
+def section_cut(data: bytes, rng: random.Random) -> bytes:
+    """Cut just before, at or just after a section boundary."""
+    boundaries = [m.start() for m in re.finditer(re.escape(RULE), data)] or [0]
+    return data[: max(0, rng.choice(boundaries) + rng.randint(-2, 80))]
+
+
+def duplicated_lines(data: bytes, rng: random.Random) -> bytes:
+    lines = _lines(data)
+    for _ in range(rng.randint(1, 10)):
+        n = rng.randrange(len(lines))
+        lines[n:n] = lines[n: n + rng.randint(1, 5)]
+    return b"\n".join(lines)
+
+
+def shuffled_lines(data: bytes, rng: random.Random) -> bytes:
+    lines = _lines(data)
+    start = rng.randrange(len(lines))
+    window = lines[start: start + rng.randint(2, 40)]
+    rng.shuffle(window)
+    lines[start: start + len(window)] = window
+    return b"\n".join(lines)
+
+
+def invalid_utf8(data: bytes, rng: random.Random) -> bytes:
+    buffer = bytearray(data)
+    for _ in range(rng.randint(1, 10)):
+        buffer[rng.randrange(len(buffer))] = rng.choice([0x80, 0xC0, 0xFE, 0xFF, 0xED])
+    return bytes(buffer)
+
+
+def mixed_line_ends(data: bytes, rng: random.Random) -> bytes:
+    return b"".join(line + rng.choice([b"\n", b"\r\n", b"\r", b"\n\r"])
+                    for line in _lines(data))
+
+
+def changing_prefix(data: bytes, rng: random.Random) -> bytes:
+    """A journald prefix whose writer changes in the middle of the report."""
+    lines = _lines(data)
+    switch = rng.randrange(len(lines))
+    return b"".join(
+        (b"Nov 25 14:01:09 host nova-compute[%d]: " % (100 if n < switch else 200)) + line
+        + b"\n" for n, line in enumerate(lines))
+
+
+def nul_bytes(data: bytes, rng: random.Random) -> bytes:
+    buffer = bytearray(data)
+    for _ in range(rng.randint(1, 5)):
+        buffer.insert(rng.randrange(len(buffer) + 1), 0)
+    return bytes(buffer)
+
+
+def empty_banner(data: bytes, rng: random.Random) -> bytes:
+    banner = data[: data.index(b"\n\n\n") + 3] if b"\n\n\n" in data else data[:300]
+    return banner * rng.randint(1, 3)
+
+
+def many_banners(data: bytes, rng: random.Random) -> bytes:
+    banner = data[: data.index(b"\n\n\n") + 3] if b"\n\n\n" in data else data[:300]
+    return banner * 1000 + data
+
+
+def long_line(data: bytes, rng: random.Random, size: int = 10 << 20) -> bytes:
+    lines = _lines(data)
+    n = rng.randrange(len(lines))
+    lines[n] = lines[n] + b"x" * size
+    return b"\n".join(lines)
+
+
+#: Cheap mutations, chosen at random for each input.
+MUTATIONS: dict[str, Callable[[bytes, random.Random], bytes]] = {
+    "bit-flips": bit_flips,
+    "insertions": insertions,
+    "truncation": truncation,
+    "section-cut": section_cut,
+    "duplicated-lines": duplicated_lines,
+    "shuffled-lines": shuffled_lines,
+    "invalid-utf8": invalid_utf8,
+    "mixed-line-ends": mixed_line_ends,
+    "changing-prefix": changing_prefix,
+    "nul-bytes": nul_bytes,
+    "empty-banner": empty_banner,
+}
+
+
+def mutate(data: bytes, rng: random.Random) -> tuple[str, bytes]:
+    """One to three mutations in a row; returns their names and the result."""
+    names = [rng.choice(list(MUTATIONS)) for _ in range(rng.randint(1, 3))]
+    for name in names:
+        if data:
+            data = MUTATIONS[name](data, rng)
+    return "+".join(names), data
+
+
+def check(data: bytes) -> str:
+    """Run parse, diff, lint and the JSON of each report on `data`; return the outcome
+    ("reports N", "error: ..."). Anything but a GmrError propagates: that is a bug."""
+    stream = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", errors="replace", newline="")
+    try:
+        reports = list(gmr.iter_reports(stream, "fuzzed.txt"))
+    except GmrError as error:
+        assert "\n" not in str(error), "an error message must be one line"
+        return f"error: {error.message}"
+    for report in reports:
+        json.loads(report.model_dump_json())
+        gmr.render(report)
+    lint(reports)
+    if reports:
+        compare_reports([*reports, reports[0]])
+    return f"reports {len(reports)}"

@@ -1,0 +1,59 @@
+"""Hostile and broken input: a few thousand mutated real reports through parse, diff and
+lint (the nightly run is `python bench/fuzz.py`), plus the named hard cases."""
+
+from __future__ import annotations
+
+import random
+import resource
+import subprocess
+import sys
+
+import pytest
+from conftest import SAMPLES
+from fuzzing import MUTATIONS, check, long_line, many_banners, mutate
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+SEEDS = sorted(SAMPLES.rglob("*.txt"))
+DATA = [path.read_bytes() for path in SEEDS]
+
+
+@settings(max_examples=3000, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(range(len(DATA))), st.randoms(use_true_random=False))
+def test_mutated_reports_give_a_result_or_a_clean_error(seed, rng):
+    check(mutate(DATA[seed], rng)[1])
+
+
+@pytest.mark.parametrize("name", sorted(MUTATIONS))
+def test_each_mutation_on_each_sample(name):
+    rng = random.Random(name)
+    for data in DATA:
+        check(MUTATIONS[name](data, rng))
+
+
+def test_a_thousand_banners_and_then_a_report():
+    outcome = check(many_banners(DATA[0], random.Random(0)))
+    assert outcome.startswith("reports")
+
+
+def test_a_ten_megabyte_line_is_cut_in_bounded_memory():
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    data = long_line(DATA[0], random.Random(3))
+    assert check(data).startswith("reports")
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert grown_mb < 200
+
+
+def test_the_cli_answers_a_mutated_file_without_a_traceback(tmp_path):
+    rng = random.Random(7)
+    for n in range(6):
+        path = tmp_path / f"fuzzed{n}.txt"
+        path.write_bytes(mutate(DATA[n % len(DATA)], rng)[1])
+        for command in (["parse", "--json"], ["lint"], ["diff", str(path)]):
+            result = subprocess.run([sys.executable, "-m", "gmr", *command, str(path)],
+                                    capture_output=True, text=True)
+            assert "Traceback (most recent call last)" not in result.stderr
+            assert result.returncode in (0, 1, 2)
+            if result.returncode == 2 and command[0] == "parse":
+                assert result.stderr.count("\n") == 1 and result.stderr.startswith(str(path))
