@@ -34,12 +34,14 @@ SECTION_TOKENS = {
 }
 
 _TITLE = re.compile(r"====\s*(.*?)\s*====\s*$")
-_THREAD_HEADER = re.compile(r"-{6}\s*(?:Thread #(-?\d+)|(Green Thread))\s*-{6}\s*$")
+_THREAD_HEADER = re.compile(r"-{6}\s*(?:Thread #(-?\d{1,40})|(Green Thread))\s*-{6}\s*$")
 _SOURCE = re.compile(r" {1,4}(?:`(.*)`|\(source not found\))\s*$")
 _PROCESS = re.compile(
-    r"\s*Process (-?\d+) \(under (-?\d+)\) \[ run by: (.*) \(([^()]*)\), state: (.*?) \]\s*$"
+    r"\s*Process (-?\d{1,20}) \(under (-?\d{1,20})\) \[ run by: (.*) \(([^()]*)\), state: (.*?) \]\s*$"
 )
 _PACKAGE_FIELD = re.compile(r"(product|vendor|version) = ?(.*)$")
+#: Numbers are bounded: Python refuses to convert integers of over 4,300 digits.
+_LINE_NUMBER = re.compile(r"-?\d{1,18}")
 _JOURNALD_BLOB = re.compile(r"\s*\[\d+(?:\.\d+)?[KMG]?B blob data\]\s*$")
 _LOG_RECORD = re.compile(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d")
 _EXCEPTION_RULE = "-" * 36
@@ -267,7 +269,7 @@ def _location(line: str) -> tuple[str, int, str] | None:
     if not sep or not function or " " in function.strip():
         return None
     file, colon, lineno = head.rpartition(":")
-    if not colon or not file or not (lineno.isdigit() or lineno[1:].isdigit() and lineno[0] == "-"):
+    if not colon or not file or not _LINE_NUMBER.fullmatch(lineno):
         return None
     return file, int(lineno), function.rstrip()
 
@@ -357,8 +359,8 @@ def _configuration(src: ReportLines, i: int) -> Iterator[Tok]:
             if not options:
                 options_line = at
             elif name in options:
-                src.warn(i, f"option `{name}` printed twice in group `{src.groups[-1]}`; "
-                            "the last value is kept")
+                where = f" in group `{src.groups[-1]}`" if src.groups else ""
+                src.warn(i, f"option `{name}` printed twice{where}; the last value is kept")
             options[name] = built(Option, {"name": name, "value": value, "shape": shape, "line": at})
             last = j - 1
             i = j

@@ -88,7 +88,7 @@ def parse_report(src: ReportLines, source: dict) -> Report:
         expected = sorted(_WHAT.get(name, name) for name in error.expected)
         detail = f"; expected {' or '.join(expected[:4])}" if expected else ""
         raise GmrSyntaxError(
-            f"unexpected {_WHAT.get(token.type, token.type)}{detail}",
+            f"{_WHAT.get(token.type, token.type)} cannot stand here{detail}",
             path,
             getattr(token, "line", None),
         ) from None

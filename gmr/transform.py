@@ -83,7 +83,8 @@ class ReportBuilder(Transformer):
                     pid=pid,
                     ppid=ppid,
                     user=user,
-                    uid=int(uid) if uid.isdigit() else None if uid == "None" else uid,
+                    uid=int(uid) if uid.isdecimal() and len(uid) <= 20 else (
+                        None if uid == "None" else uid),
                     state=state,
                     children=tuple(children.get(pid, ())),
                     line=t.line,

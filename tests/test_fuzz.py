@@ -57,3 +57,31 @@ def test_the_cli_answers_a_mutated_file_without_a_traceback(tmp_path):
             assert result.returncode in (0, 1, 2)
             if result.returncode == 2 and command[0] == "parse":
                 assert result.stderr.count("\n") == 1 and result.stderr.startswith(str(path))
+
+
+@pytest.mark.parametrize("old, new", [
+    ("Thread #", "Thread #" + "9" * 5000 + "0"),       # beyond Python's int conversion limit
+    ("(under ", "(under " + "1" * 5000),
+    (" in ", "2" * 5000 + " in "),
+    ("run by: root (0)", "run by: root (²)"),          # a digit int() does not take
+])
+def test_numbers_python_would_refuse_are_not_a_crash(full_report, old, new):
+    text = full_report.text.replace(old, new, 1)
+    check(text.encode())
+
+
+def test_odd_values_in_rules_are_not_a_crash():
+    import generator as gen
+
+    text = gen.generate(gen.ReportSpec(
+        package=("OpenStack Glance", "OpenStack Foundation", "³³.0.0"), threads=0, greenlets=0,
+        options=(gen.OptionSpec("glance_store", "filesystem_store_file_perm", "str", "9"),
+                 gen.OptionSpec("DEFAULT", "cpu_allocation_ratio", "str", "1" * 5000)))).text
+    check(text.encode())
+
+
+@pytest.mark.parametrize("path", sorted((SAMPLES.parent / "tests" / "fuzz_regressions")
+                                        .glob("*.txt")), ids=lambda p: p.stem)
+def test_inputs_the_nightly_fuzz_run_found(path):
+    """Inputs bench/fuzz.py once failed on, kept so that the bug stays fixed."""
+    check(path.read_bytes())

@@ -56,7 +56,7 @@ def release_of(service: str | None, version: str | None) -> Release | None:
         return release_named(f"{dated.group(1)}.{dated.group(2)}")
     base = LIBERTY_MAJOR.get(service)
     head = version.split(".", 1)[0]
-    if base is None or not head.isdigit():
+    if base is None or not head.isdecimal() or len(head) > 6:
         return None
     index = _LIBERTY + int(head) - base
     return Release(index, NAMES[index]) if 0 <= index < len(NAMES) else None

@@ -186,6 +186,6 @@ def image_size_cap_small(report, context) -> Iterator[Hit]:
 def store_files_world_readable(report, context) -> Iterator[Hit]:
     for group in ["glance_store", *_store_groups(context)]:
         option = context.option(group, "filesystem_store_file_perm")
-        mode = option.as_int() if option is not None else None
-        if mode and int(str(mode), 8) & 0o004:
+        digits = option.value.strip().lstrip("0o") if option is not None else ""
+        if digits and set(digits) <= set("01234567") and int(digits, 8) & 0o004:
             yield hit(group, option)
