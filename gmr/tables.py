@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rich import box
 from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -37,21 +38,24 @@ def flags(report: Report) -> list[str]:
 
 
 def reports_table(reports: list[Report]) -> Table:
-    """One row per report: where it is, which service, and how much each section holds."""
-    table = Table(title="Guru Meditation Reports", title_justify="left")
+    """One row per report: where it is, which service, and how much each section holds.
+    Short headers keep it within 80 columns, as in a CI log."""
+    table = Table(title="Guru Meditation Reports", title_justify="left", box=box.SIMPLE,
+                  pad_edge=False, collapse_padding=True,
+                  caption="thr/grn: threads, green threads; proc: processes; "
+                          "grp/opt: config groups, options",
+                  caption_justify="left")
     table.add_column("report", overflow="fold", min_width=16)
+    table.add_column("service")
+    table.add_column("version")
+    for column in ("thr", "grn", "proc", "grp", "opt"):
+        table.add_column(column, justify="right", no_wrap=True)
     table.add_column("flags", overflow="fold", style="yellow")
-    for column, justify in (
-        ("service", "left"), ("version", "left"), ("threads", "right"),
-        ("green", "right"), ("procs", "right"), ("groups", "right"), ("opts", "right"),
-    ):
-        table.add_column(column, justify=justify)  # type: ignore[arg-type]
     for report in reports:
         source = report.source
         configuration = report.configuration
         table.add_row(
             f"{Path(source.path).name if source.path else '<stdin>'}:{source.first_line}-{source.last_line}",
-            ", ".join(flags(report)),
             report.service or "?",
             (report.package.version if report.package else None) or "-",
             _count(report.threads),
@@ -59,6 +63,7 @@ def reports_table(reports: list[Report]) -> Table:
             _count(report.processes),
             _count(configuration.groups if configuration else None),
             str(sum(len(g.options) for g in configuration)) if configuration else "-",
+            ", ".join(flags(report)),
         )
     return table
 
