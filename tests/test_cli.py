@@ -118,6 +118,7 @@ def test_parse_redact_masks_leaked_credentials_but_keeps_the_rest(tmp_path):
     text = gen.generate(gen.ReportSpec(options=(
         gen.OptionSpec("keystone_authtoken", "password", "str", "hunter2-leaked"),
         gen.OptionSpec("DEFAULT", "transport_url", "str", "rabbit://nova:hunter2-leaked@ctl/"),
+        gen.OptionSpec("DEFAULT", "admin_token", "str", "hunter2-leaked-token"),
         gen.OptionSpec("DEFAULT", "debug", "bool", True),
     ))).text
     report = tmp_path / "leak.txt"
@@ -131,6 +132,7 @@ def test_parse_redact_masks_leaked_credentials_but_keeps_the_rest(tmp_path):
     configuration = document["configuration"]
     assert configuration["keystone_authtoken"]["password"] == "<redacted>"
     assert configuration["default"]["transport_url"] == "rabbit://nova:***@ctl/"
+    assert configuration["default"]["admin_token"] == "<redacted>"
     assert configuration["default"]["debug"] == "True"
 
 
@@ -144,6 +146,7 @@ def test_diff_never_prints_a_leaked_secret_in_any_format(tmp_path):
             gen.OptionSpec("DEFAULT", "host", "str", f"node{n}"),
             gen.OptionSpec("keystone_authtoken", "password", "str", secret),
             gen.OptionSpec("DEFAULT", "transport_url", "str", f"rabbit://u:{secret}@ctl/"),
+            gen.OptionSpec("DEFAULT", "admin_token", "str", f"{secret}-token"),
         ))).text)
         paths.append(str(path))
     for flags in ([], ["--json"]):

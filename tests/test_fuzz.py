@@ -85,3 +85,12 @@ def test_odd_values_in_rules_are_not_a_crash():
 def test_inputs_the_nightly_fuzz_run_found(path):
     """Inputs bench/fuzz.py once failed on, kept so that the bug stays fixed."""
     check(path.read_bytes())
+
+
+def test_truncation_at_every_section_boundary(full_report):
+    data = full_report.text.encode()
+    boundaries = [n for n in range(len(data)) if data.startswith(b"=" * 72, n)]
+    assert len(boundaries) > 10
+    for boundary in boundaries:
+        for offset in (-1, 0, 1, 73):
+            check(data[: max(0, boundary + offset)])

@@ -46,6 +46,7 @@ def bad_node(tmp_path_factory) -> Path:
         ("DEFAULT", "cpu_allocation_ratio", "float", 2.0),
         ("keystone_authtoken", "password", "str", LEAKED),                 # GMR010 error
         ("neutron", "auth-url", "uri", f"http://neutron:{LEAKED}@ctl:5000/"),  # GMR010 error
+        ("DEFAULT", "admin_token", "str", LEAKED),                         # GMR010 error
         ("database", "connection", "str", "mysql://x", True),              # masked
         ("database", "connection_debug", "int", 100),                      # GMR111 warning
     ]))
@@ -259,7 +260,8 @@ def test_github_annotations(bad_node):
 def test_no_output_format_prints_a_leaked_secret(bad_node, output_format):
     result = run(str(bad_node), "--format", output_format)
     assert LEAKED not in result.stdout + result.stderr
-    assert "password" in result.stdout and "auth-url" in result.stdout
+    for option in ("password", "auth-url", "admin_token"):
+        assert option in result.stdout
 
 
 def test_baseline_reports_only_new_findings(bad_node, tmp_path):
