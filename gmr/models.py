@@ -41,6 +41,13 @@ _new = object.__new__
 _set = object.__setattr__
 
 
+_FIELDS_SET: dict[type, set[str]] = {}
+
+
+def _fields_set(cls: type[BaseModel]) -> set[str]:
+    return _FIELDS_SET.setdefault(cls, set(cls.model_fields))
+
+
 def built(cls: type[M], fields: dict[str, Any]) -> M:
     """A model made from every one of its fields, already typed, without validation.
 
@@ -51,7 +58,9 @@ def built(cls: type[M], fields: dict[str, Any]) -> M:
     """
     model = _new(cls)
     _set(model, "__dict__", fields)
-    _set(model, "__pydantic_fields_set__", set(fields))
+    # Every field is given, so all instances may share one set (pydantic copies it
+    # before changing it, in model_copy).
+    _set(model, "__pydantic_fields_set__", _FIELDS_SET.get(cls) or _fields_set(cls))
     _set(model, "__pydantic_extra__", None)
     _set(model, "__pydantic_private__", None)
     return model
