@@ -63,3 +63,11 @@ def test_a_whole_report_reads_back_from_its_json(full_report):
     (report,) = gmr.parse(full_report.text)
     again = gmr.Report.model_validate_json(report.model_dump_json())
     assert again.model_dump_json() == report.model_dump_json()
+
+
+def test_built_models_share_a_fields_set_that_copies_never_change():
+    first = built(Option, {"name": "a", "value": "1", "shape": "scalar", "line": 1})
+    second = built(Option, {"name": "b", "value": "2", "shape": "scalar", "line": 2})
+    changed = first.model_copy(update={"value": "3"})
+    assert changed.value == "3" and first.value == "1"
+    assert first.model_fields_set == second.model_fields_set == set(Option.model_fields)
