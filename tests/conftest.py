@@ -39,6 +39,15 @@ EVERY_KIND = (
 )
 
 
+def report_text(options, package, **spec) -> str:
+    """A real report holding `options`, each (group, name, type, value) with an optional
+    fifth item True for a secret option; no threads or greenlets beyond the main ones."""
+    specs = tuple(gen.OptionSpec(o[0], o[1], o[2], o[3], secret=len(o) > 4 and o[4])
+                  for o in options)
+    return gen.generate(gen.ReportSpec(options=specs, package=package, threads=0, greenlets=0,
+                                       **spec)).text
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true",
                      help="rewrite tests/golden/*.json from samples/ instead of comparing")

@@ -12,10 +12,9 @@ from datetime import date
 from pathlib import Path
 from xml.etree import ElementTree
 
-import generator as gen
 import jsonschema
 import pytest
-from conftest import SAMPLES
+from conftest import SAMPLES, report_text
 from lint_cases import NOVA_34
 
 import gmr
@@ -28,11 +27,8 @@ SCHEMA_PACKAGE = "@microsoft/jest-sarif@1.0.0-beta.0"  # ships the official SARI
 SCHEMA_FILE = "package/lib/schemas/sarif-2.1.0-rtm.5.json"
 
 
-def make(options, package=NOVA_34, **spec) -> str:
-    specs = tuple(gen.OptionSpec(o[0], o[1], o[2], o[3], secret=len(o) > 4 and o[4])
-                  for o in options)
-    return gen.generate(gen.ReportSpec(options=specs, package=package, threads=0, greenlets=0,
-                                       **spec)).text
+def make(options, package=NOVA_34) -> str:
+    return report_text(options, package)
 
 
 @pytest.fixture(scope="module")

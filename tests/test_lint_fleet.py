@@ -3,8 +3,8 @@ service never firing on another's report."""
 
 from __future__ import annotations
 
-import generator as gen
 import pytest
+from conftest import report_text
 
 import gmr
 from gmr.lint import lint
@@ -17,10 +17,8 @@ def node(name: str, program: str, *options, package=NOVA, folder: str = "") -> g
     """A report of `program` with `options` (group, name, type, value), made once."""
     key = repr((name, program, options, package, folder))
     if key not in _made:
-        specs = (gen.OptionSpec("oslo_messaging_rabbit", "processname", "str", program),
-                 *(gen.OptionSpec(*o) for o in options))
-        text = gen.generate(gen.ReportSpec(options=specs, package=package, threads=0,
-                                           greenlets=0)).text
+        text = report_text([("oslo_messaging_rabbit", "processname", "str", program), *options],
+                           package)
         (_made[key],) = gmr.parse(text, path=f"{folder or name}/{name}.txt")
     return _made[key]
 

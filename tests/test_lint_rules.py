@@ -3,8 +3,8 @@ one; every rule is documented and sourced."""
 
 from __future__ import annotations
 
-import generator as gen
 import pytest
+from conftest import report_text
 from lint_cases import CASES, REPORTED_AS
 
 import gmr
@@ -24,10 +24,7 @@ def report_for(case) -> gmr.Report:
     package, options = case
     key = (package, repr(options))
     if key not in _made:
-        specs = tuple(gen.OptionSpec(o[0], o[1], o[2], o[3], secret=len(o) > 4 and o[4])
-                      for o in options)
-        text = gen.generate(gen.ReportSpec(options=specs, package=package, threads=0,
-                                           greenlets=0)).text
+        text = report_text(options, package)
         (_made[key],) = gmr.parse(text, path=f"{options[0][1] if options else 'empty'}.txt")
     return _made[key]
 
