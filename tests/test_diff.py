@@ -11,8 +11,7 @@ import generator as gen
 import pytest
 
 import gmr
-from gmr.fleet import compare, compare_reports
-from gmr.nodes import node_from_report
+from gmr.fleet import compare_reports
 
 CONTROLLER = "10.20.30.10"
 

@@ -153,7 +153,7 @@ def test_a_process_printed_as_its_own_parent_or_twice_is_reported_not_followed(f
     lines = full_report.text.split("\n")
     at = [n for n, line in enumerate(lines) if line.lstrip().startswith("Process ")]
     root_pid = re.search(r"Process (\d+)", lines[at[0]]).group(1)
-    lines[at[1]] = re.sub(r"Process \d+ \(under \d+\)", f"Process 77 (under 77)", lines[at[1]])
+    lines[at[1]] = re.sub(r"Process \d+ \(under \d+\)", "Process 77 (under 77)", lines[at[1]])
     lines.insert(at[-1] + 1, f"    Process {root_pid} (under 77) [ run by: root (0), state: "
                              "sleeping ]")  # the root again, now under its own child
     (report,) = gmr.parse("\n".join(lines))

@@ -35,7 +35,7 @@ def test_sample_matches_its_golden_json(sample, update_golden):
     if update_golden:
         golden.parent.mkdir(parents=True, exist_ok=True)
         golden.write_text(produced, encoding="utf-8")
-    assert golden.exists(), f"no golden file; run pytest --update-golden"
+    assert golden.exists(), "no golden file; run pytest --update-golden"
     assert produced == golden.read_text(encoding="utf-8")
 
 
