@@ -16,6 +16,7 @@ from typing import Any, Iterable, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from gmr.models import Report
 from gmr.nodes import IDENTITY, MASKED, Comparable, Key, Node, glob_matcher, node_from_report
 from gmr.redact import leaks, redact_text, shown
 
@@ -86,7 +87,8 @@ class Drift(_Result):
 class FleetDiff(_Result):
     """The comparison of a set of nodes, per service."""
 
-    baseline: str | None = Field(description="The baseline node's name, when there is one")
+    baseline: str | None = Field(description="The baseline nodes' names (one per service), "
+                                             "when there is a baseline")
     nodes: list[NodeInfo]
     differences: list[Difference]
     masked: list[Masked]
@@ -129,8 +131,7 @@ def compare(
             if drift is not None:
                 into.append(drift)
     return FleetDiff(
-        baseline=next(iter(baselines.values())).name if len(baselines) == 1 else
-        (", ".join(sorted(baselines)) or None),
+        baseline=", ".join(node.name for node in baselines.values()) or None,
         nodes=[NodeInfo(name=n.name, service=n.role, path=n.path, line=n.first_line,
                         version=n.version, workers=n.workers) for n in nodes],
         differences=differences,
@@ -140,8 +141,9 @@ def compare(
     )
 
 
-def compare_reports(reports, baseline=(), *, identity: Iterable[str] = IDENTITY,
-                    ignore: Iterable[str] = (), only: Iterable[str] = ()) -> FleetDiff:
+def compare_reports(reports: Sequence[Report], baseline: Sequence[Report] = (), *,
+                    identity: Iterable[str] = IDENTITY, ignore: Iterable[str] = (),
+                    only: Iterable[str] = ()) -> FleetDiff:
     """`compare` for parsed reports: each report is one node."""
     identity = tuple(identity)
     return compare([node_from_report(r, identity) for r in reports],
