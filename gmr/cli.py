@@ -266,9 +266,8 @@ def _incidental(error: Exception, named: list[str]) -> bool:
 
 
 def _label(report) -> str:
-    host = report.option("DEFAULT", "host")
     where = f"{report.source.path or '<input>'}:{report.source.first_line}"
-    return f"{where} ({host.value})" if host is not None else where
+    return f"{where} ({report.host})" if report.host else where
 
 
 @app.command(name="rules")

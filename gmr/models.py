@@ -371,6 +371,14 @@ class Report(_Model):
         return detect_service(self)
 
     @cached_property
+    def host(self) -> str | None:
+        """The node's `[DEFAULT] host` as printed; None when absent, empty, unset or masked."""
+        option = self.option("DEFAULT", "host")
+        if option is None or option.shape != "scalar" or option.is_none or option.masked:
+            return None
+        return option.value or None
+
+    @cached_property
     def program(self) -> str | None:
         """The program that printed the report (`nova-compute`), when the report tells."""
         from gmr.service import detect_program

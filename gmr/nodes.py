@@ -100,11 +100,7 @@ def node_from_report(report: Report, identity: Iterable[str] = IDENTITY) -> Node
                         own[f"<{option.name}>"] = text
                 else:
                     options.append(((group_name, sys.intern(option.name)), option))
-    host = report.option("DEFAULT", "host")
-    named = host is not None and host.shape == "scalar" and host.value not in ("", "None", *MASKS)
-    name = (host.value if named else None) or (
-        Path(report.source.path).name if report.source.path else "<stdin>"
-    )
+    name = report.host or (Path(report.source.path).name if report.source.path else "<stdin>")
     processes = report.processes
     service = report.service or "unknown"
     program = report.program
@@ -146,6 +142,7 @@ def _substituter(own: dict[str, str]):
     # Longest first, so `compute1.example.org` wins over `compute1`.
     alternatives = "|".join(re.escape(v) for v in sorted(by_value, key=len, reverse=True))
     pattern = re.compile(rf"(?<![\w.-])(?:{alternatives})(?![\w-])")
+
     def placeholder(match: re.Match[str]) -> str:
         return by_value[match.group()]
 

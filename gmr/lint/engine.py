@@ -135,9 +135,7 @@ def _all_rules(settings: Settings) -> list[Rule]:
 
 def _lint_report(report: Report, rules: list[Rule], settings: Settings,
                  service_override: str | None, forced: Release | None) -> list[Finding]:
-    service = service_override or report.service
-    version = report.package.version if report.package else None
-    release = forced or release_of(service, version)
+    service, release = _identify(report, service_override, forced)
     stamp = _Stamp(report, service, release)
     found: list[Finding] = []
     if report.source.truncated and settings.selects("GMR002"):
@@ -176,16 +174,21 @@ def _lint_report(report: Report, rules: list[Rule], settings: Settings,
 def _lint_fleet(reports: Sequence[Report], rules: list[Rule], service_override: str | None,
                 forced: Release | None) -> list[Finding]:
     """Rules that compare reports with each other; each hit names its report."""
-    contexts = {id(r): Context(r, service_override or r.service,
-                               forced or release_of(service_override or r.service,
-                                                    r.package.version if r.package else None))
-                for r in reports}
+    contexts = {id(r): Context(r, *_identify(r, service_override, forced)) for r in reports}
     found = []
     for rule in rules:
         for item in rule.check(list(reports), contexts):
             context = contexts[id(item.report)]
             found.append(_Stamp(item.report, context.service, context.release).finding(rule, item))
     return found
+
+
+def _identify(report: Report, service_override: str | None,
+              forced: Release | None) -> tuple[str | None, Release | None]:
+    """The service and release a report is linted as: the operator's, else its own."""
+    service = service_override or report.service
+    version = report.package.version if report.package else None
+    return service, forced or release_of(service, version)
 
 
 def _in_range(release: Release, bounds: tuple[str | None, str | None]) -> bool:
@@ -197,11 +200,10 @@ class _Stamp:
     """Makes findings for one report: file, node, service and release filled in."""
 
     def __init__(self, report: Report, service: str | None, release: Release | None):
-        host = report.option("DEFAULT", "host")
         self.base = {
             "file": report.source.path,
             "service": service,
-            "node": host.value if host is not None and host.value not in ("", "None") else None,
+            "node": report.host,
             "release": str(release) if release else None,
         }
 

@@ -68,7 +68,7 @@ def nova_neutron_host_mismatch(reports, contexts) -> Iterator[Hit]:
     for compute in computes:
         nova_host = compute.option("DEFAULT", "host")
         for agent in agents:
-            agent_host = _text(agent, "DEFAULT", "host")
+            agent_host = agent.host
             if nova_host is None or agent_host is None or not _same_node(compute, agent, crowded):
                 continue
             if nova_host.value != agent_host:
@@ -181,7 +181,7 @@ def cloned_node_identity(reports, contexts) -> Iterator[Hit]:
     for members in by_program.values():
         for n, first in enumerate(members):
             for second in members[n + 1:]:
-                host = (_text(first, "DEFAULT", "host"), _text(second, "DEFAULT", "host"))
+                host = (first.host, second.host)
                 address = (_text(first, "DEFAULT", "my_ip"), _text(second, "DEFAULT", "my_ip"))
                 for name, same, other, differs in (("host", host, address, "my_ip"),
                                                    ("my_ip", address, host, "host")):
