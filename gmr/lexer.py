@@ -196,6 +196,7 @@ def _threads(src: ReportLines, i: int) -> Iterator[Tok]:
     last = None
     frames: list[tuple] = []
     frames_line = 0
+    bare_header = None  # a thread header not yet followed by its stack
     while (line := get(i)) is not None:
         if not line:
             i += 1
@@ -208,6 +209,8 @@ def _threads(src: ReportLines, i: int) -> Iterator[Tok]:
                 match = _THREAD_HEADER.match(line)
                 if match is None:
                     break
+                _warn_bare_header(src, bare_header)
+                bare_header = i
                 if match.group(2):
                     yield Tok("GREEN_THREAD_HEADER", None, number(i))
                 else:
@@ -217,11 +220,13 @@ def _threads(src: ReportLines, i: int) -> Iterator[Tok]:
                 continue
             if line.rstrip() == "No Traceback!":
                 yield Tok("NO_TRACEBACK", None, number(i))
+                bare_header = None
                 last = i
                 i += 1
                 continue
             if line.startswith("Exception: ") and get(i + 1) == _EXCEPTION_RULE:
                 yield Tok("EXCEPTION", line[11:], number(i))
+                bare_header = None
                 last = i + 1
                 i += 2
                 continue
@@ -232,11 +237,18 @@ def _threads(src: ReportLines, i: int) -> Iterator[Tok]:
         if not frames:
             frames_line = number(i)
         frames.append(value)
+        bare_header = None
         i += used
         last = i - 1
     if frames:
         yield Tok("FRAMES", frames, frames_line)
+    _warn_bare_header(src, bare_header)
     return i, last
+
+
+def _warn_bare_header(src: ReportLines, i: int | None) -> None:
+    if i is not None:
+        src.warn(i, "thread without its stack: neither frames nor `No Traceback!` follow")
 
 
 def _frame(src: ReportLines, i: int) -> tuple[tuple, int] | None:
@@ -451,6 +463,9 @@ def _dict_entries(src: ReportLines, start: int, end: int) -> dict[str, str]:
             while k < end and lines[k][:6] == "      ":
                 k += 1
             entries[text.rstrip()[:-1]] = "\n".join([part[6:] for part in lines[nested:k]])
+        elif k == end and src.get(k) is None and not src.final_newline:
+            src.truncated = True
+            src.warn(k - 1, "the input ends in the middle of a line")
         else:
             raise GmrSyntaxError(f"dict entry without ` = `: {text.strip()!r}", line=src.number(k - 1))
     return entries

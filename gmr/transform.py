@@ -48,17 +48,17 @@ class ReportBuilder(Transformer):
     def green_threads(self, *items: Tok | GreenThread) -> tuple[str, tuple[GreenThread, ...]]:
         return "green_threads", tuple(item for item in items if not isinstance(item, Tok))
 
-    def thread(self, header: Tok, stack: tuple) -> Thread:
+    def thread(self, header: Tok, stack: tuple = ((), None)) -> Thread:
         frames, exception = stack
         return Thread(id=header.value, frames=frames, exception=exception, line=header.line)
 
-    def green_thread(self, header: Tok, stack: tuple) -> GreenThread:
+    def green_thread(self, header: Tok, stack: tuple = ((), None)) -> GreenThread:
         frames, exception = stack
         return GreenThread(frames=frames, exception=exception, line=header.line)
 
     def stack(self, *tokens: Tok) -> tuple[tuple[Frame, ...], str | None]:
         exception = tokens[0].value if tokens[0].type == "EXCEPTION" else None
-        if tokens[-1].type == "NO_TRACEBACK":
+        if tokens[-1].type != "FRAMES":
             return (), exception
         frames = tuple(
             [

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Iterator
 
 import pytest
 
@@ -127,18 +128,49 @@ def test_trailing_whitespace_stripped(full_report):
     assert report.option("DEFAULT", "enabled_backends").as_list() == ["Mid", "ceph-1", "lvm-1"]
 
 
-@pytest.mark.parametrize("cut_at", [
-    lambda text: len(text) * 3 // 10,  # in the threads
-    lambda text: len(text) * 6 // 10,
-    lambda text: text.index("  max_pool_size") + 5,  # mid-line, before [DEFAULT]
-])
-def test_report_cut_short_is_flagged_not_an_error(full_report, cut_at):
-    # A cut at the end of a line after the [DEFAULT] group cannot be told from a
-    # complete log_dir file, which has no final newline either.
-    cut = full_report.text[: cut_at(full_report.text)]
-    report = only(cut, truncated=True)
-    assert any("cut" in w.message or "middle of a line" in w.message for w in report.warnings)
-    assert report.package.product == "OpenStack Nova"
+PY2_STACK = """------                     Thread #-1234567890                    ------
+Exception: RuntimeError: boom
+------------------------------------
+
+
+/usr/lib/python2.7/threading.py:-1 in wait
+    ``
+
+"""
+
+
+def cuts(text: str) -> Iterator[int]:
+    """Every place a report can be cut: each line's start, middle and end."""
+    offset = 0
+    for line in text.split("\n"):
+        yield from (offset, offset + len(line) // 2, offset + len(line))
+        offset += len(line) + 1
+
+
+@pytest.mark.parametrize("era", ["today", "python2"])
+def test_report_cut_anywhere_is_flagged_not_an_error(full_report, era):
+    text = full_report.text
+    if era == "python2":
+        first_thread = text.index("------")
+        text = text[:first_thread] + PY2_STACK + text[first_thread:]
+    banner_end = text.index("\n", text.index("Guru Meditation")) + 74
+    # A cut after the [DEFAULT] group began cannot be told from a complete log_dir file,
+    # which has no final newline either.
+    undecidable = text.index("\ndefault: ")
+    for cut_at in cuts(text[:undecidable]):
+        if cut_at < banner_end:
+            continue  # not even the banner: nothing to find
+        report = only(text[:cut_at], truncated=True)
+        assert any("cut" in w.message or "middle of a line" in w.message
+                   for w in report.warnings), cut_at
+
+
+def test_thread_cut_before_its_stack_is_named(full_report):
+    text = full_report.text
+    cut_at = text.index("\n", text.index("------")) + 1
+    report = only(text[:cut_at], truncated=True)
+    assert report.threads[0].frames == ()
+    assert any("thread without its stack" in w.message for w in report.warnings)
 
 
 def test_fragment_of_threads_pasted_without_banner(full_report):
