@@ -21,7 +21,7 @@ from lark.lexer import Lexer
 
 from gmr.errors import GmrSyntaxError
 from gmr.lines import MAX_REPORT_LINES, ReportLines
-from gmr.models import Option, built
+from gmr.models import Group, Option, Shape, Value, built, built_option
 
 BANNER_TITLE = "Guru Meditation"
 
@@ -314,10 +314,11 @@ def _configuration(src: ReportLines, i: int) -> Iterator[Tok]:
         _reindent(src, i)
     last = None
     blank_before = False
-    # The options of a group travel to the parser as one token, already built: one token
-    # per option would make Lark's per-token work the cost of the whole parse.
+    # A group travels to the parser as one token, its options already built: a token per
+    # option, or even per group line, would make Lark's per-token work the cost of the
+    # whole parse.
+    group: tuple[str, int] | None = None  # the name and line number of the group being read
     options: dict[str, Option] = {}
-    options_line = 0
     while (line := lines[i] if i < len(lines) else get(i)) is not None:
         if not line:
             blank_before = True
@@ -339,41 +340,20 @@ def _configuration(src: ReportLines, i: int) -> Iterator[Tok]:
                     continue
                 else:
                     break
-            # Continuation lines: indented four spaces or more; a blank line counts
-            # when the next one is indented (a copy stripped of trailing spaces).
+            if group is None:
+                raise GmrSyntaxError(f"option `{name}` stands before any group", line=number(i))
             j = i + 1
-            while (following := lines[j] if j < len(lines) else get(j)) is not None:
-                if following[:4] == "    ":
-                    j += 1
-                elif not following and (after := get(j + 1)) is not None and after[:4] == "    ":
-                    j += 2
-                else:
-                    break
-            if sep:
-                if j == i + 1:
-                    shape = "scalar"
-                elif not value:
-                    value, shape = tuple([item[4:] for item in lines[i + 1 : j]]), "list"
-                elif src.whitespace == "collapsed":
-                    # A line of multi-line text that looked like an option once its
-                    # indentation was gone: keep the text together.
-                    value = "\n".join([value] + [item[4:] for item in lines[i + 1 : j]])
-                    shape = "multiline"
-                else:
-                    raise GmrSyntaxError(
-                        f"option `{name}` has a value and continuation lines", line=number(i + 1)
-                    )
-            elif blank_before or j == i + 1:
-                value, shape = _dict_entries(src, i + 1, j), "dict"
+            following = lines[j] if j < len(lines) else get(j)
+            if sep and following and following[:4] != "    ":
+                shape = "scalar"  # one line: most options
             else:
-                value, shape = "\n".join([text[4:] for text in lines[i + 1 : j]]), "multiline"
+                j = _continuation_end(src, j)
+                value, shape = _folded_value(src, i, j, name, value if sep else None, blank_before)
+            if name in options:
+                src.warn(i, f"option `{name}` printed twice in group `{group[0]}`; "
+                            "the last value is kept")
             at = offset + i if numbers is None else number(i)
-            if not options:
-                options_line = at
-            elif name in options:
-                where = f" in group `{src.groups[-1]}`" if src.groups else ""
-                src.warn(i, f"option `{name}` printed twice{where}; the last value is kept")
-            options[name] = built(Option, {"name": name, "value": value, "shape": shape, "line": at})
+            options[name] = built_option(name, value, shape, at)
             last = j - 1
             i = j
         elif first == " " and not line.strip():
@@ -395,17 +375,59 @@ def _configuration(src: ReportLines, i: int) -> Iterator[Tok]:
                 continue
             if line[-1] != " ":
                 src.whitespace = "stripped"
-            if options:
-                yield Tok("OPTIONS", options, options_line)
+            if group is not None:
+                yield _group_token(*group, options)
                 options = {}
-            src.groups.append(stripped[:-1])
-            yield Tok("GROUP", stripped[:-1], number(i))
+            group = stripped[:-1], number(i)
+            src.groups.append(group[0])
             last = i
             i += 1
         blank_before = False
-    if options:
-        yield Tok("OPTIONS", options, options_line)
+    if group is not None:
+        yield _group_token(*group, options)
     return i, last
+
+
+def _group_token(name: str, line: int, options: dict[str, Option]) -> Tok:
+    return Tok("GROUP", built(Group, {"name": name, "options": options, "line": line}), line)
+
+
+def _continuation_end(src: ReportLines, j: int) -> int:
+    """The line after the continuation lines starting at `j`: lines indented four spaces
+    or more; a blank line counts when the next one is indented (a copy stripped of
+    trailing spaces)."""
+    lines, get = src.lines, src.get
+    while (following := lines[j] if j < len(lines) else get(j)) is not None:
+        if following[:4] == "    ":
+            j += 1
+        elif not following and (after := get(j + 1)) is not None and after[:4] == "    ":
+            j += 2
+        else:
+            break
+    return j
+
+
+def _folded_value(
+    src: ReportLines, i: int, j: int, name: str, value: str | None, blank_before: bool
+) -> tuple[Value, Shape]:
+    """The value and shape of the option at line `i` whose continuation lines end before
+    line `j`; `value` is the text after ` = `, None for a `name:` line."""
+    lines = src.lines
+    if value is not None:
+        if j == i + 1:
+            return value, "scalar"
+        if not value:
+            return tuple([item[4:] for item in lines[i + 1 : j]]), "list"
+        if src.whitespace == "collapsed":
+            # A line of multi-line text that looked like an option once its indentation
+            # was gone: keep the text together.
+            return "\n".join([value] + [item[4:] for item in lines[i + 1 : j]]), "multiline"
+        raise GmrSyntaxError(
+            f"option `{name}` has a value and continuation lines", line=src.number(i + 1)
+        )
+    if blank_before or j == i + 1:
+        return _dict_entries(src, i + 1, j), "dict"
+    return "\n".join([text[4:] for text in lines[i + 1 : j]]), "multiline"
 
 
 def _journald_blob(src: ReportLines, i: int) -> bool:

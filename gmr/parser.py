@@ -34,7 +34,6 @@ _WHAT = {
     "PROCESS": "a Process line",
     "CONFIG_HEADER": "the Configuration header",
     "GROUP": "a configuration group",
-    "OPTIONS": "an option line",
     "SECTION_HEADER": "a section header",
     "SECTION_TEXT": "section text",
     "$END": "the end of the report",

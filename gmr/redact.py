@@ -8,6 +8,7 @@ non-secret URL option. gmr compares the real values but shows them redacted.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -71,8 +72,7 @@ def redacted(report: Report) -> Report:
                 value = {k: shown(option.name, v) for k, v in value.items()}
             else:
                 value = shown(option.name, value)
-            options[key] = option if value == option.value else option.model_copy(
-                update={"value": value})
+            options[key] = option if value == option.value else replace(option, value=value)
         groups[name] = group.model_copy(update={"options": options})
     configuration = report.configuration.model_copy(update={"groups": groups})
     return report.model_copy(update={"configuration": configuration})

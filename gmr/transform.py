@@ -16,7 +16,6 @@ from gmr.models import (
     ExtraSection,
     Frame,
     GreenThread,
-    Group,
     Package,
     Process,
     Processes,
@@ -94,11 +93,8 @@ class ReportBuilder(Transformer):
             )
         )
 
-    def configuration(self, header: Tok, *groups: Group) -> tuple[str, Configuration]:
-        return "configuration", Configuration(groups={group.name: group for group in groups})
-
-    def group(self, header: Tok, options: Tok | None = None) -> Group:
-        return Group(name=header.value, options=options.value if options else {}, line=header.line)
+    def configuration(self, header: Tok, *groups: Tok) -> tuple[str, Configuration]:
+        return "configuration", Configuration(groups={g.value.name: g.value for g in groups})
 
     def extra_section(self, header: Tok, text: Tok | None = None) -> ExtraSection:
         return ExtraSection(title=header.value, text=text.value if text else "", line=header.line)

@@ -136,6 +136,16 @@ def test_broken_structure_is_a_syntax_error_with_file_and_line(full_report, brok
     assert error.value.line == line
 
 
+def test_an_option_before_any_group_is_a_syntax_error_with_file_and_line(full_report):
+    header = "====\n\n"
+    start = full_report.text.index(header, full_report.text.index("Configuration")) + len(header)
+    text = full_report.text[:start] + "  orphan = 1\n" + full_report.text[start:]
+    with pytest.raises(gmr.GmrSyntaxError) as error:
+        gmr.parse(text, path="node1.txt")
+    line = text[:start].count("\n") + 1
+    assert str(error.value) == f"node1.txt:{line}: option `orphan` stands before any group"
+
+
 def test_a_report_that_stops_at_a_stray_indented_line_says_so(full_report):
     text = full_report.text.replace("  debug = True\n", "  debug = True\n   three spaces\n")
     (report,) = gmr.parse(text)

@@ -3,25 +3,43 @@
 from __future__ import annotations
 
 import json
+from dataclasses import FrozenInstanceError
 
 import pytest
+from pydantic import TypeAdapter, ValidationError
 
 import gmr
-from gmr.models import Configuration, Frame, Option, Processes, built
+from gmr.models import Configuration, Frame, Option, Processes, built, built_option
 
 
-@pytest.mark.parametrize("model, fields", [
-    (Option, {"name": "debug", "value": "True", "shape": "scalar", "line": 3}),
-    (Option, {"name": "l", "value": ("a", "b"), "shape": "list", "line": None}),
-    (Option, {"name": "d", "value": {"k": "v"}, "shape": "dict", "line": 9}),
-    (Frame, {"file": "/x.py", "line": -1, "function": "f", "source": None}),
+def test_built_frames_equal_validated_ones():
+    fields = {"file": "/x.py", "line": -1, "function": "f", "source": None}
+    fast = built(Frame, dict(fields))
+    assert fast == Frame(**fields)
+    assert fast.model_dump_json() == Frame(**fields).model_dump_json()
+    with pytest.raises(ValidationError):
+        fast.file = "changed"  # frozen like any validated model
+
+
+@pytest.mark.parametrize("fields", [
+    {"name": "debug", "value": "True", "shape": "scalar", "line": 3},
+    {"name": "l", "value": ("a", "b"), "shape": "list", "line": None},
+    {"name": "d", "value": {"k": "v"}, "shape": "dict", "line": 9},
 ])
-def test_built_models_equal_validated_ones(model, fields):
-    fast = built(model, dict(fields))
-    assert fast == model(**fields)
-    assert fast.model_dump_json() == model(**fields).model_dump_json()
-    with pytest.raises(Exception):
-        fast.name = "changed"  # frozen like any validated model
+def test_built_options_equal_validated_ones(fields):
+    fast = built_option(**fields)
+    assert fast == Option(**fields)
+    dump = TypeAdapter(Option).dump_json
+    assert dump(fast) == dump(Option(**fields))
+    with pytest.raises(FrozenInstanceError):
+        fast.name = "changed"  # type: ignore[misc]
+
+
+def test_options_are_validated_when_made_by_hand():
+    with pytest.raises(ValidationError):
+        Option(name="x", value=3, shape="scalar")  # type: ignore[arg-type]
+    with pytest.raises(ValidationError):
+        Option(name="x", value="1", shape="scalar", colour="red")  # type: ignore[call-arg]
 
 
 @pytest.mark.parametrize("value, as_bool, as_int, as_float", [
@@ -66,8 +84,9 @@ def test_a_whole_report_reads_back_from_its_json(full_report):
 
 
 def test_built_models_share_a_fields_set_that_copies_never_change():
-    first = built(Option, {"name": "a", "value": "1", "shape": "scalar", "line": 1})
-    second = built(Option, {"name": "b", "value": "2", "shape": "scalar", "line": 2})
-    changed = first.model_copy(update={"value": "3"})
-    assert changed.value == "3" and first.value == "1"
-    assert first.model_fields_set == second.model_fields_set == set(Option.model_fields)
+    fields = {"file": "/x.py", "function": "f", "source": None}
+    first = built(Frame, {**fields, "line": 1})
+    second = built(Frame, {**fields, "line": 2})
+    changed = first.model_copy(update={"line": 3})
+    assert changed.line == 3 and first.line == 1
+    assert first.model_fields_set == second.model_fields_set == set(Frame.model_fields)
