@@ -174,12 +174,11 @@ def _lint_report(report: Report, rules: list[Rule], settings: Settings,
 def _lint_fleet(reports: Sequence[Report], rules: list[Rule], service_override: str | None,
                 forced: Release | None) -> list[Finding]:
     """Rules that compare reports with each other; each hit names its report."""
-    contexts = {id(r): Context(r, *_identify(r, service_override, forced)) for r in reports}
+    identities = {id(r): _identify(r, service_override, forced) for r in reports}
     found = []
     for rule in rules:
-        for item in rule.check(list(reports), contexts):
-            context = contexts[id(item.report)]
-            found.append(_Stamp(item.report, context.service, context.release).finding(rule, item))
+        for item in rule.check(list(reports)):
+            found.append(_Stamp(item.report, *identities[id(item.report)]).finding(rule, item))
     return found
 
 

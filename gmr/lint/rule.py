@@ -55,7 +55,8 @@ def hit(group: str | None, option: Option | str | None, report: Report | None = 
     return Hit(group, option.name, option.line, values, report)
 
 
-Check = Callable[["Report", "Context"], Iterator[Hit]]
+#: A check receives one report and its context; a fleet rule's, the list of reports.
+Check = Callable[..., Iterator[Hit]]
 
 
 @dataclass(frozen=True)
@@ -74,8 +75,8 @@ class Rule:
     services: tuple[str, ...] = ()
     #: Inclusive release range by name (`("stein", None)`: Stein and later).
     releases: tuple[str | None, str | None] | None = None
-    #: A fleet rule's check receives every report linted together (a list) and runs
-    #: when there are several.
+    #: A fleet rule's check receives every report linted together (a list, no context:
+    #: it tells the reports apart by program and node) and runs when there are several.
     fleet: bool = False
 
     def applies_to(self, service: str | None) -> bool:

@@ -61,7 +61,7 @@ def _agents(reports: list[Report]) -> list[Report]:
     source="nova/conf/netconf.py host help (\"should have the same value\"); risu "
            "BZ 1474092; RULES.md NOVA-020, GMR-XSVC-001",
 )
-def nova_neutron_host_mismatch(reports, contexts) -> Iterator[Hit]:
+def nova_neutron_host_mismatch(reports: list[Report]) -> Iterator[Hit]:
     computes, agents = _computes(reports), _agents(reports)
     folders = Counter(str(Path(r.source.path or "").parent) for r in computes)
     crowded = {folder for folder, count in folders.items() if count > 1}
@@ -90,7 +90,7 @@ def nova_neutron_host_mismatch(reports, contexts) -> Iterator[Hit]:
     source="neutron/conf/agent/database/agents_db.py and neutron/conf/agent/common.py help; "
            "RULES.md NEUTRON-004",
 )
-def agent_down_time_below_agents(reports, contexts) -> Iterator[Hit]:
+def agent_down_time_below_agents(reports: list[Report]) -> Iterator[Hit]:
     agents = [(a, a.option("agent", "report_interval")) for a in _agents(reports)]
     agents = [(a, o) for a, o in agents if o is not None and o.as_float() is not None]
     if not agents:
@@ -134,7 +134,7 @@ def _outliers(reports: list[Report], group: str, names: tuple[str, ...]):
     after="compute7: instances_path = /var/lib/nova/instances",
     source="nova doc/source/admin/configuring-migrations.rst; RULES.md NOVA-029",
 )
-def instances_path_differs(reports, contexts) -> Iterator[Hit]:
+def instances_path_differs(reports: list[Report]) -> Iterator[Hit]:
     for report, option, majority in _outliers(_computes(reports), "DEFAULT",
                                               ("instances_path",)):
         yield hit("DEFAULT", option, report=report, majority=majority[0])
@@ -153,7 +153,7 @@ def instances_path_differs(reports, contexts) -> Iterator[Hit]:
     after="compute7: cpu_mode = custom\ncpu_models = Cascadelake-Server",
     source="nova doc/source/admin/cpu-models.rst; RULES.md NOVA-030",
 )
-def cpu_model_differs(reports, contexts) -> Iterator[Hit]:
+def cpu_model_differs(reports: list[Report]) -> Iterator[Hit]:
     for report, option, majority in _outliers(_computes(reports), "libvirt",
                                               ("cpu_mode", "cpu_models")):
         yield hit("libvirt", option, report=report,
@@ -173,7 +173,7 @@ def cpu_model_differs(reports, contexts) -> Iterator[Hit]:
     after="compute7: host = compute7",
     source="RULES.md section 3, item 2 (values that must differ per node); nova/conf/netconf.py",
 )
-def cloned_node_identity(reports, contexts) -> Iterator[Hit]:
+def cloned_node_identity(reports: list[Report]) -> Iterator[Hit]:
     by_program: dict[str, list[Report]] = defaultdict(list)
     for report in reports:
         if report.program:
