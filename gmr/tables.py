@@ -5,7 +5,7 @@ The library builds these objects and never prints them; the CLI hands them to a 
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 from typing import TYPE_CHECKING
 
 from rich import box
@@ -39,9 +39,11 @@ def flags(report: Report) -> list[str]:
 
 def reports_table(reports: list[Report]) -> Table:
     """One row per report: where it is, which service, and how much each section holds.
-    Short headers keep it within 80 columns, as in a CI log."""
-    table = Table(title="Guru Meditation Reports", title_justify="left", box=box.SIMPLE,
-                  pad_edge=False, collapse_padding=True,
+    Short headers and paths shown below the reports' common folder keep it within 80
+    columns, as in a CI log."""
+    folder = _common_folder([r.source.path for r in reports if r.source.path])
+    table = Table(title="Guru Meditation Reports" + (f" in {folder}/" if folder else ""),
+                  title_justify="left", box=box.SIMPLE, pad_edge=False, collapse_padding=True,
                   caption="thr/grn: threads, green threads; proc: processes; "
                           "grp/opt: config groups, options",
                   caption_justify="left")
@@ -55,7 +57,8 @@ def reports_table(reports: list[Report]) -> Table:
         source = report.source
         configuration = report.configuration
         table.add_row(
-            f"{Path(source.path).name if source.path else '<stdin>'}:{source.first_line}-{source.last_line}",
+            f"{os.path.relpath(source.path, folder) if folder else source.path or '<stdin>'}"
+            f":{source.first_line}-{source.last_line}",
             report.service or "?",
             (report.package.version if report.package else None) or "-",
             _count(report.threads),
@@ -66,6 +69,14 @@ def reports_table(reports: list[Report]) -> Table:
             ", ".join(flags(report)),
         )
     return table
+
+
+def _common_folder(paths: list[str]) -> str:
+    """The folder every path sits under ("" for none), so rows show only what differs."""
+    try:
+        return os.path.commonpath([os.path.dirname(path) for path in paths]) if paths else ""
+    except ValueError:  # absolute and relative paths mixed
+        return ""
 
 
 def warning_lines(reports: list[Report]) -> list[str]:

@@ -63,6 +63,15 @@ def test_summary_table_names_service_version_and_counts():
     assert "nova" in row and "13.0.0" in row and "614" in row and "stripped" in row
 
 
+def test_summary_table_tells_files_of_one_name_apart_by_their_folder():
+    result = gmr("parse", str(SAMPLES / "glance-33.0.0-api.txt"),
+                 str(SAMPLES / "defaults" / "glance-33.0.0-api.txt"))
+    assert result.returncode == 0
+    assert f"Guru Meditation Reports in {SAMPLES}/" in result.stdout
+    rows = [line.split()[0] for line in result.stdout.splitlines() if "glance-33" in line]
+    assert rows == ["glance-33.0.0-api.txt:1-610", "defaults/glance-33.0.0-api.txt:1-516"]
+
+
 def test_a_file_without_a_report_exits_2_with_one_line(tmp_path):
     empty = tmp_path / "nova-api.log"
     empty.write_text("2024-01-01 00:00:00.000 1 INFO nova [-] nothing to see\n")
