@@ -9,7 +9,9 @@ ends, a journald prefix whose writer changes mid-report, banners without a body)
 fed to tests/fuzzing.py's oracle; each process also runs the expensive cases (a thousand
 banners, a 10 MB line) once. An exception other than GmrError, or an input that takes
 more than 20 s, is a failure: the input is saved under bench/data/fuzz-failures/ and
-the run exits 1. Prints the number of inputs, failures, the time taken and the peak RSS.
+the run exits 1. Then every sample is cut after every line's start, middle and end, and
+each cut must parse as a report flagged truncated (`check_cuts`). Prints the number of
+inputs and cuts, failures, the time taken and the peak RSS.
 """
 
 from __future__ import annotations
@@ -70,6 +72,17 @@ def run_share(seed: int, count: int) -> tuple[int, list[str], float]:
     return done, failures, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def run_cuts(path: Path) -> tuple[int, list[str]]:
+    """Cut one sample after every line's start, middle and end (`check_cuts`): a report
+    cut short must parse, flagged truncated, never fail."""
+    from fuzzing import check_cuts
+
+    try:
+        return check_cuts(path.read_text()), []
+    except Exception:  # noqa: BLE001 - the failing cut is in the message
+        return 0, [f"cuts of {path.name}: {traceback.format_exc().splitlines()[-1]}"]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--inputs", type=int, default=100_000)
@@ -78,15 +91,19 @@ def main() -> int:
     args = parser.parse_args()
     start = time.perf_counter()
     shares = [args.inputs // args.jobs + (n < args.inputs % args.jobs) for n in range(args.jobs)]
+    samples = sorted((ROOT / "samples").rglob("*.txt"))
     with ProcessPoolExecutor(args.jobs) as pool:
         results = list(pool.map(run_share, [args.seed * 1000 + n for n in range(args.jobs)],
                                 shares))
+        cut_results = list(pool.map(run_cuts, samples))
     inputs = sum(r[0] for r in results)
-    failures = [f for r in results for f in r[1]]
+    cuts = sum(r[0] for r in cut_results)
+    failures = [f for r in results for f in r[1]] + [f for r in cut_results for f in r[1]]
     peak = max(r[2] for r in results)
     for failure in failures:
         print(failure)
-    print(f"{inputs} inputs in {time.perf_counter() - start:.0f} s on {args.jobs} processes: "
+    print(f"{inputs} inputs and {cuts} cuts of {len(samples)} samples in "
+          f"{time.perf_counter() - start:.0f} s on {args.jobs} processes: "
           f"{len(failures)} failures; peak RSS per process {peak:.0f} MB")
     return 1 if failures else 0
 

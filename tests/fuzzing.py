@@ -2,7 +2,8 @@
 
 Used by tests/test_fuzz.py (a few thousand inputs in the default run) and bench/fuzz.py
 (100,000 and more, nightly). The only acceptable outcomes of parse, diff and lint are a
-result (with warnings, perhaps) or a `GmrError`; anything else is a bug.
+result (with warnings, perhaps) or a `GmrError`; anything else is a bug. A whole report
+cut short has a stricter oracle, `check_cuts`: it must parse, flagged truncated.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import io
 import json
 import random
 import re
-from typing import Callable
+from typing import Callable, Iterator
 
 import gmr
 from gmr.errors import GmrError
@@ -157,3 +158,33 @@ def check(data: bytes) -> str:
     if reports:
         compare_reports([*reports, reports[0]])
     return f"reports {len(reports)}"
+
+
+def cuts(text: str) -> Iterator[int]:
+    """Every place a report can be cut: each line's start, middle and end."""
+    offset = 0
+    for line in text.split("\n"):
+        yield from (offset, offset + len(line) // 2, offset + len(line))
+        offset += len(line) + 1
+
+
+def check_cuts(text: str) -> int:
+    """Cut the complete report `text` everywhere after its banner: each cut must parse as
+    one report, flagged truncated with a warning that says so, as long as the cut is
+    before the [DEFAULT] group (a cut after it cannot be told from a whole log_dir file,
+    which has no final newline either). Returns the number of cuts checked."""
+    banner_end = text.index("\n", text.index("Guru Meditation")) + 74
+    undecidable = re.search(r"^default: ?$", text, re.MULTILINE)
+    checked = 0
+    for cut_at in cuts(text):
+        if cut_at < banner_end:
+            continue  # not even the banner: nothing to find
+        reports = gmr.parse(text[:cut_at])
+        assert len(reports) == 1, (cut_at, len(reports))
+        if undecidable is None or cut_at < undecidable.start():
+            source, warnings = reports[0].source, reports[0].warnings
+            assert source.truncated, cut_at
+            assert any("cut" in w.message or "middle of a line" in w.message
+                       for w in warnings), cut_at
+        checked += 1
+    return checked
