@@ -56,7 +56,7 @@ def hit(group: str | None, option: Option | str | None, report: Report | None = 
 
 
 #: A check receives one report and its context; a fleet rule's, the list of reports.
-Check = Callable[..., Iterator[Hit]]
+Check = Callable[["Report", "Context"], Iterator[Hit]] | Callable[[list["Report"]], Iterator[Hit]]
 
 
 @dataclass(frozen=True)
