@@ -4,9 +4,10 @@ Why a hand-written lexer: a report is line-oriented and shows its nesting only t
 indentation and blank lines, which a regular-expression lexer cannot see. Reading a line
 at a time, the lexer knows which section it is in, so it can tell what each line is,
 fold an option's continuation lines (list items, dict entries, multi-line text) into the
-option, and a group's options into one token, and stop at the first line that cannot belong to a report: that is where a report
-ends inside a log. Blank lines never reach the parser; the lexer uses them where they
-carry meaning (the blank line before a dict option).
+option and a group's options into one token, and stop at the first line that cannot
+belong to a report: that is where a report ends inside a log. Blank lines never reach
+the parser; the lexer uses them where they carry meaning (the blank line before a dict
+option).
 
 Each token's value is the data already pulled out of its line(s), so the transformer
 never looks at the text again.

@@ -57,8 +57,8 @@ def _fields_set(cls: type[BaseModel]) -> set[str]:
 def built(cls: type[M], fields: dict[str, Any]) -> M:
     """A model made from every one of its fields, already typed, without validation.
 
-    The lexer hands over options and frames as exactly typed values, so validating them
-    again would be the largest cost of a parse. pydantic's `model_construct` skips
+    The lexer hands over frames and groups as exactly typed values, so validating them
+    again would be a large cost of a parse. pydantic's `model_construct` skips
     validation too but costs more than validating; this sets the same four slots.
     tests/test_models.py checks that the result equals a validated model.
     """
