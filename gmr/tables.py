@@ -39,8 +39,8 @@ def flags(report: Report) -> list[str]:
 
 def reports_table(reports: list[Report]) -> Table:
     """One row per report: where it is, which service, and how much each section holds.
-    Short headers and paths shown below the reports' common folder keep it within 80
-    columns, as in a CI log."""
+    Short headers, paths shown below the reports' common folder and a report's first line
+    only when it is not the file's first keep it within 80 columns, as in a CI log."""
     folder = _common_folder([r.source.path for r in reports if r.source.path])
     table = Table(title="Guru Meditation Reports" + (f" in {folder}/" if folder else ""),
                   title_justify="left", box=box.SIMPLE, pad_edge=False, collapse_padding=True,
@@ -48,8 +48,7 @@ def reports_table(reports: list[Report]) -> Table:
                           "grp/opt: config groups, options",
                   caption_justify="left")
     table.add_column("report", overflow="fold", min_width=16)
-    table.add_column("service")
-    table.add_column("version")
+    table.add_column("service", no_wrap=True)
     for column in ("thr", "grn", "proc", "grp", "opt"):
         table.add_column(column, justify="right", no_wrap=True)
     table.add_column("flags", overflow="fold", style="yellow")
@@ -57,10 +56,10 @@ def reports_table(reports: list[Report]) -> Table:
         source = report.source
         configuration = report.configuration
         table.add_row(
-            f"{os.path.relpath(source.path, folder) if folder else source.path or '<stdin>'}"
-            f":{source.first_line}-{source.last_line}",
-            report.service or "?",
-            (report.package.version if report.package else None) or "-",
+            (os.path.relpath(source.path, folder) if folder else source.path or "<stdin>")
+            + (f":{source.first_line}" if source.first_line > 1 else ""),
+            " ".join(filter(None, [report.service or "?",
+                                   report.package.version if report.package else None])),
             _count(report.threads),
             _count(report.green_threads),
             _count(report.processes),

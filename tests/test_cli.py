@@ -13,9 +13,10 @@ from conftest import SAMPLES
 NOVA = str(SAMPLES / "nova-13.0.0-mitaka-api.txt")
 
 
-def gmr(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+def gmr(*args: str, stdin: str | None = None, columns: int = 200) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "gmr", *args], input=stdin, text=True,
-                          capture_output=True, env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"})
+                          capture_output=True,
+                          env={"COLUMNS": str(columns), "PATH": "/usr/bin:/bin"})
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +70,21 @@ def test_summary_table_tells_files_of_one_name_apart_by_their_folder():
     assert result.returncode == 0
     assert f"Guru Meditation Reports in {SAMPLES}/" in result.stdout
     rows = [line.split()[0] for line in result.stdout.splitlines() if "glance-33" in line]
-    assert rows == ["glance-33.0.0-api.txt:1-610", "defaults/glance-33.0.0-api.txt:1-516"]
+    assert rows == ["glance-33.0.0-api.txt", "defaults/glance-33.0.0-api.txt"]
+
+
+def test_summary_table_fits_80_columns_and_names_a_report_s_first_line_in_a_log(tmp_path):
+    report = (SAMPLES / "nova-34.0.0-compute-node1.txt").read_text()
+    (tmp_path / "nova-compute-node1-report.txt").write_text(report)
+    record = "2026-11-25 14:01:09.318 4242 INFO nova.compute.manager [-] Took 0.42 seconds\n"
+    (tmp_path / "nova-compute.log").write_text(record * 3 + report)
+    result = gmr("parse", str(tmp_path / "nova-compute-node1-report.txt"),
+                 str(tmp_path / "nova-compute.log"), columns=80)
+    assert result.returncode == 0
+    rows = [line.split() for line in result.stdout.splitlines() if "34.0.0" in line]
+    assert [row[:3] for row in rows] == [["nova-compute-node1-report.txt", "nova", "34.0.0"],
+                                         ["nova-compute.log:4", "nova", "34.0.0"]]
+    assert max(len(line.rstrip()) for line in result.stdout.splitlines()) <= 80
 
 
 def test_a_file_without_a_report_exits_2_with_one_line(tmp_path):
