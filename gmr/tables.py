@@ -56,7 +56,8 @@ def reports_table(reports: list[Report]) -> Table:
         source = report.source
         configuration = report.configuration
         table.add_row(
-            (os.path.relpath(source.path, folder) if folder else source.path or "<stdin>")
+            (os.path.relpath(source.path, folder) if folder and source.path
+             else source.path or "<stdin>")
             + (f":{source.first_line}" if source.first_line > 1 else ""),
             " ".join(filter(None, [report.service or "?",
                                    report.package.version if report.package else None])),
