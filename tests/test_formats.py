@@ -12,6 +12,7 @@ import random
 import re
 
 import pytest
+from fuzzing import check_cuts
 
 import gmr
 
@@ -64,16 +65,25 @@ Exception: RuntimeError: boom
 """
 
 
+def with_python2_threads(text: str) -> str:
+    start = text.index(header("Threads"))
+    end = text.index(header("Green Threads"))
+    return text[:start] + PY2_THREADS + "\n" + text[end:]
+
+
 def test_python2_stacks_negative_ids_and_source_not_found(full_report):
-    start = full_report.text.index(header("Threads"))
-    end = full_report.text.index(header("Green Threads"))
-    text = full_report.text[:start] + PY2_THREADS + "\n" + full_report.text[end:]
+    text = with_python2_threads(full_report.text)
     (report,) = gmr.parse(text)
     (thread,) = report.threads
     assert thread.id == -1234567890 and thread.exception == "RuntimeError: boom"
     assert [f.source for f in thread.frames] == [None, ""]
     assert thread.frames[1].line == -1
     assert gmr.render(report) == text
+
+
+def test_python2_report_cut_anywhere_is_flagged_not_an_error(full_report):
+    # Cuts inside and right after the `Exception:` block included.
+    assert check_cuts(with_python2_threads(full_report.text)) > 300
 
 
 def test_autumn_2014_masks_with_seven_stars(full_report):
