@@ -287,7 +287,6 @@ def nova_api():
 
 def neutron_server():
     from neutron.common import config as n_config
-    orig_load_paste_app = n_config.load_paste_app
 
     def load_paste_app(app_name):
         # The ML2 plugin and OVN mechanism driver are imported (their
@@ -303,27 +302,39 @@ def neutron_server():
         import neutron.plugins.ml2.drivers.ovn.mech_driver.mech_driver  # noqa
         from neutron.conf.plugins.ml2.drivers.ovn import ovn_conf
         ovn_conf.register_opts()
-        from neutron.conf import quota
-        quota.register_quota_opts(quota.core_quota_opts)
         from oslo_config import cfg
-        import keystonemiddleware.auth_token  # noqa
-        from keystonemiddleware import opts as ksm_opts
-        for group, opts in ksm_opts.list_auth_token_opts():
-            cfg.CONF.register_opts(opts, group=group)
-        for group in ('keystone_authtoken', 'nova', 'placement'):
-            load_ksa_plugin(cfg.CONF, group)
+        return _neutron_standin_app(cfg.CONF)
 
-        def app(environ, start_response):
-            start_response('503 Service Unavailable',
-                           [('Content-Type', 'text/plain')])
-            return [b'sample harness\n']
-        return app
+    _serve_neutron_api(n_config, load_paste_app,
+                       'the paste pipeline instantiates the ML2 plugin, which '
+                       'needs the database and OVN NB/SB; its modules are '
+                       'imported and keystonemiddleware/keystoneauth options '
+                       'registered instead')
 
-    patch(n_config, 'load_paste_app', load_paste_app,
-          'the paste pipeline instantiates the ML2 plugin, which needs the '
-          'database and OVN NB/SB; its modules are imported and '
-          'keystonemiddleware/keystoneauth options registered instead')
-    del orig_load_paste_app
+
+def _neutron_standin_app(conf):
+    """What both neutron-server stand-ins do once the plugin modules are
+    imported: register the quota and keystonemiddleware/keystoneauth options
+    the real paste pipeline would, and answer every request with a 503."""
+    from neutron.conf import quota
+    quota.register_quota_opts(quota.core_quota_opts)
+    import keystonemiddleware.auth_token  # noqa
+    from keystonemiddleware import opts as ksm_opts
+    for group, opts in ksm_opts.list_auth_token_opts():
+        conf.register_opts(opts, group=group)
+    for group in ('keystone_authtoken', 'nova', 'placement'):
+        load_ksa_plugin(conf, group)
+
+    def app(environ, start_response):
+        start_response('503 Service Unavailable',
+                       [('Content-Type', 'text/plain')])
+        return [b'sample harness\n']
+    return app
+
+
+def _serve_neutron_api(n_config, load_paste_app, why):
+    """Run neutron's WSGI API with `load_paste_app` standing in for paste."""
+    patch(n_config, 'load_paste_app', load_paste_app, why)
     import importlib
     mod = importlib.import_module('neutron.wsgi.api')
     wsgi_prefork(mod.application, ARGS.children, 9696)
@@ -369,29 +380,14 @@ def neutron_server_defaults():
                     import_entry_point(ns, name)
         for name in conf.service_plugins:
             import_entry_point('neutron.service_plugins', name)
-        from neutron.conf import quota
-        quota.register_quota_opts(quota.core_quota_opts)
-        import keystonemiddleware.auth_token  # noqa
-        from keystonemiddleware import opts as ksm_opts
-        for group, opts in ksm_opts.list_auth_token_opts():
-            conf.register_opts(opts, group=group)
-        for group in ('keystone_authtoken', 'nova', 'placement'):
-            load_ksa_plugin(conf, group)
+        return _neutron_standin_app(conf)
 
-        def app(environ, start_response):
-            start_response('503 Service Unavailable',
-                           [('Content-Type', 'text/plain')])
-            return [b'sample harness\n']
-        return app
-
-    patch(n_config, 'load_paste_app', load_paste_app,
-          'the paste pipeline instantiates the core plugin, which needs the '
-          'database; the modules of the configured plugin and drivers are '
-          'imported and keystonemiddleware/keystoneauth options registered '
-          'instead')
-    import importlib
-    mod = importlib.import_module('neutron.wsgi.api')
-    wsgi_prefork(mod.application, ARGS.children, 9696)
+    _serve_neutron_api(n_config, load_paste_app,
+                       'the paste pipeline instantiates the core plugin, which '
+                       'needs the database; the modules of the configured '
+                       'plugin and drivers are imported and '
+                       'keystonemiddleware/keystoneauth options registered '
+                       'instead')
 
 
 def neutron_ovs_agent():
