@@ -72,14 +72,14 @@ def as_node(text: str, n: int) -> str:
 
 def two_way(normal: str, different: str) -> bool:
     import gmr
-    from gmr.fleet import compare_reports
+    from gmr import diff_reports
 
     first, second = gmr.parse(as_node(normal, 1))[0], gmr.parse(as_node(different, 2))[0]
     options = sum(len(group.options) for group in first.configuration)
     times = []
     for _ in range(50):
         start = time.perf_counter()
-        result = compare_reports([first, second])
+        result = diff_reports([first, second])
         times.append(time.perf_counter() - start)
     found = [(d.group, d.option) for d in result.differences]
     median = statistics.median(times) * 1000

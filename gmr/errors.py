@@ -47,3 +47,14 @@ class InputError(GmrError):
 
 class ConfigError(GmrError):
     """A gmr settings, rules or waiver file is invalid."""
+
+
+class UsageError(GmrError):
+    """A flag or argument the library cannot work with: `--release foo`, `--fail-on x`.
+
+    Its `str()` is the message alone, which names the flag; the CLI prints it as
+    `gmr: error: ...` and exits 2.
+    """
+
+    def __str__(self) -> str:
+        return self.message

@@ -1,113 +1,147 @@
-"""Turns what the operator named (files, globs, directories) into fleet nodes, in parallel.
+"""What the operator named on the command line, turned into reports: one rule for every
+command.
 
-Parsing is the expensive part of a fleet diff, so with many inputs the files are parsed
-in worker processes, which send back only the small `Node` of each report.
+A name is a file, `-` for stdin, a directory (its files, recursively, hidden ones left out)
+or a glob, quoted so that gmr expands it. A file the operator named must hold a report;
+a file merely found in a directory or by a glob that holds none is skipped with a note,
+since report folders also hold other logs. A directory or glob that gives no file, or no
+report in any of its files, is an error: a command that checked nothing must say so.
 """
 
 from __future__ import annotations
 
 import glob
-import json
+import io
 import os
-from concurrent.futures import ProcessPoolExecutor
+import sys
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Generic, Iterable, TypeVar
 
 from gmr.errors import GmrError, InputError, NoReportFound
 from gmr.models import Report
-from gmr.nodes import IDENTITY, Node, node_from_report
-from gmr.scan import read_reports
+from gmr.parsing.parser import collector_paused
+from gmr.parsing.scan import iter_reports, parse_file
 
+STDIN = "-"
 #: Below this many files, starting worker processes costs more than it saves.
 PARALLEL_FROM = 8
 
+T = TypeVar("T")
+#: Reads one file: what it holds (reports, or what a command makes of them), or the error.
+Reader = Callable[[str], "list[T] | GmrError"]
 
-def expand(names: Iterable[str]) -> list[str]:
-    """The files behind `names`: a file as is, a directory's files (sorted, not hidden,
-    recursively), a glob's matches. A name that is none of these is kept, so reading it
-    reports the error."""
-    found: list[str] = []
+
+@dataclass(frozen=True)
+class Named:
+    """One name from the command line and the files behind it."""
+
+    name: str
+    files: tuple[str, ...]
+    #: False for a directory or a glob, whose files may hold no report.
+    exact: bool
+
+
+def expand(names: Iterable[str]) -> list[Named]:
+    """The files behind each of `names`: a file as is, a directory's files (sorted, not
+    hidden, recursively), a glob's matches (sorted). A name that is none of these is kept
+    as a file, so reading it reports the error."""
+    found: list[Named] = []
     for name in names:
         path = Path(name)
-        if path.is_dir():
-            found += sorted(str(p) for p in path.rglob("*")
-                            if p.is_file() and not any(part.startswith(".") for part in
-                                                       p.relative_to(path).parts))
-        elif not path.exists() and glob.has_magic(name):
-            found += sorted(glob.glob(name)) or [name]
+        if name != STDIN and path.is_dir():
+            files = tuple(str(p) for p in sorted(path.rglob("*"))
+                          if p.is_file() and not any(part.startswith(".")
+                                                     for part in p.relative_to(path).parts))
+            found.append(Named(name, files, exact=False))
+        elif name != STDIN and not path.exists() and glob.has_magic(name):
+            files = tuple(sorted(p for p in glob.glob(name, recursive=True) if Path(p).is_file()))
+            found.append(Named(name, files, exact=False))
         else:
-            found.append(name)
+            found.append(Named(name, (name,), exact=True))
     return found
 
 
-def load_nodes(
-    files: list[str],
-    identity: Iterable[str] = IDENTITY,
-    jobs: int | None = None,
-    done: Callable[[], None] | None = None,
-) -> tuple[list[Node], list[GmrError]]:
-    """The nodes of every report in `files`, in file order, and the errors of the files
-    that could not be read. `done` is called once per file, for a progress bar."""
-    identity = tuple(identity)
-    jobs = jobs or os.cpu_count() or 1
-    if jobs > 1 and len(files) >= PARALLEL_FROM:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            results = pool.map(_nodes_of, files, [identity] * len(files),
-                               chunksize=max(1, len(files) // (jobs * 8)))
-            outcomes = [_counted(result, done) for result in results]
+def read_reports(name: str | Path) -> list[Report]:
+    """Every report in the file `name` (`-` for stdin); a file holding none is an error."""
+    if str(name) == STDIN:
+        stream = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace",
+                                  newline="")
+        with collector_paused():
+            reports = list(iter_reports(stream, "<stdin>"))
+        where = "<stdin>"
     else:
-        outcomes = [_counted(_nodes_of(name, identity), done) for name in files]
-    nodes: list[Node] = []
-    errors: list[GmrError] = []
-    for outcome in outcomes:
-        if isinstance(outcome, GmrError):
-            errors.append(outcome)
-        else:
-            nodes += outcome
-    return nodes, errors
-
-
-def load_baseline(name: str, identity: Iterable[str] = IDENTITY) -> list[Node]:
-    """The baseline: a report file or the JSON `gmr parse --json` wrote for one."""
-    identity = tuple(identity)
-    try:
-        with open(name, encoding="utf-8", errors="replace") as stream:
-            head = stream.read(1).lstrip("\ufeff")
-    except OSError as error:
-        raise InputError(f"cannot open: {error.strerror or error}", name) from None
-    if head in ("{", "["):
-        return [node_from_report(r, identity) for r in _reports_from_json(name)]
-    return [node_from_report(r, identity) for r in read_reports(name)]
-
-
-def _reports_from_json(name: str) -> list[Report]:
-    from pydantic import ValidationError
-
-    try:
-        document = json.loads(Path(name).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise InputError(f"not a JSON document: {error}", name) from None
-    items = document if isinstance(document, list) else [document]
-    try:
-        reports = [Report.model_validate(item) for item in items]
-    except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        raise InputError(f"not a report written by `gmr parse --json`: {where}: "
-                         f"{first['msg']}", name) from None
+        reports = parse_file(name)
+        where = str(name)
     if not reports:
-        raise NoReportFound("no Guru Meditation Report found", name)
+        raise NoReportFound("no Guru Meditation Report found", where)
     return reports
 
 
-def _nodes_of(name: str, identity: tuple[str, ...]) -> list[Node] | GmrError:
+def reports_or_error(name: str) -> list[Report] | GmrError:
+    """The reports of `name`, or the error reading it: what a worker process sends back."""
     try:
-        return [node_from_report(report, identity) for report in read_reports(name)]
+        return read_reports(name)
     except GmrError as error:
         return error.located(name)
 
 
-def _counted(outcome, done: Callable[[], None] | None):
-    if done is not None:
-        done()
-    return outcome
+@dataclass
+class Inputs(Generic[T]):
+    """What was read from the inputs, and what could not be."""
+
+    #: The reports, or what the reader made of them, in input order.
+    items: list[T] = field(default_factory=list)
+    #: Inputs that failed: a named file without a report, unreadable, binary or broken;
+    #: a directory or glob without files, or without a report in any of them.
+    errors: list[GmrError] = field(default_factory=list)
+    #: Files found in a directory or by a glob that hold no report.
+    skipped: list[str] = field(default_factory=list)
+
+
+def read_inputs(names: Iterable[str], read: Reader = reports_or_error, *, jobs: int = 1,
+                done: Callable[[], None] | None = None) -> Inputs:
+    """Read every file behind `names` with `read`: in `jobs` worker processes when there
+    are many (`read` must then be a module-level function), calling `done` once per file."""
+    named = expand(names)
+    files = [file for entry in named for file in entry.files]
+    outcomes = iter(_read_all(files, read, jobs, done))
+    inputs: Inputs = Inputs()
+    for entry in named:
+        if not entry.files:
+            inputs.errors.append(InputError("no files found", entry.name))
+            continue
+        skipped = 0
+        for file in entry.files:
+            outcome = next(outcomes)
+            if isinstance(outcome, NoReportFound) and not entry.exact:
+                inputs.skipped.append(file)
+                skipped += 1
+            elif isinstance(outcome, GmrError):
+                inputs.errors.append(outcome)
+            else:
+                inputs.items += outcome
+        if skipped == len(entry.files) and not entry.exact:
+            inputs.errors.append(NoReportFound(
+                f"no Guru Meditation Report in any of its {len(entry.files)} "
+                f"file{'s' * (len(entry.files) != 1)}", entry.name))
+    return inputs
+
+
+def _read_all(files: list[str], read: Reader, jobs: int,
+              done: Callable[[], None] | None) -> Iterable:
+    jobs = jobs or os.cpu_count() or 1
+    if jobs > 1 and len(files) >= PARALLEL_FROM:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            for outcome in pool.map(read, files, chunksize=max(1, len(files) // (jobs * 8))):
+                if done is not None:
+                    done()
+                yield outcome
+        return
+    for file in files:
+        outcome = read(file)
+        if done is not None:
+            done()
+        yield outcome

@@ -76,7 +76,8 @@ class Frame(_Model):
     """One stack frame: `file:line in function` and the source line under it."""
 
     file: str
-    line: int
+    line: int | None = Field(description="The Python source line; null where Python 3.11 "
+                             "printed `None` (a frame caught where it has no line).")
     function: str
     source: str | None = Field(
         description='The code between backticks; "" for empty backticks (Python 3 with '
@@ -309,13 +310,13 @@ class Configuration(_Model):
         }
 
     def __getitem__(self, group: str) -> Group:
-        return self.groups[_group_key(group)]
+        return self.groups[group_key(group)]
 
     def __iter__(self) -> Iterator[Group]:  # type: ignore[override]
         return iter(self.groups.values())
 
     def get(self, group: str, option: str) -> Option | None:
-        found = self.groups.get(_group_key(group))
+        found = self.groups.get(group_key(group))
         return found.options.get(option) if found else None
 
     def options(self) -> Iterator[tuple[Group, Option]]:
@@ -325,7 +326,9 @@ class Configuration(_Model):
                 yield group, option
 
 
-def _group_key(group: str) -> str:
+def group_key(group: str) -> str:
+    """The key of a group as reports print it: oslo.reports prints [DEFAULT] as `default`,
+    while operators, rules and config files write `DEFAULT`."""
     return "default" if group == "DEFAULT" else group
 
 
@@ -377,9 +380,23 @@ class Source(_Model):
 
 
 class Report(_Model):
-    """One Guru Meditation Report. A section the report did not contain is null."""
+    """One Guru Meditation Report. A section the report did not contain is null.
+
+    `service`, `program` and `node` are found when the report is parsed
+    (`gmr.parsing.identify`), from the sections below, and stored with it.
+    """
 
     source: Source
+    service: str | None = Field(
+        default=None, description="The OpenStack service that printed the report (`nova`, "
+        "`neutron`, ...): from the Package section, else config-file paths, options only "
+        "that service registers, or the code in its stacks; null when nothing tells.")
+    program: str | None = Field(
+        default=None, description="The program that printed it (`nova-compute`), from "
+        "`[oslo_messaging_rabbit] processname` or the script at the bottom of a stack.")
+    node: str | None = Field(
+        default=None, description="The node's name: `[DEFAULT] host`, else "
+        "`[oslo_messaging_rabbit] hostname`, else the host a log prefix names.")
     package: Package | None = None
     threads: tuple[Thread, ...] | None = None
     green_threads: tuple[GreenThread, ...] | None = None
@@ -391,25 +408,3 @@ class Report(_Model):
     def option(self, group: str, name: str) -> Option | None:
         """The option `name` of `group` (`DEFAULT` or `default`), or None."""
         return self.configuration.get(group, name) if self.configuration else None
-
-    @cached_property
-    def service(self) -> str | None:
-        """The OpenStack service that printed the report (`nova`, `neutron`, ...)."""
-        from gmr.service import detect_service
-
-        return detect_service(self)
-
-    @cached_property
-    def host(self) -> str | None:
-        """The node's `[DEFAULT] host` as printed; None when absent, empty, unset or masked."""
-        option = self.option("DEFAULT", "host")
-        if option is None or option.shape != "scalar" or option.is_none or option.masked:
-            return None
-        return option.value or None
-
-    @cached_property
-    def program(self) -> str | None:
-        """The program that printed the report (`nova-compute`), when the report tells."""
-        from gmr.service import detect_program
-
-        return detect_program(self)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -73,3 +74,38 @@ def small_report() -> gen.GeneratedReport:
     """A short real report, for wrapping in log prefixes."""
     return gen.generate(gen.ReportSpec(options=EVERY_KIND[:8], threads=1, greenlets=1,
                                        children=1))
+
+
+@dataclass
+class Ran:
+    """What one in-process `gmr` run printed, and its exit code (named as in
+    subprocess.CompletedProcess)."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_gmr(*args: str, stdin: str | None = None, tty: bool = False, width: int = 200,
+            color: bool = False, cwd: Path | None = None) -> Ran:
+    """`gmr ARGS` run in this process through a recording terminal: a pipe by default, a
+    terminal `width` columns wide with `tty`; in the folder `cwd` when given."""
+    import io
+    import os
+
+    from gmr.cli import run
+    from gmr.cli.terminal import Terminal
+
+    out, err = io.StringIO(), io.StringIO()
+    terminal = Terminal(out, err, is_terminal=tty, width=width, color=color)
+    saved, folder = sys.stdin, os.getcwd()
+    if stdin is not None:
+        sys.stdin = io.TextIOWrapper(io.BytesIO(stdin.encode()), encoding="utf-8")
+    try:
+        if cwd is not None:
+            os.chdir(cwd)
+        code = run(list(args), terminal)
+    finally:
+        sys.stdin = saved
+        os.chdir(folder)
+    return Ran(code, out.getvalue(), err.getvalue())

@@ -16,8 +16,7 @@ from typing import Callable, Iterator
 
 import gmr
 from gmr.errors import GmrError
-from gmr.fleet import compare_reports
-from gmr.lint import lint
+from gmr import diff_reports, lint_reports
 
 RULE = b"=" * 72
 
@@ -154,9 +153,9 @@ def check(data: bytes) -> str:
     for report in reports:
         json.loads(report.model_dump_json())
         gmr.render(report)
-    lint(reports)
+    lint_reports(reports)
     if reports:
-        compare_reports([*reports, reports[0]])
+        diff_reports([*reports, reports[0]])
     return f"reports {len(reports)}"
 
 

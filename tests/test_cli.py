@@ -8,15 +8,14 @@ import sys
 
 import jsonschema
 import pytest
-from conftest import SAMPLES
+from conftest import SAMPLES, run_gmr
 
 NOVA = str(SAMPLES / "nova-13.0.0-mitaka-api.txt")
 
 
-def gmr(*args: str, stdin: str | None = None, columns: int = 200) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "gmr", *args], input=stdin, text=True,
-                          capture_output=True,
-                          env={"COLUMNS": str(columns), "PATH": "/usr/bin:/bin"})
+def gmr(*args: str, stdin: str | None = None, columns: int | None = None):
+    """`gmr` in this process: into a pipe, or a terminal `columns` wide."""
+    return run_gmr(*args, stdin=stdin, tty=columns is not None, width=columns or 200)
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +30,7 @@ def test_json_of_one_report_is_an_object_that_follows_the_schema(schema):
     assert result.returncode == 0 and result.stderr == ""
     document = json.loads(result.stdout)
     jsonschema.validate(document, schema)
-    assert list(document) == ["source", "package", "threads", "green_threads", "processes",
+    assert list(document) == ["source", "service", "program", "node", "package", "threads", "green_threads", "processes",
                               "configuration", "extra_sections", "warnings"]
     configuration = document["configuration"]
     assert configuration["default"]["config-file"] == ["/etc/nova/nova.conf"]
@@ -174,8 +173,7 @@ def test_diff_never_prints_a_leaked_secret_in_any_format(tmp_path):
         ))).text)
         paths.append(str(path))
     for flags in ([], ["--json"]):
-        result = subprocess.run([sys.executable, "-m", "gmr", "diff", *paths, *flags],
-                                text=True, capture_output=True, env={"COLUMNS": "200"})
+        result = gmr("diff", *paths, *flags)
         assert result.returncode == 1
         assert "hunter2" not in result.stdout + result.stderr
         assert "password" in result.stdout and "transport_url" in result.stdout

@@ -8,10 +8,11 @@ import subprocess
 import sys
 
 import generator as gen
+from conftest import run_gmr
 import pytest
 
 import gmr
-from gmr.fleet import compare_reports
+from gmr import diff_reports
 
 CONTROLLER = "10.20.30.10"
 
@@ -68,7 +69,7 @@ def fleet() -> list[gmr.Report]:
 
 
 def test_two_nodes_differ_only_where_made_to(fleet):
-    result = compare_reports([fleet[0], fleet[2]])
+    result = diff_reports([fleet[0], fleet[2]])
     assert [(d.group, d.option) for d in result.differences] == [("default", "cpu_allocation_ratio")]
     (difference,) = result.differences
     assert difference.values == {"compute1": "4.0", "compute3": "16.0"}
@@ -77,13 +78,13 @@ def test_two_nodes_differ_only_where_made_to(fleet):
 
 
 def test_two_identical_nodes_with_their_own_addresses_are_identical(fleet):
-    result = compare_reports([fleet[0], fleet[1]])
+    result = diff_reports([fleet[0], fleet[1]])
     assert result.identical and result.differences == []
     assert {(m.group, m.option) for m in result.masked} == {("default", "transport_url")}
 
 
 def test_fleet_outliers_are_exactly_the_deliberate_differences(fleet):
-    result = compare_reports(fleet)
+    result = diff_reports(fleet)
     found = {(d.group, d.option): d for d in result.differences}
     assert set(found) == {
         ("default", "cpu_allocation_ratio"),
@@ -105,7 +106,7 @@ def test_fleet_outliers_are_exactly_the_deliberate_differences(fleet):
 
 
 def test_leaked_secrets_are_compared_but_never_shown(fleet):
-    result = compare_reports(fleet)
+    result = diff_reports(fleet)
     dumped = result.model_dump_json()
     assert "leaked-in-clear" not in dumped and "another-secret" not in dumped
     (password,) = [d for d in result.differences if d.option == "password"]
@@ -115,21 +116,21 @@ def test_leaked_secrets_are_compared_but_never_shown(fleet):
 
 
 def test_identity_options_and_own_addresses_are_shown_with_all(fleet):
-    everything = compare_reports(fleet[:2], identity=())
+    everything = diff_reports(fleet[:2], identity=())
     options = {(d.group, d.option) for d in everything.differences}
     assert {("default", "host"), ("default", "my_ip"), ("vnc", "server_listen")} <= options
 
 
 def test_ignore_and_only_take_globs_on_group_dot_option(fleet):
-    assert not compare_reports(fleet, ignore=["*"]).differences
-    only = compare_reports(fleet, only=["vnc.*", "DEFAULT.cpu_*"]).differences
+    assert not diff_reports(fleet, ignore=["*"]).differences
+    only = diff_reports(fleet, only=["vnc.*", "DEFAULT.cpu_*"]).differences
     assert {(d.group, d.option) for d in only} == {("vnc", "server_listen"),
                                                    ("default", "cpu_allocation_ratio")}
 
 
 def test_baseline_compares_each_node_with_the_golden_report(fleet):
-    result = compare_reports(fleet[1:4], baseline=[fleet[0]])
-    assert result.baseline == "compute1"
+    result = diff_reports(fleet[1:4], baseline=[fleet[0]])
+    assert [node.name for node in result.baseline] == ["compute1"]
     found = {(d.group, d.option): d for d in result.differences}
     assert set(found) == {("default", "cpu_allocation_ratio"), ("vnc", "server_listen")}
     assert found["default", "cpu_allocation_ratio"].majority == "4.0"
@@ -142,7 +143,7 @@ def test_version_and_worker_drift():
             package=("OpenStack Nova", "OpenStack Foundation", version), threads=0,
             greenlets=0, children=children, options=(gen.OptionSpec("DEFAULT", "host", "str", host),)))
 
-    result = compare_reports([node("c1", "33.0.0", 1), node("c2", "34.0.0", 2),
+    result = diff_reports([node("c1", "33.0.0", 1), node("c2", "34.0.0", 2),
                               node("c3", "34.0.0", 2)])
     (version,) = result.package
     assert version.values == {"c1": "33.0.0", "c2": "34.0.0", "c3": "34.0.0"}
@@ -154,7 +155,7 @@ def test_version_and_worker_drift():
 
 def test_masked_on_one_node_and_clear_on_another_is_a_difference_shown_redacted(fleet):
     clear = parsed(compute_node(9, secret=False))
-    result = compare_reports([fleet[0], clear])
+    result = diff_reports([fleet[0], clear])
     (difference,) = result.differences
     assert difference.option == "transport_url"
     assert difference.values == {"compute1": "***",
@@ -162,14 +163,14 @@ def test_masked_on_one_node_and_clear_on_another_is_a_difference_shown_redacted(
 
 
 def test_reports_that_share_a_host_name_get_distinct_names(fleet):
-    result = compare_reports([fleet[0], fleet[0], fleet[1]])
+    result = diff_reports([fleet[0], fleet[0], fleet[1]])
     names = [node.name for node in result.nodes]
     assert len(set(names)) == 3 and names[2] == "compute2"
 
 
-def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "gmr", "diff", *args], text=True,
-                          capture_output=True, env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"})
+def run(*args: str):
+    """`gmr diff ARGS` in this process, into a pipe."""
+    return run_gmr("diff", *args)
 
 
 @pytest.fixture(scope="module")
@@ -196,9 +197,7 @@ def test_cli_json_contract_and_exit_codes(fleet_dir):
 
 def test_cli_baseline_may_be_parse_json(fleet_dir, tmp_path):
     golden = tmp_path / "golden.json"
-    golden.write_text(subprocess.run([sys.executable, "-m", "gmr", "parse", "--json",
-                                      str(fleet_dir / "compute1.txt")], text=True,
-                                     capture_output=True).stdout)
+    golden.write_text(run_gmr("parse", "--json", str(fleet_dir / "compute1.txt")).stdout)
     result = run("--baseline", str(golden), str(fleet_dir / "compute3.txt"), "--json")
     assert result.returncode == 1
     (difference,) = json.loads(result.stdout)["differences"]

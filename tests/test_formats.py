@@ -192,11 +192,11 @@ def test_a_process_printed_as_its_own_parent_or_twice_is_reported_not_followed(f
 def test_an_endless_report_is_cut_and_read_in_bounded_memory(full_report, monkeypatch):
     import io
 
-    import gmr.lexer
-    import gmr.lines
+    import gmr.parsing.lexer
+    import gmr.parsing.lines
 
-    monkeypatch.setattr(gmr.lines, "MAX_REPORT_LINES", 5000)
-    monkeypatch.setattr(gmr.lexer, "MAX_REPORT_LINES", 5000)
+    monkeypatch.setattr(gmr.parsing.lines, "MAX_REPORT_LINES", 5000)
+    monkeypatch.setattr(gmr.parsing.lexer, "MAX_REPORT_LINES", 5000)
     head = full_report.text[: full_report.text.index("oslo_reports: ")]
 
     class Endless(io.TextIOBase):

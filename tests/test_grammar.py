@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from lark import Lark
 
-from gmr.lexer import GmrLexer
-from gmr.parser import GRAMMAR, report_parser
+from gmr.parsing.lexer import GmrLexer
+from gmr.parsing.parser import GRAMMAR, report_parser
 
 
 def test_grammar_is_strict_lalr_without_conflicts():

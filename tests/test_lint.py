@@ -14,13 +14,13 @@ from xml.etree import ElementTree
 
 import jsonschema
 import pytest
-from conftest import SAMPLES, report_text
+from conftest import SAMPLES, report_text, run_gmr
 from lint_cases import NOVA_34
 
 import gmr
 from gmr.errors import ConfigError
-from gmr.lint import Settings, lint, load_settings
-from gmr.lint.custom import load_rules
+from gmr import lint_reports
+from gmr.lint import Settings, all_rules, load_settings
 
 LEAKED = "hunter2-leaked"
 SCHEMA_PACKAGE = "@microsoft/jest-sarif@1.0.0-beta.0"  # ships the official SARIF schema
@@ -49,27 +49,26 @@ def bad_node(tmp_path_factory) -> Path:
     return path
 
 
-def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "gmr", "lint", *args], text=True,
-                          capture_output=True, cwd=cwd, env={"COLUMNS": "200",
-                                                             "PATH": "/usr/bin:/bin"})
+def run(*args: str, cwd: Path | None = None):
+    """`gmr lint ARGS` in this process, into a pipe."""
+    return run_gmr("lint", *args, cwd=cwd)
 
 
 def test_release_unknown_is_said_and_release_option_decides():
     text = make([("DEFAULT", "core_plugin", "str", "ml2"),
                  ("service_user", "send_service_user_token", "bool", False)], package=None)
     (report,) = gmr.parse(text)
-    codes = [f.code for f in lint([report], service="cinder").findings]
+    codes = [f.code for f in lint_reports([report], service="cinder").findings]
     assert codes == ["GMR004"]
-    decided = lint([report], service="cinder", release="2025.1").findings
+    decided = lint_reports([report], service="cinder", release="2025.1").findings
     assert [f.code for f in decided] == ["GMR214"] and decided[0].release == "2025.1"
-    assert not lint([report], service="cinder", release="zed").findings  # before 2023.2
+    assert not lint_reports([report], service="cinder", release="zed").findings  # before 2023.2
 
 
 def test_masked_option_a_rule_needs_is_reported_as_undecidable():
     (report,) = gmr.parse(make([("oslo_messaging_rabbit", "ssl", "bool", False),
                                 ("DEFAULT", "transport_url", "str", "rabbit://x", True)]))
-    (finding,) = lint([report]).findings
+    (finding,) = lint_reports([report]).findings
     assert finding.code == "GMR003" and "GMR106" in finding.message
     assert finding.option == "transport_url" and finding.severity.value == "info"
 
@@ -78,17 +77,17 @@ def test_truncated_report_is_a_finding_and_rules_still_run(bad_node):
     text = bad_node.read_text()
     cut = text[: text.index("\ndefault: ")]  # ends in [database], before [DEFAULT]
     (report,) = gmr.parse(cut, path="cut.txt")
-    codes = {f.code for f in lint([report]).findings}
+    codes = {f.code for f in lint_reports([report]).findings}
     assert codes == {"GMR002", "GMR111"}
 
 
 def test_select_ignore_and_severity_overrides(bad_node):
     reports = gmr.parse_file(bad_node)
-    codes = lambda settings: sorted({f.code for f in lint(reports, settings=settings).findings})
+    codes = lambda settings: sorted({f.code for f in lint_reports(reports, settings=settings).findings})
     assert codes(Settings(select=("GMR2",))) == ["GMR202"]
     assert "GMR101" not in codes(Settings(ignore=("GMR1",)))
     assert codes(Settings(select=("GMR1",), ignore=("GMR101",))) == ["GMR111"]
-    raised = lint(reports, settings=Settings(severity={"GMR101": "error"})).findings
+    raised = lint_reports(reports, settings=Settings(severity={"GMR101": "error"})).findings
     assert next(f for f in raised if f.code == "GMR101").severity.value == "error"
 
 
@@ -96,7 +95,7 @@ def test_waivers_apply_by_host_and_expired_ones_are_reported(bad_node, tmp_path)
     config = tmp_path / ".gmr.toml"
     config.write_text('[[waiver]]\ncode = "GMR101"\nhosts = ["compute*"]\nreason = "lab"\n\n'
                       '[[waiver]]\ncode = "GMR202"\nreason = "old"\nexpires = 2020-01-31\n')
-    result = lint(gmr.parse_file(bad_node), settings=load_settings(config),
+    result = lint_reports(gmr.parse_file(bad_node), settings=load_settings(config),
                   today=date(2026, 11, 25))
     codes = [f.code for f in result.findings]
     assert "GMR101" not in codes and [w.code for _, w in result.waived] == ["GMR101"]
@@ -159,7 +158,7 @@ message = "{option} = {value}"
 def test_custom_rules_from_toml(bad_node, tmp_path):
     rules = tmp_path / "rules.toml"
     rules.write_text(CUSTOM)
-    result = lint(gmr.parse_file(bad_node), settings=Settings(rules=(str(rules),)))
+    result = lint_reports(gmr.parse_file(bad_node), settings=Settings(rules=(str(rules),)))
     found = {f.code: f for f in result.findings if f.code.startswith("GMR9")}
     assert set(found) == {"GMR901", "GMR902", "GMR903"}
     assert found["GMR901"].message == "cpu_allocation_ratio = 2.0 is above the house limit"
@@ -183,7 +182,7 @@ def test_broken_custom_rules_name_the_file_and_line(tmp_path, table, message, li
     rules = tmp_path / "rules.toml"
     rules.write_text(table)
     with pytest.raises(ConfigError, match=message) as error:
-        load_rules(str(rules))
+        all_rules(Settings(rules=(str(rules),)))
     assert error.value.line == line and error.value.path == str(rules)
 
 
@@ -273,13 +272,11 @@ def test_baseline_reports_only_new_findings(bad_node, tmp_path):
 
 
 def test_rules_command_lists_and_explains():
-    listing = subprocess.run([sys.executable, "-m", "gmr", "rules", "--json"], text=True,
-                             capture_output=True)
+    listing = run_gmr("rules", "--json")
     rules = json.loads(listing.stdout)
     assert {"code", "name", "severity", "services", "releases", "source"} <= set(rules[0])
     assert len(rules) >= 40
-    doc = subprocess.run([sys.executable, "-m", "gmr", "rules", "GMR201"], text=True,
-                         capture_output=True).stdout
+    doc = run_gmr("rules", "GMR201").stdout
     assert "What it does" in doc and "Before:" in doc and "Source:" in doc
 
 
@@ -306,6 +303,6 @@ def test_every_custom_condition(tmp_path, condition, fires_on, quiet_on):
     def fires(value):
         options = [] if value is None else [("DEFAULT", "cpu_allocation_ratio", "str", value)]
         reports = gmr.parse(make(options))
-        return bool(lint(reports, settings=settings).findings)
+        return bool(lint_reports(reports, settings=settings).findings)
 
     assert fires(fires_on) and not fires(quiet_on)

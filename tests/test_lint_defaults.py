@@ -8,7 +8,7 @@ import pytest
 from conftest import SAMPLES
 
 import gmr
-from gmr.lint import lint
+from gmr import lint_reports
 
 DEFAULTS = SAMPLES / "defaults"
 
@@ -52,7 +52,7 @@ EXPECTED = {
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_defaults_yield_only_findings_true_of_defaults(name):
     reports = gmr.parse_file(DEFAULTS / name)
-    found = {finding.code for finding in lint(reports).findings}
+    found = {finding.code for finding in lint_reports(reports).findings}
     assert found == set(EXPECTED[name])
 
 

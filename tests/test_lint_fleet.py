@@ -7,7 +7,7 @@ import pytest
 from conftest import report_text
 
 import gmr
-from gmr.lint import lint
+from gmr import lint_reports
 
 NOVA = ("OpenStack Nova", "OpenStack Foundation", "34.0.0")
 _made: dict[str, gmr.Report] = {}
@@ -35,7 +35,7 @@ def agent(n: int, host: str) -> gmr.Report:
 
 
 def codes(reports, code):
-    return [(f.file, f.line) for f in lint(reports).findings if f.code == code]
+    return [(f.file, f.line) for f in lint_reports(reports).findings if f.code == code]
 
 
 def test_nova_and_neutron_agent_on_one_node_must_share_host():
@@ -76,7 +76,7 @@ def test_cloned_host_name_or_address():
 
 
 def test_fleet_rules_need_several_reports():
-    assert not [f for f in lint([compute(1)]).findings if f.code.startswith("GMR6")]
+    assert not [f for f in lint_reports([compute(1)]).findings if f.code.startswith("GMR6")]
 
 
 def test_a_rule_for_one_service_never_fires_on_another_services_report():
@@ -84,6 +84,6 @@ def test_a_rule_for_one_service_never_fires_on_another_services_report():
     neutron = node("neutron", "neutron-server", ("DEFAULT", "core_plugin", "str", "ml2"), ratio,
                    package=None)
     assert neutron.service == "neutron"
-    assert not [f for f in lint([neutron]).findings if f.code == "GMR201"]
-    forced = lint([neutron], service="nova", release="2025.1").findings
+    assert not [f for f in lint_reports([neutron]).findings if f.code == "GMR201"]
+    forced = lint_reports([neutron], service="nova", release="2025.1").findings
     assert [f.code for f in forced if f.code == "GMR201"] == ["GMR201"]

@@ -8,13 +8,14 @@ from conftest import report_text
 from lint_cases import CASES, REPORTED_AS
 
 import gmr
-from gmr.lint import REGISTRY, lint
-from gmr.lint.rule import CODE, NAME
+from gmr import lint_reports
+from gmr.lint import BUILTIN
+from gmr.lint.api import CODE, NAME
 
 #: Rules the engine itself reports, and fleet rules: tests/test_lint.py and
 #: tests/test_lint_fleet.py cover them.
 BY_ENGINE = {"GMR001", "GMR002", "GMR003", "GMR004", "GMR005"}
-FLEET = {code for code, rule in REGISTRY.items() if rule.fleet}
+FLEET = {code for code, rule in ((r.code, r) for r in BUILTIN) if rule.fleet}
 
 _made: dict[tuple, gmr.Report] = {}
 
@@ -34,7 +35,7 @@ def test_rule_fails_on_the_bad_configuration(code):
     failing, _ = CASES[code]
     report = report_for(failing)
     expected = REPORTED_AS.get(code, code)
-    found = [f for f in lint([report]).findings if f.code == expected]
+    found = [f for f in lint_reports([report]).findings if f.code == expected]
     assert found, f"{code} did not fire"
     finding = found[0]
     assert finding.line is not None and finding.option is not None
@@ -46,13 +47,13 @@ def test_rule_fails_on_the_bad_configuration(code):
 @pytest.mark.parametrize("code", sorted(CASES))
 def test_rule_passes_on_the_good_configuration(code):
     _, passing = CASES[code]
-    findings = lint([report_for(passing)]).findings
+    findings = lint_reports([report_for(passing)]).findings
     assert not [f for f in findings if f.code == code or code in f.message]
 
 
 def test_every_rule_has_cases_and_docs():
-    assert set(CASES) | BY_ENGINE | FLEET == set(REGISTRY)
-    for rule in REGISTRY.values():
+    assert set(CASES) | BY_ENGINE | FLEET == {r.code for r in BUILTIN}
+    for rule in BUILTIN:
         assert CODE.match(rule.code) and NAME.match(rule.name), rule.code
         assert rule.what and rule.why and rule.fix and rule.source, rule.code
         assert rule.before and rule.after, rule.code
@@ -60,9 +61,15 @@ def test_every_rule_has_cases_and_docs():
         assert rule.what.endswith("."), rule.code
 
 
-def test_a_duplicate_code_fails_at_import():
-    from gmr.lint.rule import Severity, rule
+def test_a_code_or_name_used_twice_is_refused():
+    from gmr.lint.api import Severity, catalogue, rule
 
-    with pytest.raises(ValueError, match="declared twice"):
-        rule(code="GMR101", name="another-name", severity=Severity.INFO, message="m",
-             what="w.", why="w", fix="f", before="b", after="a", source="s")(lambda r, c: iter(()))
+    def declared(code: str, name: str):
+        return rule(code=code, name=name, severity=Severity.INFO, message="m", what="w.",
+                    why="w", fix="f", before="b", after="a", source="s")(lambda r, c: iter(()))
+
+    with pytest.raises(ValueError, match="code GMR101 is declared twice"):
+        catalogue([*BUILTIN, declared("GMR101", "another-name")])
+    with pytest.raises(ValueError, match="name debug-logging is declared twice"):
+        catalogue([*BUILTIN, declared("GMR999", "debug-logging")])
+    assert len(catalogue(BUILTIN)) == len(BUILTIN)

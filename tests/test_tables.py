@@ -1,26 +1,17 @@
-"""The rich tables the library builds for the CLI, rendered as a terminal would."""
+"""The tables of the CLI as an operator sees them on a terminal, and in a pipe."""
 
 from __future__ import annotations
 
-import io
+from conftest import SAMPLES, run_gmr
 
-from conftest import SAMPLES
-from rich.console import Console
-
-import gmr
-from gmr.tables import reports_table
+GLANCE = str(SAMPLES / "glance-33.0.0-api.txt")
+NOVA = str(SAMPLES / "nova-34.0.0-api.txt")
 
 
-def rendered(table, width: int = 120) -> list[str]:
-    console = Console(width=width, record=True, file=io.StringIO())
-    console.print(table)
-    return console.export_text().splitlines()
-
-
-def test_summary_table_of_parsed_text_beside_a_file_names_both():
-    reports = gmr.parse((SAMPLES / "glance-33.0.0-api.txt").read_text())
-    reports += gmr.parse_file(SAMPLES / "nova-34.0.0-api.txt")
-    lines = rendered(reports_table(reports))
-    assert lines[0].rstrip() == f"Guru Meditation Reports in {SAMPLES}/"
-    rows = [line.split()[:3] for line in lines if "glance" in line or "nova" in line]
-    assert rows == [["<stdin>", "glance", "3"], ["nova-34.0.0-api.txt", "nova", "34.0.0"]]
+def test_summary_table_of_stdin_beside_a_file_names_both():
+    ran = run_gmr("parse", "-", NOVA, stdin=(SAMPLES / "glance-33.0.0-api.txt").read_text(),
+                  tty=True, width=120)
+    assert ran.returncode == 0
+    rows = [line.split()[:3] for line in ran.stdout.splitlines()
+            if "glance" in line or "nova" in line]
+    assert rows == [["<stdin>", "glance", "3"], [NOVA, "nova", "34.0.0"]]

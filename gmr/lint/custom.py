@@ -22,11 +22,12 @@ from __future__ import annotations
 import re
 import tomllib
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Collection, Iterator
 
 from gmr.errors import ConfigError
+from gmr.lint.api import CODE, NAME, Hit, Rule, Severity, hit
 from gmr.lint.releases import release_named
-from gmr.lint.rule import CODE, NAME, REGISTRY, Hit, Rule, Severity, hit
+from gmr.parsing.identify import SERVICES
 
 CONDITIONS = ("eq", "ne", "lt", "le", "gt", "ge", "in", "not_in", "contains", "matches",
               "missing", "present")
@@ -34,8 +35,9 @@ _KEYS = {"code", "name", "severity", "service", "group", "option", "since", "unt
          "message", "what", "why", "fix", "source", *CONDITIONS}
 
 
-def load_rules(path: str) -> list[Rule]:
-    """The rules of a custom rules file, checked against each other and the built-ins."""
+def load_rules(path: str, taken: Collection[str] = ()) -> list[Rule]:
+    """The rules of a custom rules file, checked against each other and the codes and
+    names already `taken` (the built-ins, other rules files)."""
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
@@ -55,8 +57,10 @@ def load_rules(path: str) -> list[Rule]:
             made = _rule(table)
         except ValueError as error:
             raise ConfigError(f"rule {index + 1}: {error}", path, line) from None
-        if made.code in REGISTRY or any(r.code == made.code for r in rules):
-            raise ConfigError(f"rule {index + 1}: code {made.code} is already taken", path, line)
+        for kind, value in (("code", made.code), ("name", made.name)):
+            if value in taken or any(getattr(r, kind) == value for r in rules):
+                raise ConfigError(f"rule {index + 1}: {kind} {value} is already taken", path,
+                                  line)
         rules.append(made)
     return rules
 
@@ -87,6 +91,9 @@ def _rule(table: Any) -> Rule:
             raise ValueError(f"{bound} {table[bound]!r} is not an OpenStack release")
     services = table.get("service", ())
     services = (services,) if isinstance(services, str) else tuple(services)
+    for service in services:
+        if service not in SERVICES:
+            raise ValueError(f"service {service!r} is not one gmr knows: {', '.join(SERVICES)}")
     test = _condition(conditions[0], table[conditions[0]])
     group, option = table["group"], table["option"]
     kind = conditions[0]

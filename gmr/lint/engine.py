@@ -1,29 +1,32 @@
-"""Runs the rules over reports and turns what they find into findings.
+"""Runs the rules it is given over reports and turns what they find into findings.
 
 The engine, not the rule, decides whether a rule runs (service, release range,
 select/ignore), stamps code and severity, formats the message with secrets redacted,
 and says so when a rule could not decide: the report masked an option it needed, or the
-release is unknown. Waivers and the baseline are applied last.
+release is unknown (the GMR0xx findings of `rules.intrinsic`). Waivers and the baseline
+are applied last.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import Iterable, Sequence
 
 from pydantic import BaseModel, ConfigDict
 
+from gmr.credentials import shown
 from gmr.errors import GmrError, InputError
-from gmr.lint import rules as _registered  # noqa: F401  (registers the built-in rules)
+from gmr.lint.api import Context, Hit, ReleaseUnknown, Rule, Severity
 from gmr.lint.releases import Release, release_named, release_of
-from gmr.lint.rule import REGISTRY, Hit, Rule, Severity
+from gmr.lint.rules import intrinsic
 from gmr.lint.settings import Settings, Waiver
-from gmr.models import Option, Report
-from gmr.redact import shown
+from gmr.models import Report, group_key
+from gmr.printable import escape_controls
+
+#: The findings the engine makes itself, by code.
+_OWN = {rule.code: rule for rule in intrinsic.RULES}
 
 
 class Finding(BaseModel):
@@ -51,49 +54,27 @@ class Finding(BaseModel):
         return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
+#: Where a report sits: its file and first line.
+Place = tuple[str | None, int]
+
+
 @dataclass
 class LintResult:
     findings: list[Finding]
     #: Findings the baseline file suppressed, and those a waiver covered.
     baselined: int = 0
     waived: list[tuple[Finding, Waiver]] = field(default_factory=list)
+    #: The codes of the rules that ran on each report, by place; a rule for another
+    #: service or release is not among them.
+    ran: dict[Place, set[str]] = field(default_factory=dict)
 
     def failing(self, threshold: Severity) -> list[Finding]:
         return [f for f in self.findings if f.severity.rank >= threshold.rank]
 
 
-class ReleaseUnknown(Exception):
-    """Raised by `Context.since` when the report does not tell its release."""
-
-
-class Context:
-    """What a check may ask about the report beyond its options."""
-
-    def __init__(self, report: Report, service: str | None, release: Release | None):
-        self.report = report
-        self.service = service
-        self.release = release
-        #: (group, option, line) of masked options the check asked for.
-        self.masked: list[tuple[str, str, int | None]] = []
-
-    def option(self, group: str, name: str) -> Option | None:
-        """The option, or None when absent or masked (a masked one is remembered, so
-        the engine can say the rule could not decide)."""
-        option = self.report.option(group, name)
-        if option is not None and option.masked:
-            self.masked.append((group, name, option.line))
-            return None
-        return option
-
-    def since(self, name: str) -> bool:
-        """True from release `name` on; raises ReleaseUnknown when the release is unknown."""
-        if self.release is None:
-            raise ReleaseUnknown
-        return self.release >= release_named(name)
-
-
 def lint(
     reports: Sequence[Report],
+    rules: Sequence[Rule],
     *,
     settings: Settings | None = None,
     release: str | None = None,
@@ -102,42 +83,48 @@ def lint(
     baseline: Iterable[str] = (),
     today: date | None = None,
 ) -> LintResult:
-    """Lint `reports`; `errors` are inputs that could not be parsed (each becomes a
-    GMR001 finding); `baseline` holds fingerprints of findings to suppress."""
+    """Lint `reports` with `rules` (those `settings` selects); `errors` are inputs that
+    could not be parsed (each becomes a GMR001 finding); `baseline` holds fingerprints of
+    findings to suppress."""
     settings = settings or Settings()
     forced = release_named(release) if release else None
     if release and forced is None:
         raise InputError(f"unknown release {release!r}")
-    selected = [r for r in _all_rules(settings) if settings.selects(r.code)]
+    selected = [r for r in rules if settings.selects(r.code)]
     findings = [_unparseable(error) for error in errors if settings.selects("GMR001")]
     single = [r for r in selected if not r.fleet]
+    fleet = [r for r in selected if r.fleet] if len(reports) > 1 else []
+    engine_codes = {code for code in _OWN if code != "GMR001" and settings.selects(code)}
+    ran: dict[Place, set[str]] = {}
     for report in reports:
-        findings += _lint_report(report, single, settings, service, forced)
-    if len(reports) > 1:
-        findings += _lint_fleet(reports, [r for r in selected if r.fleet], service, forced)
+        found, codes = _lint_report(report, single, settings, service, forced)
+        findings += found
+        ran[_place(report)] = (codes | engine_codes
+                               | {r.code for r in fleet if r.applies_to(service or report.service)})
+    if fleet:
+        findings += _lint_fleet(reports, fleet, service, forced)
     findings = [_with_severity(f, settings) for f in findings]
     result = _apply_waivers(findings, settings.waivers, today or date.today(), settings)
     known = set(baseline)
     kept = [f for f in result.findings if f.fingerprint not in known]
     result.baselined = len(result.findings) - len(kept)
     result.findings = sorted(kept, key=lambda f: (f.file or "", f.line or 0, f.code))
+    result.ran = ran
     return result
 
 
-def _all_rules(settings: Settings) -> list[Rule]:
-    from gmr.lint.custom import load_rules
-
-    rules = list(REGISTRY.values())
-    for path in settings.rules:
-        rules += load_rules(path)
-    return rules
+def _place(report: Report) -> Place:
+    return report.source.path, report.source.first_line
 
 
 def _lint_report(report: Report, rules: list[Rule], settings: Settings,
-                 service_override: str | None, forced: Release | None) -> list[Finding]:
+                 service_override: str | None,
+                 forced: Release | None) -> tuple[list[Finding], set[str]]:
+    """The findings of `rules` on one report, and the codes of the rules that ran on it."""
     service, release = _identify(report, service_override, forced)
     stamp = _Stamp(report, service, release)
     found: list[Finding] = []
+    ran: set[str] = set()
     if report.source.truncated and settings.selects("GMR002"):
         found.append(stamp.intrinsic("GMR002", report.source.last_line,
                                      f"report cut short at line {report.source.last_line}; "
@@ -147,6 +134,7 @@ def _lint_report(report: Report, rules: list[Rule], settings: Settings,
             continue
         if rule.releases and release is not None and not _in_range(release, rule.releases):
             continue
+        ran.add(rule.code)
         context = Context(report, service, release)
         try:
             hits = list(rule.check(report, context))
@@ -168,7 +156,7 @@ def _lint_report(report: Report, rules: list[Rule], settings: Settings,
                 "GMR003", line, f"{rule.code} ({rule.name}) needs [{group}] {option}, which "
                 "the report masks (***): it cannot be decided from a GMR",
                 Hit(group, option, line)))
-    return found
+    return found, ran
 
 
 def _lint_fleet(reports: Sequence[Report], rules: list[Rule], service_override: str | None,
@@ -202,7 +190,7 @@ class _Stamp:
         self.base = {
             "file": report.source.path,
             "service": service,
-            "node": report.host,
+            "node": report.node,
             "release": str(release) if release else None,
         }
 
@@ -213,13 +201,15 @@ class _Stamp:
                   "group": "DEFAULT" if group == "default" else group}
         if "value" in values and hit.option is not None:
             values["value"] = shown(hit.option, str(values["value"]))
+        values = {key: escape_controls(value, layout=True) if isinstance(value, str) else value
+                  for key, value in values.items()}
         return Finding(**self.base, line=hit.line, code=rule.code, name=rule.name,
                        severity=rule.severity, message=rule.message.format(**values),
                        group=group, option=hit.option)
 
     def intrinsic(self, code: str, line: int | None, message: str,
                   where: Hit | None = None) -> Finding:
-        rule = REGISTRY[code]
+        rule = _OWN[code]
         return Finding(**self.base, line=line, code=code, name=rule.name,
                        severity=rule.severity, message=message,
                        group=_printed_group(where.group) if where else None,
@@ -227,11 +217,11 @@ class _Stamp:
 
 
 def _printed_group(group: str | None) -> str | None:
-    return "default" if group == "DEFAULT" else group
+    return None if group is None else group_key(group)
 
 
 def _unparseable(error: GmrError) -> Finding:
-    rule = REGISTRY["GMR001"]
+    rule = _OWN["GMR001"]
     return Finding(file=error.path, line=error.line, code="GMR001", name=rule.name,
                    severity=rule.severity, message=error.message)
 
@@ -247,7 +237,7 @@ def _apply_waivers(findings: list[Finding], waivers: list[Waiver], today: date,
     active = [w for w in waivers if w.expires is None or w.expires >= today]
     for waiver in waivers:
         if waiver not in active and settings.selects("GMR005"):
-            rule = REGISTRY["GMR005"]
+            rule = _OWN["GMR005"]
             result.findings.append(Finding(
                 file=settings.source, line=waiver.line, code="GMR005", name=rule.name,
                 severity=rule.severity,
@@ -260,22 +250,3 @@ def _apply_waivers(findings: list[Finding], waivers: list[Waiver], today: date,
         else:
             result.waived.append((finding, waiver))
     return result
-
-
-def read_baseline(path: str) -> set[str]:
-    """Fingerprints from a file `write_baseline` wrote."""
-    try:
-        document = json.loads(Path(path).read_text(encoding="utf-8"))
-        return {entry["fingerprint"] for entry in document["findings"]}
-    except OSError as error:
-        raise InputError(f"cannot read the baseline: {error.strerror or error}", path) from None
-    except (ValueError, KeyError, TypeError):
-        raise InputError("not a baseline written by `gmr lint --write-baseline`", path) from None
-
-
-def write_baseline(path: str, findings: list[Finding]) -> None:
-    """Record findings so that later runs report only new ones."""
-    entries = [{"code": f.code, "node": f.node or f.file, "group": f.group, "option": f.option,
-                "fingerprint": f.fingerprint} for f in findings]
-    Path(path).write_text(json.dumps({"version": 1, "findings": entries}, indent=2) + "\n",
-                          encoding="utf-8")

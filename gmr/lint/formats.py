@@ -1,32 +1,32 @@
-"""Machine formats of lint findings, for CI: JSON, SARIF 2.1.0, JUnit XML and GitHub
-workflow commands. Each takes the result and returns the text to write."""
+"""Machine formats of a lint run, for CI: JSON, SARIF 2.1.0, JUnit XML and GitHub
+workflow commands. Each takes the run and returns the text to write."""
 
 from __future__ import annotations
 
 import json
 from importlib.metadata import version
-from typing import Sequence
 from xml.etree import ElementTree
 
-from gmr.lint.engine import Finding, LintResult
-from gmr.lint.rule import Rule, Severity
+from gmr.lint.api import Severity
+from gmr.lint.engine import Finding
+from gmr.lint.run import LintRun
 
-FORMATS = ("text", "json", "sarif", "junit", "github")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 _GITHUB = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
 
-def as_json(result: LintResult) -> str:
+def as_json(run: LintRun) -> str:
     """A list of findings: file, line, code, name, severity, message, group, option, ..."""
-    return json.dumps([f.model_dump(mode="json") for f in result.findings], indent=2) + "\n"
+    return json.dumps([f.model_dump(mode="json") for f in run.result.findings], indent=2) + "\n"
 
 
-def as_sarif(result: LintResult, rules: Sequence[Rule]) -> str:
+def as_sarif(run: LintRun) -> str:
     """One SARIF 2.1.0 run; rules carry their docs, results a fingerprint for code scanning."""
+    rules = run.rules
     index = {rule.code: n for n, rule in enumerate(rules)}
     results = []
-    for finding in result.findings:
+    for finding in run.result.findings:
         entry = {
             "ruleId": finding.code,
             "level": _SARIF_LEVEL[finding.severity],
@@ -65,20 +65,32 @@ def as_sarif(result: LintResult, rules: Sequence[Rule]) -> str:
     return json.dumps(document, indent=2) + "\n"
 
 
-def as_junit(result: LintResult, rules: Sequence[Rule], reports: Sequence[tuple[str, str]],
-             fail_on: Severity) -> str:
-    """One test suite per report, one test case per rule; a finding at or above `fail_on`
-    is a failure, one below it is kept as output of its test case."""
+def as_junit(run: LintRun) -> str:
+    """One test suite per report, one test case per rule that ran on it (skipped when the
+    rule is for another service or release); a finding at or above --fail-on is a failure,
+    one below it is kept as output of its test case. An input that could not be linted is
+    a suite with one failing case, GMR001."""
+    fail_on = run.settings.fail_on
     suites = ElementTree.Element("testsuites", name="gmr lint")
     by_place: dict[tuple[str, str], list[Finding]] = {}
-    for finding in result.findings:
+    for finding in run.result.findings:
         by_place.setdefault((finding.file or "<input>", finding.code), []).append(finding)
-    for file, label in reports:
+    for report in run.reports:
+        file = report.source.path or "<input>"
+        label = f"{file}:{report.source.first_line}" + (f" ({report.node})" if report.node
+                                                        else "")
+        ran = run.result.ran.get((report.source.path, report.source.first_line), set())
         suite = ElementTree.SubElement(suites, "testsuite", name=label)
-        failures = 0
-        for rule in rules:
+        counts = {"tests": 0, "failures": 0, "skipped": 0}
+        for rule in run.rules:
             case = ElementTree.SubElement(suite, "testcase", classname=file,
                                           name=f"{rule.code} {rule.name}")
+            counts["tests"] += 1
+            if rule.code not in ran:
+                ElementTree.SubElement(case, "skipped",
+                                       message="does not apply to this service or release")
+                counts["skipped"] += 1
+                continue
             found = by_place.get((file, rule.code), [])
             failing = [f for f in found if f.severity.rank >= fail_on.rank]
             for finding in failing:
@@ -89,16 +101,24 @@ def as_junit(result: LintResult, rules: Sequence[Rule], reports: Sequence[tuple[
                 output = ElementTree.SubElement(case, "system-out")
                 output.text = "\n".join(f"{f.severity.value}: {f.message}"
                                         for f in found if f not in failing)
-            failures += bool(failing)
-        suite.set("tests", str(len(rules)))
-        suite.set("failures", str(failures))
+            counts["failures"] += bool(failing)
+        for key, value in counts.items():
+            suite.set(key, str(value))
+    for error in run.errors:
+        file = error.path or "<input>"
+        suite = ElementTree.SubElement(suites, "testsuite", name=file, tests="1", failures="1",
+                                       skipped="0")
+        case = ElementTree.SubElement(suite, "testcase", classname=file,
+                                      name="GMR001 unparseable-report")
+        failure = ElementTree.SubElement(case, "failure", type="error", message=error.message)
+        failure.text = str(error)
     return ElementTree.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
 
 
-def as_github(result: LintResult) -> str:
+def as_github(run: LintRun) -> str:
     """GitHub Actions workflow commands: annotations on the files in the pull request."""
     lines = []
-    for finding in result.findings:
+    for finding in run.result.findings:
         where = f"file={_escape(finding.file or '', True)}"
         if finding.line:
             where += f",line={finding.line}"

@@ -23,11 +23,12 @@ import re
 import tomllib
 from datetime import date
 from pathlib import Path
+from typing import Iterable
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from gmr.errors import ConfigError
-from gmr.lint.rule import Severity
+from gmr.errors import ConfigError, UsageError
+from gmr.lint.api import Severity
 
 FILES = (".gmr.toml", "pyproject.toml")
 _CODE_PREFIX = re.compile(r"^GMR\d{0,3}$")
@@ -83,6 +84,34 @@ class Settings(BaseModel):
 
     def severity_of(self, code: str) -> Severity | None:
         return self.severity.get(code)
+
+    def with_flags(self, *, select: Iterable[str] = (), ignore: Iterable[str] = (),
+                   fail_on: str | None = None, rules: Iterable[str] = ()) -> Settings:
+        """These settings with the command line's flags on top: `select` replaces the
+        file's selection, `ignore` and `rules` add to it. A bad flag raises a UsageError
+        that names it."""
+        select, ignore = tuple(select), tuple(ignore)
+        for flag, codes in (("--select", select), ("--ignore", ignore)):
+            for code in codes:
+                if not _CODE_PREFIX.match(code):
+                    raise UsageError(f"{flag} {code!r} is not a code or code prefix like GMR1 "
+                                     "or GMR101")
+        changes: dict = {"ignore": (*self.ignore, *ignore),
+                         "rules": _unique_paths((*self.rules, *rules))}
+        if select:
+            changes["select"] = select
+        if fail_on is not None:
+            try:
+                changes["fail_on"] = Severity(fail_on)
+            except ValueError:
+                raise UsageError(f"--fail-on must be error, warning or info, not {fail_on!r}") \
+                    from None
+        return self.model_copy(update=changes)
+
+
+def _unique_paths(paths: Iterable[str]) -> tuple[str, ...]:
+    """Rules files named once each, however they were spelled (settings and --rules)."""
+    return tuple(dict.fromkeys(str(Path(path).resolve()) for path in paths))
 
 
 def find_settings(start: Path | None = None) -> Path | None:

@@ -1,4 +1,4 @@
-"""The built-in rules, one module per family; importing them registers them.
+"""The built-in rules, one module per family, each listing its rules in `RULES`.
 
 GMR0xx: about the report itself and secrets; GMR1xx: shared oslo libraries and auth;
 GMR2xx: nova; GMR3xx: neutron; GMR4xx: cinder and glance; GMR5xx: keystone;
@@ -6,6 +6,14 @@ GMR6xx: rules that compare several reports.
 GMR9xx is left for custom rules (gmr.lint.custom).
 """
 
+from gmr.lint.api import Rule
 from gmr.lint.rules import common, fleet, intrinsic, keystone, neutron, nova, storage
 
-__all__ = ["common", "fleet", "intrinsic", "keystone", "neutron", "nova", "storage"]
+#: Every built-in rule, in code order.
+BUILTIN: tuple[Rule, ...] = tuple(sorted(
+    (*intrinsic.RULES, *common.RULES, *nova.RULES, *neutron.RULES, *storage.RULES,
+     *keystone.RULES, *fleet.RULES),
+    key=lambda rule: rule.code,
+))
+
+__all__ = ["BUILTIN"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from gmr.lint.rule import Hit, Severity, hit, rule
+from gmr.lint.api import Hit, Severity, hit, rule
 
 _AUTHTOKEN = "keystone_authtoken"
 _LOCALHOST = {"localhost", "localhost.localdomain", "127.0.0.1", "::1"}
@@ -341,3 +341,24 @@ def long_token_cache(report, context) -> Iterator[Hit]:
     option = context.option(_AUTHTOKEN, "token_cache_time")
     if option is not None and (option.as_int() or 0) > 300:
         yield hit(_AUTHTOKEN, option)
+
+
+RULES = (
+    debug_logging,
+    tls_verification_disabled,
+    auth_uri_plain_http,
+    auth_scheme_contradiction,
+    noauth_strategy,
+    messaging_without_tls,
+    rabbit_heartbeat_disabled,
+    authtoken_auth_uri_deprecated,
+    memcache_unprotected,
+    service_token_roles,
+    sql_statement_logging,
+    host_is_localhost,
+    broker_hostname_not_verified,
+    ha_and_quorum_queues,
+    mysql_sql_mode_empty,
+    json_policy_file,
+    long_token_cache,
+)

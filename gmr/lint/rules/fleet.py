@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Iterator
 
-from gmr.lint.rule import Hit, Severity, hit, rule
+from gmr.lint.api import Hit, Severity, hit, rule
 from gmr.models import Report
 
 
@@ -68,7 +68,7 @@ def nova_neutron_host_mismatch(reports: list[Report]) -> Iterator[Hit]:
     for compute in computes:
         nova_host = compute.option("DEFAULT", "host")
         for agent in agents:
-            agent_host = agent.host
+            agent_host = _text(agent, "DEFAULT", "host")
             if nova_host is None or agent_host is None or not _same_node(compute, agent, crowded):
                 continue
             if nova_host.value != agent_host:
@@ -181,7 +181,7 @@ def cloned_node_identity(reports: list[Report]) -> Iterator[Hit]:
     for members in by_program.values():
         for n, first in enumerate(members):
             for second in members[n + 1:]:
-                host = (first.host, second.host)
+                host = (_text(first, "DEFAULT", "host"), _text(second, "DEFAULT", "host"))
                 address = (_text(first, "DEFAULT", "my_ip"), _text(second, "DEFAULT", "my_ip"))
                 for name, same, other, differs in (("host", host, address, "my_ip"),
                                                    ("my_ip", address, host, "host")):
@@ -189,3 +189,12 @@ def cloned_node_identity(reports: list[Report]) -> Iterator[Hit]:
                             other[0] != other[1]:
                         yield hit("DEFAULT", second.option("DEFAULT", name), report=second,
                                   other=first.source.path or "another report", differs=differs)
+
+
+RULES = (
+    nova_neutron_host_mismatch,
+    agent_down_time_below_agents,
+    instances_path_differs,
+    cpu_model_differs,
+    cloned_node_identity,
+)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from gmr.lint.rule import Hit, Severity, hit, rule
-from gmr.redact import leaks
+from gmr.lint.api import Hit, Severity, hit, rule
+from gmr.credentials import leaks
 
 
 def _reported_by_engine(report, context) -> Iterator[Hit]:
@@ -14,7 +14,7 @@ def _reported_by_engine(report, context) -> Iterator[Hit]:
     return iter(())
 
 
-rule(
+unparseable_report = rule(
     code="GMR001", name="unparseable-report", severity=Severity.ERROR,
     message="{value}",
     what="The input holds no Guru Meditation Report, or one whose structure is broken.",
@@ -26,7 +26,7 @@ rule(
     source="gmr (FORMAT.md, sections 10 and 11)",
 )(_reported_by_engine)
 
-rule(
+truncated_report = rule(
     code="GMR002", name="truncated-report", severity=Severity.WARNING,
     message="report cut short; rules ran on the part that is there",
     what="The report ends before its Configuration section is complete.",
@@ -39,7 +39,7 @@ rule(
     source="gmr (FORMAT.md, section 10: truncation by shippers and line limits)",
 )(_reported_by_engine)
 
-rule(
+masked_option_needed = rule(
     code="GMR003", name="masked-option-needed", severity=Severity.INFO,
     message="a rule needs an option the report masks",
     what="A rule needed an option that oslo.reports printed as `***`.",
@@ -51,7 +51,7 @@ rule(
     source="oslo.reports views/text/generic.py (masks opt.secret); RULES.md GMR-SEC-002",
 )(_reported_by_engine)
 
-rule(
+release_unknown = rule(
     code="GMR004", name="release-unknown", severity=Severity.INFO,
     message="a rule needs the release, which the report does not give",
     what="A rule that applies to some releases only found something, but the report does "
@@ -64,7 +64,7 @@ rule(
     source="gmr (RULES.md GMR-VER-001)",
 )(_reported_by_engine)
 
-rule(
+expired_waiver = rule(
     code="GMR005", name="expired-waiver", severity=Severity.WARNING,
     message="a waiver expired",
     what="A waiver in the settings has passed its expiry date.",
@@ -101,3 +101,13 @@ def secret_in_clear(report, context) -> Iterator[Hit]:
             option.value.values() if option.shape == "dict" else (option.value,))
         if any(leaks(option.name, text) for text in texts):
             yield hit(group.name, option)
+
+
+RULES = (
+    unparseable_report,
+    truncated_report,
+    masked_option_needed,
+    release_unknown,
+    expired_waiver,
+    secret_in_clear,
+)

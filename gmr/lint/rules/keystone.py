@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from gmr.lint.rule import Hit, Severity, hit, rule
+from gmr.lint.api import Hit, Severity, hit, rule
 
 
 @rule(
@@ -155,3 +155,15 @@ def password_regex_unexplained(report, context) -> Iterator[Hit]:
     if regex is not None and not regex.is_none and regex.value and (
             described is None or described.is_none or not described.value):
         yield hit("security_compliance", regex)
+
+
+RULES = (
+    keystone_insecure_debug,
+    persistent_token_provider,
+    admin_token_set,
+    keystone_cache_disabled,
+    keystone_cache_null_backend,
+    password_age_exceeds_expiry,
+    shared_key_repository,
+    password_regex_unexplained,
+)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from gmr.lint.rule import Hit, Severity, hit, rule
+from gmr.lint.api import Hit, Severity, hit, rule
 
 
 def _project_types(context):
@@ -132,3 +132,13 @@ def rpc_workers_unset(report, context) -> Iterator[Hit]:
     option = context.option("DEFAULT", "rpc_workers")
     if option is not None and option.is_none:
         yield hit("DEFAULT", option)
+
+
+RULES = (
+    agent_down_time_too_short,
+    local_network_type,
+    project_network_type_not_loaded,
+    single_dhcp_agent,
+    dns_domain_not_absolute,
+    rpc_workers_unset,
+)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from gmr.lint.rule import Hit, Severity, hit, rule
+from gmr.lint.api import Hit, Severity, hit, rule
 
 _RATIOS = ("cpu_allocation_ratio", "ram_allocation_ratio", "disk_allocation_ratio")
 #: Scheduler filters and the release that removed them.
@@ -440,3 +440,27 @@ def guests_not_resumed(report, context) -> Iterator[Hit]:
     option = context.option("DEFAULT", "resume_guests_state_on_host_boot")
     if option is not None and option.as_bool() is False:
         yield hit("DEFAULT", option)
+
+
+RULES = (
+    allocation_ratio_legacy_zero,
+    allocation_ratio_negative,
+    allocation_ratio_unlimited,
+    ram_overcommit,
+    removed_scheduler_filter,
+    compute_filter_missing,
+    image_service_plain_http,
+    libvirt_lxc,
+    sysinfo_serial_hardware,
+    native_tls_without_scheme,
+    vnc_listens_on_host_address,
+    service_down_time_too_short,
+    vif_plugging_not_awaited,
+    service_user_token_disabled,
+    tunnelled_live_migration,
+    console_proxyclient_loopback,
+    preallocate_with_cow,
+    libvirt_perf_events,
+    vcpu_pin_set_with_dedicated,
+    guests_not_resumed,
+)

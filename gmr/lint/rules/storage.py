@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from gmr.lint.rule import Hit, Severity, hit, rule
+from gmr.lint.api import Hit, Severity, hit, rule
 
 
 def _backend_groups(report, context):
@@ -189,3 +189,16 @@ def store_files_world_readable(report, context) -> Iterator[Hit]:
         digits = option.value.strip().lstrip("0o") if option is not None else ""
         if digits and set(digits) <= set("01234567") and int(digits, 8) & 0o004:
             yield hit(group, option)
+
+
+RULES = (
+    nas_secure_operations_off,
+    volume_wipe_disabled,
+    image_locations_shown,
+    image_direct_url_shown,
+    ceph_keyring_exposed,
+    backup_driver_module_path,
+    nested_quota_driver,
+    image_size_cap_small,
+    store_files_world_readable,
+)

@@ -16,9 +16,9 @@ from typing import Any, Iterable, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from gmr.credentials import leaks, redact_url, shown
+from gmr.diff.nodes import IDENTITY, MASKED, Comparable, Key, Node, glob_matcher, node_from_report
 from gmr.models import Report
-from gmr.nodes import IDENTITY, MASKED, Comparable, Key, Node, glob_matcher, node_from_report
-from gmr.redact import leaks, redact_text, shown
 
 ABSENT = None  # what a node that lacks an option "holds"
 
@@ -87,8 +87,8 @@ class Drift(_Result):
 class FleetDiff(_Result):
     """The comparison of a set of nodes, per service."""
 
-    baseline: str | None = Field(description="The baseline nodes' names (one per service), "
-                                             "when there is a baseline")
+    baseline: list[NodeInfo] | None = Field(description="The baseline nodes (one per service "
+                                                        "and program), null without a baseline")
     nodes: list[NodeInfo]
     differences: list[Difference]
     masked: list[Masked]
@@ -100,8 +100,14 @@ class FleetDiff(_Result):
     def identical(self) -> bool:
         return not (self.differences or self.package or self.processes)
 
+    @classmethod
+    def empty(cls) -> FleetDiff:
+        """The comparison of no nodes at all."""
+        return cls(baseline=None, nodes=[], differences=[], masked=[], package=[],
+                   processes=[])
 
-def compare(
+
+def compare_nodes(
     nodes: Sequence[Node],
     baseline: Sequence[Node] = (),
     *,
@@ -131,9 +137,8 @@ def compare(
             if drift is not None:
                 into.append(drift)
     return FleetDiff(
-        baseline=", ".join(node.name for node in baselines.values()) or None,
-        nodes=[NodeInfo(name=n.name, service=n.role, path=n.path, line=n.first_line,
-                        version=n.version, workers=n.workers) for n in nodes],
+        baseline=[_info(node) for node in baselines.values()] or None,
+        nodes=[_info(node) for node in nodes],
         differences=differences,
         masked=masked,
         package=package,
@@ -141,12 +146,17 @@ def compare(
     )
 
 
-def compare_reports(reports: Sequence[Report], baseline: Sequence[Report] = (), *,
+def _info(node: Node) -> NodeInfo:
+    return NodeInfo(name=node.name, service=node.role, path=node.path, line=node.first_line,
+                    version=node.version, workers=node.workers)
+
+
+def diff_reports(reports: Sequence[Report], baseline: Sequence[Report] = (), *,
                     identity: Iterable[str] = IDENTITY, ignore: Iterable[str] = (),
                     only: Iterable[str] = ()) -> FleetDiff:
-    """`compare` for parsed reports: each report is one node."""
+    """Compare parsed reports, each one node: what `gmr diff` computes."""
     identity = tuple(identity)
-    return compare([node_from_report(r, identity) for r in reports],
+    return compare_nodes([node_from_report(r, identity) for r in reports],
                    [node_from_report(r, identity) for r in baseline],
                    ignore=ignore, only=only)
 
@@ -268,7 +278,7 @@ def _changes(majority: Comparable, value: Comparable) -> list[str]:
         diff = DeepDiff(sorted(majority), sorted(value), ignore_order=True)
         added = [f"+ {item}" for item in diff.get("iterable_item_added", {}).values()]
         removed = [f"- {item}" for item in diff.get("iterable_item_removed", {}).values()]
-        return [redact_text(item) for item in added + removed]
+        return [redact_url(item) for item in added + removed]
     diff = DeepDiff(dict(majority), dict(value))
     out = [f"+ {_key(path)}" for path in diff.get("dictionary_item_added", [])]
     out += [f"- {_key(path)}" for path in diff.get("dictionary_item_removed", [])]

@@ -14,12 +14,13 @@ import re
 from pathlib import Path
 from typing import IO, Iterator
 
-from gmr.errors import InputError, NoReportFound
-from gmr.lexer import header_title, is_rule
-from gmr.lines import ReportLines
+from gmr.errors import InputError
 from gmr.models import ParseWarning, Report
-from gmr.parser import collector_paused, parse_report
-from gmr.prefixes import Prefix, detect
+from gmr.parsing.lexer import header_title
+from gmr.parsing.lines import ReportLines
+from gmr.parsing.parser import collector_paused, parse_report
+from gmr.parsing.prefixes import Prefix, detect
+from gmr.parsing.shapes import CANDIDATE, is_rule
 
 CHUNK_SIZE = 1 << 20
 #: Longer lines are cut to this many characters, with a warning: no report line comes
@@ -30,11 +31,6 @@ MAX_LINE = 1 << 20
 LOOKBACK = 256
 #: Raw lines unwrapped at a time for a wrapped report.
 REFILL_LINES = 512
-
-_CANDIDATE = re.compile(
-    r"====\s*(Guru Meditation|Package|Threads|Green Threads|Processes|Configuration)\s*===="
-    r"|------\s*(?:Thread #-?\d+|Green Thread)\s*------"
-)
 
 
 class _Window:
@@ -116,7 +112,7 @@ def iter_reports(stream: IO[str], path: str | None = None) -> Iterator[Report]:
                 return
             continue
         line = window.lines[i]
-        if ("====" in line or "------" in line) and (match := _CANDIDATE.search(line)):
+        if ("====" in line or "------" in line) and (match := CANDIDATE.search(line)):
             found = _report_at(window, i, match, covered)
             if found is not None:
                 report, resume = found
@@ -152,8 +148,8 @@ def _report_at(window: _Window, i: int, match: re.Match[str], covered: dict) -> 
     src.final_newline = window.final_newline
     if title is not None and header_title(src, src.start) is None:
         return None
-    report = parse_report(src, source)
-    if not src.banner and _is_empty(report):
+    report, end = parse_report(src, source)
+    if report.source.partial and _is_empty(report):
         return None
     first, last = report.source.first_line, report.source.last_line
     cut = [ParseWarning(line=n, message=f"a line of {length:,} characters was cut to "
@@ -162,7 +158,7 @@ def _report_at(window: _Window, i: int, match: re.Match[str], covered: dict) -> 
     if cut:
         report = report.model_copy(update={"warnings": (*report.warnings, *cut)})
     covered[channel] = last
-    return report, src.end if prefix is None else None
+    return report, end if prefix is None else None
 
 
 def _is_empty(report: Report) -> bool:
@@ -229,20 +225,6 @@ def parse_file(path: str | Path) -> list[Report]:
     """Every report found in the file at `path`, read in bounded memory."""
     with collector_paused():
         return list(iter_file(path))
-
-
-def read_reports(name: str | Path) -> list[Report]:
-    """Every report in the file `name` (`-` for stdin); a file holding none is an error."""
-    if str(name) == "-":
-        import sys
-
-        stream = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace", newline="")
-        reports = list(iter_reports(stream, "<stdin>"))
-    else:
-        reports = parse_file(name)
-    if not reports:
-        raise NoReportFound("no Guru Meditation Report found", "<stdin>" if str(name) == "-" else str(name))
-    return reports
 
 
 def iter_file(path: str | Path) -> Iterator[Report]:

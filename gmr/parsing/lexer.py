@@ -15,37 +15,56 @@ never looks at the text again.
 
 from __future__ import annotations
 
-import re
-from typing import Iterator
+from typing import Generator, Iterator
 
 from lark.lexer import Lexer
 
 from gmr.errors import GmrSyntaxError
-from gmr.lines import MAX_REPORT_LINES, ReportLines
 from gmr.models import Group, Option, Shape, Value, built, built_option
-
-BANNER_TITLE = "Guru Meditation"
-
-SECTION_TOKENS = {
-    "Package": "PACKAGE_HEADER",
-    "Threads": "THREADS_HEADER",
-    "Green Threads": "GREEN_THREADS_HEADER",
-    "Processes": "PROCESSES_HEADER",
-    "Configuration": "CONFIG_HEADER",
-}
-
-_TITLE = re.compile(r"====\s*(.*?)\s*====\s*$")
-_THREAD_HEADER = re.compile(r"-{6}\s*(?:Thread #(-?\d{1,40})|(Green Thread))\s*-{6}\s*$")
-_SOURCE = re.compile(r" {1,4}(?:`(.*)`|\(source not found\))\s*$")
-_PROCESS = re.compile(
-    r"\s*Process (-?\d{1,20}) \(under (-?\d{1,20})\) \[ run by: (.*) \(([^()]*)\), state: (.*?) \]\s*$"
+from gmr.parsing.lines import MAX_REPORT_LINES, ReportLines
+from gmr.parsing.shapes import (
+    BANNER_TITLE,
+    EXCEPTION_RULE,
+    HEADER_TITLE,
+    JOURNALD_BLOB,
+    LINE_NUMBER,
+    LOG_RECORD,
+    NO_TRACEBACK,
+    PACKAGE_FIELD,
+    PROCESS,
+    SECTION_TOKENS,
+    SOURCE,
+    THREAD_HEADER,
+    is_rule,
 )
-_PACKAGE_FIELD = re.compile(r"(product|vendor|version) = ?(.*)$")
-#: Numbers are bounded: Python refuses to convert integers of over 4,300 digits.
-_LINE_NUMBER = re.compile(r"-?\d{1,18}")
-_JOURNALD_BLOB = re.compile(r"\s*\[\d+(?:\.\d+)?[KMG]?B blob data\]\s*$")
-_LOG_RECORD = re.compile(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d")
-_EXCEPTION_RULE = "-" * 36
+
+
+class Lexed:
+    """What the lexer found besides the tokens: where the report ended and in what state.
+
+    Filled while the lexer reads and handed back when it is done (the return value of
+    `lex_report`), so the parser builds the report's Source from it.
+    """
+
+    __slots__ = ("end", "last", "banner", "sections", "groups", "truncated", "whitespace",
+                 "warnings")
+
+    def __init__(self, start: int):
+        #: The index of the first line after the report, and of its last line.
+        self.end = start
+        self.last = start
+        #: Whether the report opened with its banner (else it is a fragment).
+        self.banner = False
+        #: Section titles and group names, in printed order.
+        self.sections: list[str] = []
+        self.groups: list[str] = []
+        self.truncated = False
+        self.whitespace = "exact"
+        #: (input line number or None, message)
+        self.warnings: list[tuple[int | None, str]] = []
+
+    def warn(self, src: ReportLines, i: int | None, message: str) -> None:
+        self.warnings.append((None if i is None else src.number(i), message))
 
 
 class Tok:
@@ -73,18 +92,23 @@ class Tok:
 
 
 class GmrLexer(Lexer):
-    """The Lark lexer plug-in; the input Lark hands it is a `ReportLines`."""
+    """The Lark lexer plug-in; the input Lark hands it is a `Lexing`."""
 
     def __init__(self, lexer_conf: object):
         pass
 
-    def lex(self, src: ReportLines) -> Iterator[Tok]:  # type: ignore[override]
-        return lex_report(src)
+    def lex(self, job: Lexing) -> Iterator[Tok]:  # type: ignore[override]
+        job.result = yield from lex_report(job.lines)
 
 
-def is_rule(line: str | None, char: str = "=") -> bool:
-    """True for a full line of `=` (or `char`): the edges of a section header."""
-    return line is not None and line[:4] == char * 4 and not line.rstrip().strip(char)
+class Lexing:
+    """What the parser hands the lexer: the lines to read; `result` once they are read."""
+
+    __slots__ = ("lines", "result")
+
+    def __init__(self, lines: ReportLines):
+        self.lines = lines
+        self.result: Lexed | None = None
 
 
 def header_title(src: ReportLines, i: int) -> str | None:
@@ -92,28 +116,25 @@ def header_title(src: ReportLines, i: int) -> str | None:
     if not is_rule(src.get(i)):
         return None
     title_line = src.get(i + 1)
-    match = _TITLE.match(title_line) if title_line and title_line[:4] == "====" else None
+    match = HEADER_TITLE.match(title_line) if title_line and title_line[:4] == "====" else None
     if match is None or not is_rule(src.get(i + 2)):
         return None
     return match.group(1)
 
 
-def thread_header(line: str) -> re.Match[str] | None:
-    return _THREAD_HEADER.match(line)
-
-
-def lex_report(src: ReportLines) -> Iterator[Tok]:
-    """Yield the tokens of the report starting at `src.start`; set `src.end` and flags."""
+def lex_report(src: ReportLines) -> Generator[Tok, None, Lexed]:
+    """Yield the tokens of the report starting at `src.start`; return what else was found."""
     get, number = src.get, src.number
     i = src.start
+    out = Lexed(i)
     last = i
-    seen = src.sections
+    seen = out.sections
     first = True
     while True:
         title = header_title(src, i)
         if title is None:
             line = get(i)
-            match = thread_header(line) if first and line is not None else None
+            match = THREAD_HEADER.match(line) if first and line is not None else None
             if match is None:
                 break
             # A fragment that starts with thread blocks and no section header.
@@ -122,9 +143,9 @@ def lex_report(src: ReportLines) -> Iterator[Tok]:
             if not first:
                 break  # the next report begins here
             yield Tok("BANNER", None, number(i))
-            src.banner = True
+            out.banner = True
             if "  " not in get(i + 1):
-                src.whitespace = "collapsed"
+                out.whitespace = "collapsed"
             i += 3
             if is_rule(get(i), "|"):
                 i += 1
@@ -140,50 +161,51 @@ def lex_report(src: ReportLines) -> Iterator[Tok]:
         first = False
         seen.append(title)
         section = _SECTIONS.get(title, _extra_section)
-        i, section_last = yield from section(src, i)
+        i, section_last = yield from section(src, out, i)
         if section_last is not None:
             last = section_last
-    src.end = i
-    src.last = last
-    _flag_truncation(src)
+    out.end = i
+    out.last = last
+    _flag_truncation(src, out)
+    return out
 
 
-def _flag_truncation(src: ReportLines) -> None:
+def _flag_truncation(src: ReportLines, out: Lexed) -> None:
     """Decide whether the report was cut short, and say why in a warning."""
-    end_line = src.number(src.last)
-    if src.get(src.end) is not None and src.get(src.end + 1) is None and not src.final_newline:
-        src.truncated = True
-        src.warn(src.end, "the input ends in the middle of a line")
+    end_line = src.number(out.last)
+    if src.get(out.end) is not None and src.get(out.end + 1) is None and not src.final_newline:
+        out.truncated = True
+        out.warn(src, out.end, "the input ends in the middle of a line")
     if src.overflow:
-        src.truncated = True
-        src.warn(None, f"report cut after {MAX_REPORT_LINES:,} lines: the rest was not read")
+        out.truncated = True
+        out.warn(src, None, f"report cut after {MAX_REPORT_LINES:,} lines: the rest was not read")
         return
-    following = src.get(src.end)
+    following = src.get(out.end)
     if following and following[0] in " \t" and following.strip():
-        src.warn(src.end, f"the report stops before this indented line, which fits no "
+        out.warn(src, out.end, f"the report stops before this indented line, which fits no "
                           f"section: {following.strip()[:60]!r}")
-    if not src.banner:
+    if not out.banner:
         return
-    if "Configuration" not in src.sections:
-        src.truncated = True
-        found = ", ".join(src.sections) or "none"
-        src.warn(None, f"report cut short at line {end_line}: it ends before the "
+    if "Configuration" not in out.sections:
+        out.truncated = True
+        found = ", ".join(out.sections) or "none"
+        out.warn(src, None, f"report cut short at line {end_line}: it ends before the "
                        f"Configuration section (sections found: {found})")
-    elif not src.groups:
-        src.truncated = True
-        src.warn(None, f"report cut short at line {end_line}: the Configuration section is empty")
-    elif "default" not in src.groups and src.groups == sorted(src.groups) and src.groups[-1] < "default":
-        src.truncated = True
-        src.warn(None, f"report cut short at line {end_line}: Configuration ends before "
+    elif not out.groups:
+        out.truncated = True
+        out.warn(src, None, f"report cut short at line {end_line}: the Configuration section is empty")
+    elif "default" not in out.groups and out.groups == sorted(out.groups) and out.groups[-1] < "default":
+        out.truncated = True
+        out.warn(src, None, f"report cut short at line {end_line}: Configuration ends before "
                        "the [DEFAULT] group, which every report has")
 
 
-def _package(src: ReportLines, i: int) -> Iterator[Tok]:
+def _package(src: ReportLines, out: Lexed, i: int) -> Iterator[Tok]:
     get, number = src.get, src.number
     last = None
     while (line := get(i)) is not None:
         if line:
-            match = _PACKAGE_FIELD.match(line)
+            match = PACKAGE_FIELD.match(line)
             if match is None:
                 break
             yield Tok("PACKAGE_FIELD", match.groups(), number(i))
@@ -192,7 +214,7 @@ def _package(src: ReportLines, i: int) -> Iterator[Tok]:
     return i, last
 
 
-def _threads(src: ReportLines, i: int) -> Iterator[Tok]:
+def _threads(src: ReportLines, out: Lexed, i: int) -> Iterator[Tok]:
     get, number = src.get, src.number
     last = None
     frames: list[tuple] = []
@@ -207,10 +229,10 @@ def _threads(src: ReportLines, i: int) -> Iterator[Tok]:
                 yield Tok("FRAMES", frames, frames_line)
                 frames = []
             if line[0] == "-":
-                match = _THREAD_HEADER.match(line)
+                match = THREAD_HEADER.match(line)
                 if match is None:
                     break
-                _warn_bare_header(src, bare_header)
+                _warn_bare_header(src, out, bare_header)
                 bare_header = i
                 if match.group(2):
                     yield Tok("GREEN_THREAD_HEADER", None, number(i))
@@ -219,19 +241,19 @@ def _threads(src: ReportLines, i: int) -> Iterator[Tok]:
                 last = i
                 i += 1
                 continue
-            if line.rstrip() == "No Traceback!":
+            if line.rstrip() == NO_TRACEBACK:
                 yield Tok("NO_TRACEBACK", None, number(i))
                 bare_header = None
                 last = i
                 i += 1
                 continue
-            if line.startswith("Exception: ") and get(i + 1) == _EXCEPTION_RULE:
+            if line.startswith("Exception: ") and get(i + 1) == EXCEPTION_RULE:
                 yield Tok("EXCEPTION", line[11:], number(i))
                 bare_header = None
                 last = i + 1
                 i += 2
                 continue
-        frame = _frame(src, i)
+        frame = _frame(src, out, i)
         if frame is None:
             break
         value, used = frame
@@ -243,16 +265,16 @@ def _threads(src: ReportLines, i: int) -> Iterator[Tok]:
         last = i - 1
     if frames:
         yield Tok("FRAMES", frames, frames_line)
-    _warn_bare_header(src, bare_header)
+    _warn_bare_header(src, out, bare_header)
     return i, last
 
 
-def _warn_bare_header(src: ReportLines, i: int | None) -> None:
+def _warn_bare_header(src: ReportLines, out: Lexed, i: int | None) -> None:
     if i is not None:
-        src.warn(i, "thread without its stack: neither frames nor `No Traceback!` follow")
+        out.warn(src, i, "thread without its stack: neither frames nor `No Traceback!` follow")
 
 
-def _frame(src: ReportLines, i: int) -> tuple[tuple, int] | None:
+def _frame(src: ReportLines, out: Lexed, i: int) -> tuple[tuple, int] | None:
     """The frame at line `i` and how many lines it spans, tolerating wrapped copies."""
     line = src.get(i)
     location = _location(line)
@@ -270,37 +292,38 @@ def _frame(src: ReportLines, i: int) -> tuple[tuple, int] | None:
         else:
             return None
     source_line = src.get(i + used)
-    match = _SOURCE.match(source_line) if source_line else None
+    match = SOURCE.match(source_line) if source_line else None
     if match is None:
-        src.warn(i, "frame without its source line")
+        out.warn(src, i, "frame without its source line")
         return (*location, None), used
     return (*location, match.group(1)), used + 1
 
 
-def _location(line: str) -> tuple[str, int, str] | None:
+def _location(line: str) -> tuple[str, int | None, str] | None:
+    """`file`, line number (None for Python 3.11's `None`) and function of a frame line."""
     head, sep, function = line.rpartition(" in ")
     if not sep or not function or " " in function.strip():
         return None
     file, colon, lineno = head.rpartition(":")
-    if not colon or not file or not _LINE_NUMBER.fullmatch(lineno):
+    if not colon or not file or not LINE_NUMBER.fullmatch(lineno):
         return None
-    return file, int(lineno), function.rstrip()
+    return file, None if lineno == "None" else int(lineno), function.rstrip()
 
 
-def _processes(src: ReportLines, i: int) -> Iterator[Tok]:
+def _processes(src: ReportLines, out: Lexed, i: int) -> Iterator[Tok]:
     get, number = src.get, src.number
     last = None
     pids: set[str] = set()
     while (line := get(i)) is not None:
         if line:
-            match = _PROCESS.match(line)
+            match = PROCESS.match(line)
             if match is None:
                 break
             pid, ppid, user, uid, state = match.groups()
             if pid in pids:
-                src.warn(i, f"process {pid} printed twice")
+                out.warn(src, i, f"process {pid} printed twice")
             if pid == ppid:
-                src.warn(i, f"process {pid} is printed as its own parent")
+                out.warn(src, i, f"process {pid} is printed as its own parent")
             pids.add(pid)
             yield Tok("PROCESS", (int(pid), int(ppid), user, uid, state), number(i))
             last = i
@@ -308,11 +331,11 @@ def _processes(src: ReportLines, i: int) -> Iterator[Tok]:
     return i, last
 
 
-def _configuration(src: ReportLines, i: int) -> Iterator[Tok]:
+def _configuration(src: ReportLines, out: Lexed, i: int) -> Iterator[Tok]:
     get, number = src.get, src.number
     lines, numbers, offset = src.lines, src.numbers, src.first_number
-    if src.whitespace == "collapsed":
-        _reindent(src, i)
+    if out.whitespace == "collapsed":
+        _reindent(src, out, i)
     last = None
     blank_before = False
     # A group travels to the parser as one token, its options already built: a token per
@@ -335,7 +358,7 @@ def _configuration(src: ReportLines, i: int) -> Iterator[Tok]:
                     name, sep, value = stripped[:-2], " = ", ""
                 elif stripped.endswith(":") and " " not in stripped:
                     name = stripped[:-1]
-                elif _journald_blob(src, i):
+                elif _journald_blob(src, out, i):
                     last = i
                     i += 1
                     continue
@@ -349,9 +372,9 @@ def _configuration(src: ReportLines, i: int) -> Iterator[Tok]:
                 shape = "scalar"  # one line: most options
             else:
                 j = _continuation_end(src, j)
-                value, shape = _folded_value(src, i, j, name, value if sep else None, blank_before)
+                value, shape = _folded_value(src, out, i, j, name, value if sep else None, blank_before)
             if name in options:
-                src.warn(i, f"option `{name}` printed twice in group `{group[0]}`; "
+                out.warn(src, i, f"option `{name}` printed twice in group `{group[0]}`; "
                             "the last value is kept")
             at = offset + i if numbers is None else number(i)
             options[name] = built_option(name, value, shape, at)
@@ -362,25 +385,25 @@ def _configuration(src: ReportLines, i: int) -> Iterator[Tok]:
             i += 1
             continue
         elif first == " " or first == "=":
-            if not _journald_blob(src, i):
+            if not _journald_blob(src, out, i):
                 break
             last = i
             i += 1
         else:
             stripped = line.rstrip(" ")
             if stripped[-1:] != ":" or " " in stripped or len(stripped) < 2:
-                if not _journald_blob(src, i):
+                if not _journald_blob(src, out, i):
                     break
                 last = i
                 i += 1
                 continue
             if line[-1] != " ":
-                src.whitespace = "stripped"
+                out.whitespace = "stripped"
             if group is not None:
                 yield _group_token(*group, options)
                 options = {}
             group = stripped[:-1], number(i)
-            src.groups.append(group[0])
+            out.groups.append(group[0])
             last = i
             i += 1
         blank_before = False
@@ -409,7 +432,7 @@ def _continuation_end(src: ReportLines, j: int) -> int:
 
 
 def _folded_value(
-    src: ReportLines, i: int, j: int, name: str, value: str | None, blank_before: bool
+    src: ReportLines, out: Lexed, i: int, j: int, name: str, value: str | None, blank_before: bool
 ) -> tuple[Value, Shape]:
     """The value and shape of the option at line `i` whose continuation lines end before
     line `j`; `value` is the text after ` = `, None for a `name:` line."""
@@ -419,7 +442,7 @@ def _folded_value(
             return value, "scalar"
         if not value:
             return tuple([item[4:] for item in lines[i + 1 : j]]), "list"
-        if src.whitespace == "collapsed":
+        if out.whitespace == "collapsed":
             # A line of multi-line text that looked like an option once its indentation
             # was gone: keep the text together.
             return "\n".join([value] + [item[4:] for item in lines[i + 1 : j]]), "multiline"
@@ -427,20 +450,20 @@ def _folded_value(
             f"option `{name}` has a value and continuation lines", line=src.number(i + 1)
         )
     if blank_before or j == i + 1:
-        return _dict_entries(src, i + 1, j), "dict"
+        return _dict_entries(src, out, i + 1, j), "dict"
     return "\n".join([text[4:] for text in lines[i + 1 : j]]), "multiline"
 
 
-def _journald_blob(src: ReportLines, i: int) -> bool:
+def _journald_blob(src: ReportLines, out: Lexed, i: int) -> bool:
     """True, with a warning, for journald's stand-in for a line it would not print."""
-    if not _JOURNALD_BLOB.match(src.lines[i]):
+    if not JOURNALD_BLOB.match(src.lines[i]):
         return False
-    src.warn(i, "journald hid this line (control characters); "
+    out.warn(src, i, "journald hid this line (control characters); "
                 "export with `journalctl -a` to keep it")
     return True
 
 
-def _reindent(src: ReportLines, i: int) -> None:
+def _reindent(src: ReportLines, out: Lexed, i: int) -> None:
     """Give a copy whose runs of spaces were squeezed (a scraped web page) the indentation
     oslo.reports printed, so the section lexes as usual.
 
@@ -452,7 +475,7 @@ def _reindent(src: ReportLines, i: int) -> None:
     start = i
     while (line := src.get(i)) is not None:
         text = line.strip()
-        if text[:4] == "====" or _LOG_RECORD.match(text):
+        if text[:4] == "====" or LOG_RECORD.match(text):
             break
         if not text:
             pass
@@ -464,11 +487,11 @@ def _reindent(src: ReportLines, i: int) -> None:
             lines[i] = "    " + text
         i += 1
     if i > start:
-        src.warn(start, "runs of spaces were collapsed in this copy; the configuration's "
+        out.warn(src, start, "runs of spaces were collapsed in this copy; the configuration's "
                         "indentation was rebuilt, and dict entries read as options")
 
 
-def _dict_entries(src: ReportLines, start: int, end: int) -> dict[str, str]:
+def _dict_entries(src: ReportLines, out: Lexed, start: int, end: int) -> dict[str, str]:
     """The `    key = value` lines of a dict option; a multi-line value nests deeper."""
     entries: dict[str, str] = {}
     lines = src.lines
@@ -487,14 +510,14 @@ def _dict_entries(src: ReportLines, start: int, end: int) -> dict[str, str]:
                 k += 1
             entries[text.rstrip()[:-1]] = "\n".join([part[6:] for part in lines[nested:k]])
         elif k == end and src.get(k) is None and not src.final_newline:
-            src.truncated = True
-            src.warn(k - 1, "the input ends in the middle of a line")
+            out.truncated = True
+            out.warn(src, k - 1, "the input ends in the middle of a line")
         else:
             raise GmrSyntaxError(f"dict entry without ` = `: {text.strip()!r}", line=src.number(k - 1))
     return entries
 
 
-def _extra_section(src: ReportLines, i: int) -> Iterator[Tok]:
+def _extra_section(src: ReportLines, out: Lexed, i: int) -> Iterator[Tok]:
     """A registered section: raw lines up to the next header, report, log record or the
     closing fence of a Markdown code block."""
     get = src.get
@@ -502,7 +525,7 @@ def _extra_section(src: ReportLines, i: int) -> Iterator[Tok]:
     while (line := get(i)) is not None:
         if line[:4] == "====" and header_title(src, i) is not None:
             break
-        if _LOG_RECORD.match(line) or line.startswith("```"):
+        if LOG_RECORD.match(line) or line.startswith("```"):
             break
         i += 1
     if i == start:

@@ -20,7 +20,7 @@ from functools import partial
 from pathlib import Path
 from typing import Iterable
 
-from gmr.models import MASKS, Option, Report
+from gmr.models import MASKS, Option, Report, group_key
 
 #: `group.option` patterns of the options that name the node itself. Their values are
 #: the node's own names and addresses. Override with `identity=` (`gmr diff --identity`).
@@ -85,7 +85,7 @@ class Node:
 
 
 def node_from_report(report: Report, identity: Iterable[str] = IDENTITY) -> Node:
-    """The node a report describes; the name comes from `[DEFAULT] host`, else the file."""
+    """The node a report describes, named after `report.node`, else its file."""
     is_identity = glob_matcher(identity)
     configuration = report.configuration
     own: dict[str, str] = {}
@@ -100,7 +100,7 @@ def node_from_report(report: Report, identity: Iterable[str] = IDENTITY) -> Node
                         own[f"<{option.name}>"] = text
                 else:
                     options.append(((group_name, sys.intern(option.name)), option))
-    name = report.host or (Path(report.source.path).name if report.source.path else "<stdin>")
+    name = report.node or (Path(report.source.path).name if report.source.path else "<stdin>")
     processes = report.processes
     service = report.service or "unknown"
     program = report.program
@@ -119,10 +119,17 @@ def node_from_report(report: Report, identity: Iterable[str] = IDENTITY) -> Node
     )
 
 
+def option_pattern(pattern: str) -> str:
+    """A `--ignore`/`--only` pattern as `group.option`: a bare option name
+    (`cpu_allocation_ratio`) stands for that option in any group."""
+    return pattern if "." in pattern else f"*.{pattern}"
+
+
 def glob_matcher(patterns: Iterable[str]):
     """A test of `group.option` against glob patterns, compiled into one expression.
     `DEFAULT.` in a pattern stands for the `default` group, as operators write it."""
-    patterns = [p[:7].lower() + p[7:] if p[:8] == "DEFAULT." else p for p in patterns]
+    patterns = [group_key(group) + dot + option
+                for group, dot, option in (p.partition(".") for p in patterns)]
     if not patterns:
         return lambda key: False
     return re.compile("|".join(fnmatch.translate(p) for p in patterns)).match

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from lark import Transformer, v_args
 
-from gmr.lexer import Tok
 from gmr.models import (
     Configuration,
     ExtraSection,
@@ -22,6 +21,7 @@ from gmr.models import (
     Thread,
     built,
 )
+from gmr.parsing.lexer import Tok
 
 
 @v_args(inline=True)

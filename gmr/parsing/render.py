@@ -19,16 +19,30 @@ from gmr.models import (
     Processes,
     Report,
 )
-
-RULE = "=" * 72
-BANNER_BODY = "|" * 72 + "\n\n"
+from gmr.parsing.shapes import (
+    BANNER_BODY,
+    BANNER_TITLE,
+    CHILD_INDENT,
+    EXCEPTION_RULE,
+    ITEM_INDENT,
+    NESTED_INDENT,
+    NO_TRACEBACK,
+    OPTION_INDENT,
+    RULE,
+    SOURCE_INDENT,
+    SOURCE_NOT_FOUND,
+    frame_line,
+    header_line,
+    process_line,
+    thread_header_line,
+)
 
 
 def render(report: Report) -> str:
     """The report as GMR text; a copy whose trailing spaces were stripped stays stripped."""
     sections: list[str] = []
     if not report.source.partial:
-        sections.append(_section("Guru Meditation", BANNER_BODY))
+        sections.append(_section(BANNER_TITLE, BANNER_BODY))
     if report.package is not None:
         sections.append(_section("Package", _package(report.package)))
     if report.threads is not None:
@@ -47,7 +61,7 @@ def render(report: Report) -> str:
 
 
 def _section(title: str, body: str) -> str:
-    return f"{RULE}\n===={title:^64}====\n{RULE}\n{body}"
+    return f"{RULE}\n{header_line(title)}\n{RULE}\n{body}"
 
 
 def _package(package: Package) -> str:
@@ -59,18 +73,18 @@ def _package(package: Package) -> str:
 def _threads(threads: tuple[GreenThread, ...], green: bool) -> str:
     blocks = []
     for thread in threads:
-        title = " Green Thread " if green else f" Thread #{thread.id} "
-        blocks.append(f"------{title:^60}------\n{_stack(thread)}")
+        blocks.append(f"{thread_header_line(None if green else thread.id)}\n{_stack(thread)}")
     return "\n".join(blocks)
 
 
 def _stack(thread: GreenThread) -> str:
     if not thread.frames:
-        return "\nNo Traceback!\n"
-    head = f"Exception: {thread.exception}\n{'-' * 36}\n\n" if thread.exception is not None else ""
+        return f"\n{NO_TRACEBACK}\n"
+    head = (f"Exception: {thread.exception}\n{EXCEPTION_RULE}\n\n"
+            if thread.exception is not None else "")
     return head + "".join(
-        f"\n{frame.file}:{frame.line} in {frame.function}\n    "
-        + ("(source not found)" if frame.source is None else f"`{frame.source}`")
+        f"\n{frame_line(frame.file, frame.line, frame.function)}\n{SOURCE_INDENT}"
+        + (SOURCE_NOT_FOUND if frame.source is None else f"`{frame.source}`")
         + "\n"
         for frame in thread.frames
     )
@@ -79,8 +93,7 @@ def _stack(thread: GreenThread) -> str:
 def _processes(processes: Processes) -> str:
     # oslo.reports indents every descendant by the same four spaces.
     return "".join(
-        ("    " if index else "")
-        + f"Process {p.pid} (under {p.ppid}) [ run by: {p.user} ({p.uid}), state: {p.state} ]\n"
+        (CHILD_INDENT if index else "") + process_line(p.pid, p.ppid, p.user, p.uid, p.state) + "\n"
         for index, p in enumerate(processes)
     )
 
@@ -97,18 +110,19 @@ def _group(group: Group) -> str:
 def _option(option: Option) -> str:
     name, value = option.name, option.value
     if option.shape == "scalar":
-        return f"  {name} = {value}"
+        return f"{OPTION_INDENT}{name} = {value}"
     if option.shape == "list":
-        return f"  {name} = " + "".join(f"\n    {item}" for item in value)
+        return f"{OPTION_INDENT}{name} = " + "".join(f"\n{ITEM_INDENT}{item}" for item in value)
     if option.shape == "multiline":
-        return f"  {name}: " + "".join(f"\n    {line}" for line in value.split("\n"))
+        return f"{OPTION_INDENT}{name}: " + "".join(
+            f"\n{ITEM_INDENT}{line}" for line in value.split("\n"))
     entries = "".join(
-        f"\n    {key}: " + "".join(f"\n      {line}" for line in text.split("\n"))
+        f"\n{ITEM_INDENT}{key}: " + "".join(f"\n{NESTED_INDENT}{line}" for line in text.split("\n"))
         if "\n" in text
-        else f"\n    {key} = {text}"
+        else f"\n{ITEM_INDENT}{key} = {text}"
         for key, text in value.items()
     )
-    return f"\n  {name}: {entries}"
+    return f"\n{OPTION_INDENT}{name}: {entries}"
 
 
 def _extra(section: ExtraSection) -> str:

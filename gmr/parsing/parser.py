@@ -5,17 +5,18 @@ from __future__ import annotations
 import gc
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import Iterator
 from importlib.resources import files
+from typing import Iterator
 
 from lark import Lark
 from lark.exceptions import UnexpectedInput, UnexpectedToken, VisitError
 
 from gmr.errors import GmrError, GmrSyntaxError
-from gmr.lexer import GmrLexer
-from gmr.lines import ReportLines
 from gmr.models import ParseWarning, Report, Source
-from gmr.transform import ReportBuilder
+from gmr.parsing.builder import ReportBuilder
+from gmr.parsing.identify import identify
+from gmr.parsing.lexer import GmrLexer, Lexing
+from gmr.parsing.lines import ReportLines
 
 GRAMMAR = files("gmr.grammar") / "gmr.lark"
 
@@ -75,13 +76,15 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def parse_report(src: ReportLines, source: dict) -> Report:
-    """Parse the report starting at `src.start`; `source` supplies the Source fields
-    the scanner knows (path, prefix, host, channel)."""
+def parse_report(src: ReportLines, source: dict) -> tuple[Report, int]:
+    """Parse the report starting at `src.start`, and say where it ends (the index of the
+    line after it); `source` supplies the Source fields the scanner knows (path, prefix,
+    host, channel)."""
     path = source.get("path")
+    job = Lexing(src)
     try:
         with collector_paused():
-            sections = report_parser().parse(src)  # type: ignore[arg-type]
+            sections = report_parser().parse(job)  # type: ignore[arg-type]
     except UnexpectedToken as error:
         token = error.token
         expected = sorted(_WHAT.get(name, name) for name in error.expected)
@@ -97,17 +100,23 @@ def parse_report(src: ReportLines, source: dict) -> Report:
         raise GmrSyntaxError(str(error.orig_exc), path, None) from None
     except GmrError as error:
         raise error.located(path) from None
-    final = src.get(src.end) is None and src.final_newline
-    return Report(
+    lexed = job.result
+    final = src.get(lexed.end) is None and src.final_newline
+    stacks = (*(sections.get("threads") or ()), *(sections.get("green_threads") or ()))
+    report = Report(
         source=Source(
             **source,
             first_line=src.number(src.start),
-            last_line=src.number(src.last),
-            truncated=src.truncated,
-            partial=not src.banner,
-            whitespace=src.whitespace,
-            trailing_newline=final or src.get(src.end) is not None,
+            last_line=src.number(lexed.last),
+            truncated=lexed.truncated,
+            partial=not lexed.banner,
+            whitespace=lexed.whitespace,
+            trailing_newline=final or src.get(lexed.end) is not None,
         ),
-        warnings=tuple(ParseWarning(line=line, message=message) for line, message in src.warnings),
+        **identify(sections.get("package"), sections.get("configuration"), stacks,
+                   source.get("host")),
+        warnings=tuple(ParseWarning(line=line, message=message)
+                       for line, message in lexed.warnings),
         **sections,
     )
+    return report, lexed.end

@@ -1,7 +1,7 @@
 """The lines of one report as the lexer reads them: prefix stripped, one writer only.
 
 The scanner builds a `ReportLines` for each report it finds; the lexer pulls lines from
-it by index and leaves behind where the report ended and what it noticed on the way.
+it by index and hands back what it found in a result of its own (`lexer.Lexed`).
 Plain text shares the scanner's own list of lines (no copy); wrapped text (journald,
 containers, ...) fills `lines` lazily with the payloads of one writer, remembering the
 input line number of each.
@@ -18,23 +18,8 @@ MAX_REPORT_LINES = 200_000
 
 
 class ReportLines:
-    __slots__ = (
-        "lines",
-        "start",
-        "numbers",
-        "first_number",
-        "refill",
-        "end",
-        "last",
-        "final_newline",
-        "banner",
-        "sections",
-        "groups",
-        "truncated",
-        "whitespace",
-        "warnings",
-        "overflow",
-    )
+    __slots__ = ("lines", "start", "numbers", "first_number", "refill", "final_newline",
+                 "overflow")
 
     def __init__(
         self,
@@ -44,6 +29,7 @@ class ReportLines:
         first_number: int = 1,
         numbers: list[int] | None = None,
         refill: Callable[[], bool] | None = None,
+        final_newline: bool = True,
     ):
         self.lines = lines
         self.start = start
@@ -52,17 +38,7 @@ class ReportLines:
         #: Appends more lines to `lines` (and `numbers`); False once the input is spent.
         self.refill = refill
         #: False when the input ended without a newline (a cut can end mid-line).
-        self.final_newline = True
-        # Set by the lexer: the first line after the report, its last line, whether it
-        # opened with the banner, the sections and groups it held, and whether it was cut.
-        self.end = start
-        self.last = start
-        self.banner = False
-        self.sections: list[str] = []
-        self.groups: list[str] = []
-        self.truncated = False
-        self.whitespace = "exact"
-        self.warnings: list[tuple[int | None, str]] = []
+        self.final_newline = final_newline
         #: True once the report reached MAX_REPORT_LINES and reading stopped.
         self.overflow = False
 
@@ -82,6 +58,3 @@ class ReportLines:
         if self.numbers is not None:
             return self.numbers[i] if i < len(self.numbers) else self.numbers[-1] + 1
         return self.first_number + i
-
-    def warn(self, i: int | None, message: str) -> None:
-        self.warnings.append((None if i is None else self.number(i), message))

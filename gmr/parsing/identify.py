@@ -1,19 +1,19 @@
-"""Which OpenStack service, and which of its programs, printed a report.
+"""Which OpenStack service, which of its programs and which node printed a report.
 
 nova fills in the Package section (`product = OpenStack Nova`), but neutron, cinder and
 glance pass a bare version string, so their reports print `None` for all three fields.
 Then the service shows in what the daemon loaded: the files in `[DEFAULT] config-file`
 (`/etc/neutron/neutron.conf`), options and groups only one service registers, and the
-package directories in its stack frames.
+package directories in its stack frames. The parser calls `identify` once per report and
+stores the answers in it.
 """
 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import Iterable
 
-if TYPE_CHECKING:
-    from gmr.models import Report
+from gmr.models import MASKS, Configuration, GreenThread, Package
 
 #: Services whose code or configuration gmr can recognise.
 SERVICES = (
@@ -41,18 +41,33 @@ _CONFIG_PATH = re.compile(r"/etc/([a-z]+)/")
 _FRAME_PATH = re.compile(r"/(" + "|".join(SERVICES) + r")/")
 
 
-def detect_service(report: Report) -> str | None:
+def identify(package: Package | None, configuration: Configuration | None,
+             stacks: Iterable[GreenThread], prefix_host: str | None) -> dict[str, str | None]:
+    """The `service`, `program` and `node` fields of a report made of these sections."""
+    stacks = tuple(stacks)
+    return {
+        "service": detect_service(package, configuration, stacks),
+        "program": detect_program(configuration, stacks),
+        "node": detect_node(configuration, prefix_host),
+    }
+
+
+def detect_service(package: Package | None, configuration: Configuration | None,
+                   stacks: tuple[GreenThread, ...]) -> str | None:
     """The service name (`nova`, `neutron`, ...), or None when nothing tells."""
-    package = report.package
     if package is not None and package.product:
         words = package.product.split()
         return words[-1].lower() if words else None
-    return _from_config_files(report) or _from_options(report) or _from_frames(report)
+    if configuration is not None:
+        found = _from_config_files(configuration) or _from_options(configuration)
+        if found:
+            return found
+    return _from_frames(stacks)
 
 
-def _from_config_files(report: Report) -> str | None:
+def _from_config_files(configuration: Configuration) -> str | None:
     for name in ("config-file", "config_file", "config-dir", "config_dir"):
-        option = report.option("default", name)
+        option = configuration.get("DEFAULT", name)
         items = option.as_list() if option is not None else None
         for item in items or ():
             match = _CONFIG_PATH.search(item)
@@ -61,10 +76,7 @@ def _from_config_files(report: Report) -> str | None:
     return None
 
 
-def _from_options(report: Report) -> str | None:
-    configuration = report.configuration
-    if configuration is None:
-        return None
+def _from_options(configuration: Configuration) -> str | None:
     for service, signatures in _SIGNATURES.items():
         for group, option in signatures:
             found = configuration.groups.get(group)
@@ -73,8 +85,8 @@ def _from_options(report: Report) -> str | None:
     return None
 
 
-def _from_frames(report: Report) -> str | None:
-    for thread in (*(report.threads or ()), *(report.green_threads or ())):
+def _from_frames(stacks: tuple[GreenThread, ...]) -> str | None:
+    for thread in stacks:
         for frame in thread.frames:
             match = _FRAME_PATH.search(frame.file)
             if match:
@@ -82,15 +94,33 @@ def _from_frames(report: Report) -> str | None:
     return None
 
 
-def detect_program(report: Report) -> str | None:
+def detect_program(configuration: Configuration | None,
+                   stacks: tuple[GreenThread, ...]) -> str | None:
     """The program that printed the report (`nova-compute`, `neutron-server`), from
     `[oslo_messaging_rabbit] processname` or the script at the bottom of a stack."""
-    option = report.option("oslo_messaging_rabbit", "processname")
-    if option is not None and option.value not in ("", "None", "***"):
-        return option.value
-    for thread in (*(report.threads or ()), *(report.green_threads or ())):
+    name = _printed(configuration, "oslo_messaging_rabbit", "processname")
+    if name is not None:
+        return name
+    for thread in stacks:
         for frame in thread.frames:
             name = frame.file.rsplit("/", 1)[-1]
             if name.startswith(_PROGRAMS):
                 return name
     return None
+
+
+def detect_node(configuration: Configuration | None, prefix_host: str | None) -> str | None:
+    """The node's name: `[DEFAULT] host` (what nova, neutron and cinder call the node),
+    else `[oslo_messaging_rabbit] hostname` (the machine's name, by default), else the host
+    a journald or syslog prefix names."""
+    return (_printed(configuration, "DEFAULT", "host")
+            or _printed(configuration, "oslo_messaging_rabbit", "hostname")
+            or prefix_host)
+
+
+def _printed(configuration: Configuration | None, group: str, name: str) -> str | None:
+    """A one-line value as printed; None when absent, empty, unset or masked."""
+    option = configuration.get(group, name) if configuration is not None else None
+    if option is None or option.shape != "scalar" or option.is_none or option.value in MASKS:
+        return None
+    return option.value.strip() or None

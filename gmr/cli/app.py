@@ -1,0 +1,109 @@
+"""The `gmr` command group, and the one place where failures become exit codes.
+
+Each command lives in its own module and only parses arguments, calls the library and
+renders what it returns through the `Terminal` it is given. Everything the library raises
+on purpose is a `GmrError`, printed as one line; usage errors read `gmr: error: ...`; no
+Python traceback reaches the operator. Exit codes: 0 fine, 1 findings or differences,
+2 trouble (usage, unreadable input), 130 interrupted, 141 output pipe closed.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Sequence
+
+import click
+
+from gmr.cli import diff, lint, parse, rules, schema
+from gmr.cli.common import CONTEXT
+from gmr.cli.terminal import Terminal
+from gmr.errors import GmrError, UsageError
+
+
+def _version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        from importlib.metadata import version
+
+        ctx.obj.write(f"gmr {version('gmr')}\n")
+        ctx.exit(0)
+
+
+@click.group(context_settings=CONTEXT, invoke_without_command=True)
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_version,
+              help="Show the version and exit.")
+@click.pass_context
+def gmr(ctx: click.Context) -> int:
+    """Parse, compare and lint OpenStack Guru Meditation Reports."""
+    if ctx.invoked_subcommand is None:
+        ctx.obj.write(ctx.get_help() + "\n")
+    return 0
+
+
+for command in (parse.command, diff.command, lint.command, rules.command, schema.command):
+    gmr.add_command(command)
+
+
+@gmr.command(context_settings=CONTEXT)
+@click.argument("shell", type=click.Choice(["bash", "zsh", "fish"]))
+@click.pass_obj
+def completion(terminal: Terminal, shell: str) -> int:
+    """Print the shell completion script for SHELL.
+
+    \b
+    bash:  eval "$(gmr completion bash)"   (in ~/.bashrc)
+    zsh:   eval "$(gmr completion zsh)"    (in ~/.zshrc)
+    fish:  gmr completion fish > ~/.config/fish/completions/gmr.fish
+    """
+    from click.shell_completion import get_completion_class
+
+    complete = get_completion_class(shell)(gmr, {}, "gmr", "_GMR_COMPLETE")
+    terminal.write(complete.source() + "\n")
+    return 0
+
+
+def run(argv: Sequence[str], terminal: Terminal | None = None) -> int:
+    """Run `gmr` with the arguments `argv` and return its exit code; all output goes
+    through `terminal` (stdout and stderr by default)."""
+    terminal = terminal or Terminal()
+    try:
+        code = gmr.main(args=list(argv), prog_name="gmr", standalone_mode=False, obj=terminal)
+    except click.UsageError as error:
+        command = error.ctx.command_path if error.ctx else "gmr"
+        terminal.error(f"gmr: error: {error.format_message()} (see `{command} --help`)")
+        return 2
+    except click.ClickException as error:
+        terminal.error(f"gmr: error: {error.format_message()}")
+        return error.exit_code
+    except click.exceptions.Exit as done:
+        return done.exit_code
+    except click.Abort:
+        terminal.error("gmr: interrupted")
+        return 130
+    except UsageError as error:
+        terminal.error(f"gmr: error: {error}")
+        return 2
+    except GmrError as error:
+        terminal.error(str(error))
+        return 2
+    return code if isinstance(code, int) else 0
+
+
+def main() -> None:
+    """The console script: run, and end quietly when the reader of the output goes away."""
+    # Completion requests come in through the environment, as click arranges them.
+    if "_GMR_COMPLETE" in os.environ:
+        gmr.main(prog_name="gmr", complete_var="_GMR_COMPLETE")
+    try:
+        code = run(sys.argv[1:])
+        sys.stdout.flush()
+    except BrokenPipeError:
+        code = 141
+    except KeyboardInterrupt:
+        sys.stderr.write("gmr: interrupted\n")
+        code = 130
+    if code == 141:
+        # Python would complain again when it flushes stdout on the way out.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(code)

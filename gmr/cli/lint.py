@@ -1,0 +1,126 @@
+"""`gmr lint`: the configuration in reports checked against sourced, release-aware rules."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import click
+
+from gmr.cli.common import CONTEXT
+from gmr.cli.terminal import Terminal
+
+if TYPE_CHECKING:
+    from gmr.lint.run import LintRun
+
+FORMATS = ("text", "json", "sarif", "junit", "github")
+SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+@click.command("lint", context_settings=CONTEXT)
+@click.argument("inputs", metavar="REPORT...", nargs=-1, required=True)
+@click.option("--format", "output_format", type=click.Choice(FORMATS), default="text",
+              show_default=True, help="How to print the findings.")
+@click.option("--fail-on", metavar="SEVERITY",
+              help="Lowest severity that fails the run: error (default), warning or info.")
+@click.option("--release", metavar="NAME",
+              help="The OpenStack release the reports come from, when they do not say "
+                   "(e.g. 2025.1 or epoxy).")
+@click.option("--service", metavar="NAME",
+              help="The service the reports come from, overriding detection.")
+@click.option("--config", metavar="FILE",
+              help="Settings file (default: the nearest .gmr.toml, or pyproject.toml with a "
+                   "[tool.gmr] table).")
+@click.option("--select", metavar="CODE", multiple=True,
+              help="Run only these codes or code prefixes. Repeatable.")
+@click.option("--ignore", metavar="CODE", multiple=True,
+              help="Do not run these codes or code prefixes. Repeatable.")
+@click.option("--rules", metavar="FILE", multiple=True,
+              help="Custom rules (TOML). Repeatable.")
+@click.option("--baseline", metavar="FILE",
+              help="Report only the findings not recorded in this file.")
+@click.option("--write-baseline", metavar="FILE",
+              help="Record the current findings in this file and exit 0.")
+@click.option("--summary", is_flag=True,
+              help="Print only the roll-up: per rule, on how many nodes it found something.")
+@click.pass_obj
+def command(terminal: Terminal, inputs: tuple[str, ...], output_format: str,
+            fail_on: str | None, release: str | None, service: str | None, config: str | None,
+            select: tuple[str, ...], ignore: tuple[str, ...], rules: tuple[str, ...],
+            baseline: str | None, write_baseline: str | None, summary: bool) -> int:
+    """Check the configuration in reports against sourced, release-aware rules.
+
+    A REPORT is a report file, a service log or journal export, a directory (its files,
+    recursively) or a quoted glob.
+
+    Exit status: 0 nothing at or above --fail-on, 1 something is, 2 usage or input trouble.
+    """
+    from gmr.lint import formats
+    from gmr.lint.baseline import write_baseline as record
+    from gmr.lint.run import lint_inputs
+    from gmr.lint.settings import load_settings
+
+    settings = load_settings(config).with_flags(select=select, ignore=ignore, fail_on=fail_on,
+                                                rules=rules)
+    run = lint_inputs(inputs, settings, release=release, service=service, baseline=baseline)
+    for path in run.skipped:
+        terminal.note(f"{path}: skipped, no Guru Meditation Report found")
+    for note in run.notes:
+        terminal.warning(note)
+    if write_baseline:
+        record(write_baseline, run.result.findings)
+        terminal.note(f"gmr: {len(run.result.findings)} findings recorded in {write_baseline}")
+        return 2 if run.errors else 0
+    if output_format == "text":
+        show_findings(terminal, run, summary)
+    else:
+        terminal.write({"json": formats.as_json, "sarif": formats.as_sarif,
+                        "junit": formats.as_junit, "github": formats.as_github}
+                       [output_format](run))
+    return run.exit_code
+
+
+def show_findings(terminal: Terminal, run: LintRun, summary_only: bool) -> None:
+    """A roll-up per rule when several nodes were linted, then the findings grouped by
+    report as `file:line CODE severity message` (one line each, for CI logs), then a
+    summary line."""
+    from rich.text import Text
+
+    result = run.result
+    rollup = run.rollup() if len(run.reports) > 1 or summary_only else []
+    for entry in rollup:
+        line = Text()
+        line.append(f"{entry.code} ", style="bold")
+        line.append(f"{entry.severity.value} ", style=SEVERITY_STYLE[entry.severity.value])
+        line.append(f"{entry.name} on {entry.nodes} of {entry.total} "
+                    f"node{'s' * (entry.total != 1)}")
+        terminal.line(line)
+    if not summary_only:
+        current = None
+        for finding in result.findings:
+            place = (finding.file, finding.node)
+            if place != current:
+                current = place
+                about = ", ".join(part for part in (finding.node, finding.service,
+                                                    finding.release) if part)
+                terminal.line(f"{finding.file or '<input>'}" + (f" ({about})" if about else ""),
+                              style="bold")
+            line = Text("  ")
+            line.append(f"{finding.file or '<input>'}:{finding.line or ''} ", style="dim")
+            line.append(f"{finding.code} ", style="bold")
+            line.append(f"{finding.severity.value} ",
+                        style=SEVERITY_STYLE[finding.severity.value])
+            line.append(finding.message)
+            terminal.line(line)
+    counts = {level: sum(f.severity.value == level for f in result.findings)
+              for level in ("error", "warning", "info")}
+    checked = len(run.reports)
+    summary = (f"{checked} report{'s' * (checked != 1)} checked: "
+               + ", ".join(f"{n} {level}{'s' * (n != 1 and level != 'info')}"
+                           for level, n in counts.items()))
+    if run.errors:
+        summary += f"; {len(run.errors)} input{'s' * (len(run.errors) != 1)} could not be read"
+    if result.waived:
+        summary += f"; {len(result.waived)} waived"
+    if result.baselined:
+        summary += f"; {result.baselined} in the baseline"
+    terminal.line(summary, style="bold")

@@ -1,0 +1,25 @@
+"""`gmr schema`: the JSON Schema of what `gmr parse --json` or `gmr diff --json` writes."""
+
+from __future__ import annotations
+
+import click
+
+from gmr.cli.common import CONTEXT
+from gmr.cli.terminal import Terminal
+
+
+@click.command("schema", context_settings=CONTEXT)
+@click.argument("of", metavar="[report|diff]", type=click.Choice(["report", "diff"]),
+                default="report")
+@click.pass_obj
+def command(terminal: Terminal, of: str) -> int:
+    """Print the JSON Schema of what `gmr parse --json` (report, the default) or
+    `gmr diff --json` (diff) writes."""
+    import json
+
+    if of == "report":
+        from gmr.models import Report as model
+    else:
+        from gmr.diff.compare import FleetDiff as model
+    terminal.write(json.dumps(model.model_json_schema(mode="serialization"), indent=2) + "\n")
+    return 0

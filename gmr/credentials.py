@@ -1,0 +1,96 @@
+"""What a credential printed in clear is, and how gmr keeps it out of what it prints.
+
+oslo.reports masks only options registered `secret=True`, so real reports leak:
+`[keystone_authtoken] password = admin` in 2015-2016 releases, cinder's
+`[pure-1] pure_api_token`, a password inside a non-secret URL option. This module is the
+one definition the linter's leak check (GMR010), `gmr parse --redact` and `gmr diff` share:
+a value is a credential when its option is named like one and the value looks like one, or
+when it is a URL with a password in it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from gmr.models import MASKS, Report
+
+#: Option names whose value is a credential, whatever oslo.config was told.
+CREDENTIAL_NAME = re.compile(
+    r"(^|[_-])(password|passwd|passphrase|secret|secret_key|access_key|private_key|api_key|"
+    r"store_key|fixed_key|token|credential|credentials|psk)$",
+    re.IGNORECASE,
+)
+#: Values that say nothing about a credential even under a credential's name.
+_HARMLESS = frozenset({"", "none", "true", "false", *MASKS})
+#: Values that hold no credential under a credential's name: a number
+#: (ironic's `clean_priority_reset_ilo_credential = 30`), a path
+#: (`san_private_key = /etc/cinder/id_rsa`), a Python class or entry point
+#: (keystone's `[auth] password = keystone.auth.plugins.password.Password`).
+_NOT_A_CREDENTIAL = re.compile(
+    r"-?\d+(\.\d+)?"
+    r"|(?:/|~/|\.\.?/)\S*"
+    r"|[A-Za-z_]\w*(\.[A-Za-z_]\w*){2,}(:[A-Za-z_]\w*)?"
+)
+#: Placeholder defaults upstream ships under credential names: nova 13's
+#: `s3_access_key` and `s3_secret_key` default to `notchecked` (samples/nova-13.0.0-mitaka-api.txt).
+_PLACEHOLDERS = frozenset({"notchecked"})
+#: `scheme://user:password@host`: the password part of a URL's user information;
+#: oslo.messaging's multi-host URLs repeat `user:password@host` after each comma.
+URL_PASSWORD = re.compile(
+    r"(?P<head>(?:[a-z][a-z0-9+.-]*://|,)[^/@:\s,;]*:)(?P<secret>[^/@\s,;]+)(?=@)", re.IGNORECASE
+)
+
+REDACTED = "<redacted>"
+
+
+def is_credential_name(name: str) -> bool:
+    """True for option names that hold credentials (`password`, `pure_api_token`, ...)."""
+    return CREDENTIAL_NAME.search(name) is not None
+
+
+def redact_url(text: str) -> str:
+    """`text` with the password of every URL in it replaced by `***`."""
+    if "://" not in text:
+        return text
+    return URL_PASSWORD.sub(lambda m: m.group("head") + "***", text)
+
+
+def leaks(name: str, text: str) -> bool:
+    """True when `text`, a value of option `name`, shows a credential in clear."""
+    stripped = text.strip()
+    if stripped.lower() in _HARMLESS:
+        return False
+    if redact_url(text) != text:
+        return True
+    return (is_credential_name(name) and stripped not in _PLACEHOLDERS
+            and _NOT_A_CREDENTIAL.fullmatch(stripped) is None)
+
+
+def shown(name: str, text: str) -> str:
+    """The value of option `name` as it may be printed: a leaked credential never is."""
+    if not leaks(name, text):
+        return text
+    redacted_url = redact_url(text)
+    return redacted_url if redacted_url != text else REDACTED
+
+
+def redacted(report: Report) -> Report:
+    """A copy of `report` whose leaked credentials are redacted (`gmr parse --redact`)."""
+    if report.configuration is None:
+        return report
+    groups = {}
+    for name, group in report.configuration.groups.items():
+        options = {}
+        for key, option in group.options.items():
+            value = option.value
+            if option.shape == "list":
+                value = tuple(shown(option.name, item) for item in value)
+            elif option.shape == "dict":
+                value = {k: shown(option.name, v) for k, v in value.items()}
+            else:
+                value = shown(option.name, value)
+            options[key] = option if value == option.value else replace(option, value=value)
+        groups[name] = group.model_copy(update={"options": options})
+    configuration = report.configuration.model_copy(update={"groups": groups})
+    return report.model_copy(update={"configuration": configuration})

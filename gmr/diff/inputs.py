@@ -1,0 +1,75 @@
+"""The nodes to compare and the baseline, read from what the operator named.
+
+Parsing is the expensive part of a fleet diff, so with many inputs the files are parsed
+in worker processes (`gmr.inputs.read_inputs`), which send back only the small `Node` of
+each report.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import partial
+from pathlib import Path
+from typing import Callable, Iterable
+
+from gmr.diff.nodes import IDENTITY, Node, node_from_report
+from gmr.errors import GmrError, InputError, NoReportFound
+from gmr.inputs import Inputs, read_inputs, read_reports, reports_or_error
+from gmr.models import Report
+from gmr.parsing.identify import identify
+
+
+def load_nodes(names: Iterable[str], identity: Iterable[str] = IDENTITY, *, jobs: int = 0,
+               done: Callable[[], None] | None = None) -> Inputs[Node]:
+    """The nodes of every report behind `names`, in input order; `jobs` worker processes
+    (0: one per core) parse many files. `done` is called once per file."""
+    return read_inputs(names, partial(nodes_of, identity=tuple(identity)), jobs=jobs, done=done)
+
+
+def nodes_of(name: str, identity: tuple[str, ...]) -> list[Node] | GmrError:
+    """The nodes of the reports in the file `name`, or the error reading it."""
+    outcome = reports_or_error(name)
+    if isinstance(outcome, GmrError):
+        return outcome
+    return [node_from_report(report, identity) for report in outcome]
+
+
+def load_baseline(name: str, identity: Iterable[str] = IDENTITY) -> list[Node]:
+    """The baseline: a report file or the JSON `gmr parse --json` wrote for one."""
+    identity = tuple(identity)
+    try:
+        with open(name, encoding="utf-8", errors="replace") as stream:
+            head = stream.read(1).lstrip("\ufeff")
+    except OSError as error:
+        raise InputError(f"cannot open: {error.strerror or error}", name) from None
+    reports = _reports_from_json(name) if head in ("{", "[") else read_reports(name)
+    return [node_from_report(report, identity) for report in reports]
+
+
+def _reports_from_json(name: str) -> list[Report]:
+    from pydantic import ValidationError
+
+    try:
+        document = json.loads(Path(name).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise InputError(f"not a JSON document: {error}", name) from None
+    items = document if isinstance(document, list) else [document]
+    try:
+        reports = [Report.model_validate(item) for item in items]
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise InputError(f"not a report written by `gmr parse --json`: {where}: "
+                         f"{first['msg']}", name) from None
+    if not reports:
+        raise NoReportFound("no Guru Meditation Report found", name)
+    return [_identified(report) for report in reports]
+
+
+def _identified(report: Report) -> Report:
+    """A report read from JSON that an older gmr wrote, without service, program and node."""
+    if report.service is not None or report.program is not None or report.node is not None:
+        return report
+    stacks = (*(report.threads or ()), *(report.green_threads or ()))
+    return report.model_copy(update=identify(report.package, report.configuration, stacks,
+                                             report.source.host))

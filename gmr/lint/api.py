@@ -1,0 +1,162 @@
+"""What a lint rule is: its declaration, what its check sees and what it yields.
+
+A rule is declared once with `@rule(...)` on its check function (see STYLE.md): a stable
+code (`GMR101`; the hundreds digit is the family, codes are never reused), a kebab-case
+name, a default severity, the services it applies to, an optional release range, a
+message template, its docs and its public source. The decorator turns the function into a
+`Rule`; the rule modules list their rules and `gmr.lint.rules.BUILTIN` gathers them, so
+nothing registers itself on import. A check looks at one report through its `Context` and
+yields `Hit`s naming the exact group and option; the engine turns them into findings,
+stamping code, severity, file and line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Callable, Iterable, Iterator, Sequence
+
+from gmr.lint.releases import Release, release_named
+from gmr.models import Option, Report
+
+CODE = re.compile(r"^GMR\d{3}$")
+NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"info": 0, "warning": 1, "error": 2}[self.value]
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One thing a check found: where, and the values its message template needs."""
+
+    group: str | None
+    option: str | None
+    line: int | None = None
+    values: dict[str, Any] = field(default_factory=dict)
+    #: For a fleet rule: the report the finding is about.
+    report: Report | None = None
+
+
+def hit(group: str | None, option: Option | str | None, report: Report | None = None,
+        **values: Any) -> Hit:
+    """A hit on `option` of `group`; an Option model also gives its line and `value`.
+    Fleet rules name the `report` the hit is about."""
+    if option is None or isinstance(option, str):
+        return Hit(group, option, None, values, report)
+    values.setdefault("value", option.text)
+    return Hit(group, option.name, option.line, values, report)
+
+
+class ReleaseUnknown(Exception):
+    """Raised by `Context.since` when the report does not tell its release."""
+
+
+class Context:
+    """What a check may ask about the report beyond its options."""
+
+    def __init__(self, report: Report, service: str | None, release: Release | None):
+        self.report = report
+        self.service = service
+        self.release = release
+        #: (group, option, line) of masked options the check asked for.
+        self.masked: list[tuple[str, str, int | None]] = []
+
+    def option(self, group: str, name: str) -> Option | None:
+        """The option, or None when absent or masked (a masked one is remembered, so
+        the engine can say the rule could not decide)."""
+        option = self.report.option(group, name)
+        if option is not None and option.masked:
+            self.masked.append((group, name, option.line))
+            return None
+        return option
+
+    def since(self, name: str) -> bool:
+        """True from release `name` on; raises ReleaseUnknown when the release is unknown."""
+        if self.release is None:
+            raise ReleaseUnknown
+        return self.release >= release_named(name)
+
+
+#: A check of one report: it reads the report through its context.
+ReportCheck = Callable[[Report, Context], Iterator[Hit]]
+#: A fleet rule's check: every report linted together; each hit names its report.
+FleetCheck = Callable[[Sequence[Report]], Iterator[Hit]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: Severity
+    message: str
+    what: str
+    why: str
+    fix: str
+    before: str
+    after: str
+    source: str
+    check: ReportCheck | FleetCheck
+    services: tuple[str, ...] = ()
+    #: Inclusive release range by name (`("stein", None)`: Stein and later).
+    releases: tuple[str | None, str | None] | None = None
+    #: A fleet rule's check receives every report linted together (no context: it tells
+    #: the reports apart by program and node) and runs when there are several.
+    fleet: bool = False
+
+    def __post_init__(self) -> None:
+        if not CODE.match(self.code):
+            raise ValueError(f"rule code {self.code!r} is not GMR followed by three digits")
+        if not NAME.match(self.name):
+            raise ValueError(f"rule name {self.name!r} is not kebab-case")
+
+    def applies_to(self, service: str | None) -> bool:
+        return not self.services or service in self.services
+
+
+def rule(
+    *,
+    code: str,
+    name: str,
+    severity: Severity,
+    message: str,
+    what: str,
+    why: str,
+    fix: str,
+    before: str,
+    after: str,
+    source: str,
+    services: tuple[str, ...] = (),
+    releases: tuple[str | None, str | None] | None = None,
+    fleet: bool = False,
+) -> Callable[[ReportCheck | FleetCheck], Rule]:
+    """Declare the decorated check as a rule; the module lists it in its `RULES`."""
+
+    def declare(check: ReportCheck | FleetCheck) -> Rule:
+        return Rule(code=code, name=name, severity=severity, message=message, what=what,
+                    why=why, fix=fix, before=before, after=after, source=source, check=check,
+                    services=services, releases=releases, fleet=fleet)
+
+    return declare
+
+
+def catalogue(rules: Iterable[Rule]) -> dict[str, Rule]:
+    """Rules by code, refusing a code or a name used twice."""
+    by_code: dict[str, Rule] = {}
+    names: set[str] = set()
+    for new in rules:
+        if new.code in by_code:
+            raise ValueError(f"rule code {new.code} is declared twice")
+        if new.name in names:
+            raise ValueError(f"rule name {new.name} is declared twice")
+        by_code[new.code] = new
+        names.add(new.name)
+    return by_code

@@ -1,0 +1,31 @@
+"""A rule's documentation as text: one rendering for `gmr rules CODE`, SARIF and
+docs/rules.md."""
+
+from __future__ import annotations
+
+from gmr.lint.api import Rule
+
+
+def releases_text(rule: Rule) -> str:
+    if not rule.releases:
+        return "all"
+    low, high = rule.releases
+    if low and high:
+        return low if low == high else f"{low} to {high}"
+    return f"{low} and later" if low else f"up to {high}"
+
+
+def rule_doc(rule: Rule) -> str:
+    """One rule's documentation as plain text, for `gmr rules CODE`."""
+    parts = [f"{rule.code} {rule.name} ({rule.severity.value})",
+             f"Services: {', '.join(rule.services) or 'all'}; releases: {releases_text(rule)}",
+             "", f"What it does: {rule.what}", "", f"Why it matters: {rule.why}", "",
+             f"How to fix: {rule.fix}"]
+    if rule.before or rule.after:
+        parts += ["", "Before:", _indent(rule.before), "", "After:", _indent(rule.after)]
+    parts += ["", f"Source: {rule.source}"]
+    return "\n".join(parts)
+
+
+def _indent(text: str) -> str:
+    return "\n".join(f"    {line}" for line in text.splitlines())

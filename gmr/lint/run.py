@@ -1,0 +1,119 @@
+"""A whole `gmr lint` run as a library call: inputs read, rules gathered, reports linted.
+
+`lint_inputs` returns everything the CLI shows and every output format needs: the result,
+the rules that ran (custom ones included), the reports, the inputs that failed or were
+skipped, and the exit code. The CLI only renders it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from gmr.errors import ConfigError, GmrError, UsageError
+from gmr.inputs import read_inputs
+from gmr.lint.api import Rule, Severity, catalogue
+from gmr.lint.baseline import read_baseline
+from gmr.lint.custom import load_rules
+from gmr.lint.engine import Finding, LintResult, lint
+from gmr.lint.releases import ALIASES, NAMES, release_named
+from gmr.lint.rules import BUILTIN
+from gmr.lint.settings import Settings
+from gmr.models import Report
+from gmr.parsing.identify import SERVICES
+
+
+@dataclass(frozen=True)
+class Rollup:
+    """One rule's findings over a fleet: on `nodes` of the `total` nodes linted."""
+
+    code: str
+    name: str
+    severity: Severity
+    nodes: int
+    total: int
+
+
+@dataclass
+class LintRun:
+    result: LintResult
+    settings: Settings
+    #: The rules that were selected to run, custom ones included, in code order.
+    rules: list[Rule]
+    reports: list[Report]
+    #: Inputs that could not be linted (each is also a GMR001 finding).
+    errors: list[GmrError] = field(default_factory=list)
+    #: Files in a directory or glob that hold no report.
+    skipped: list[str] = field(default_factory=list)
+    #: What the operator should know about the run itself (a selection that matches no rule).
+    notes: list[str] = field(default_factory=list)
+
+    def rollup(self) -> list[Rollup]:
+        """Per rule with findings, on how many of the nodes: the view of a fleet."""
+        nodes = {report.node or report.source.path for report in self.reports}
+        found: dict[str, set] = {}
+        first: dict[str, Finding] = {}
+        for finding in self.result.findings:
+            found.setdefault(finding.code, set()).add(finding.node or finding.file)
+            first.setdefault(finding.code, finding)
+        return [Rollup(code=code, name=first[code].name, severity=first[code].severity,
+                       nodes=len(where), total=len(nodes))
+                for code, where in sorted(found.items())]
+
+    @property
+    def exit_code(self) -> int:
+        """2 when an input could not be linted, 1 when a finding reaches --fail-on, else 0."""
+        if self.errors:
+            return 2
+        return 1 if self.result.failing(self.settings.fail_on) else 0
+
+
+def all_rules(settings: Settings) -> list[Rule]:
+    """The built-in rules and the custom rules the settings name, in code order."""
+    rules = list(BUILTIN)
+    for path in settings.rules:
+        taken = {rule.code for rule in rules} | {rule.name for rule in rules}
+        rules += load_rules(path, taken)
+    try:
+        return sorted(catalogue(rules).values(), key=lambda rule: rule.code)
+    except ValueError as error:  # a custom rule clashing with another is refused earlier
+        raise ConfigError(str(error), settings.source) from None
+
+
+def check_release(release: str | None) -> str | None:
+    """`--release` as given, refused when it names no release gmr knows."""
+    if release is not None and release_named(release) is None:
+        known = f"{NAMES[0]} to {NAMES[-1]}, or {', '.join(ALIASES)}"
+        raise UsageError(f"--release {release!r} is not an OpenStack release ({known})")
+    return release
+
+
+def check_service(service: str | None) -> str | None:
+    """`--service` as given, refused when it names no service gmr knows."""
+    if service is not None and service not in SERVICES:
+        raise UsageError(f"--service {service!r} is not a service gmr knows: "
+                         f"{', '.join(SERVICES)}")
+    return service
+
+
+def lint_inputs(names: Iterable[str], settings: Settings, *, release: str | None = None,
+                service: str | None = None, baseline: str | None = None) -> LintRun:
+    """Lint every report in the files, folders and globs `names`, as `gmr lint` does.
+
+    Raises UsageError for a bad --release or --service and ConfigError for a broken
+    settings or rules file. An input that holds no report is an error of the run (and a
+    GMR001 finding): a gate that checked nothing must not pass.
+    """
+    check_release(release)
+    check_service(service)
+    rules = all_rules(settings)
+    known = read_baseline(baseline) if baseline else set()
+    inputs = read_inputs(names)
+    selected = [rule for rule in rules if settings.selects(rule.code)]
+    notes = [f"gmr: {flag} {code} matches no rule"
+             for flag, codes in (("select", settings.select), ("ignore", settings.ignore))
+             for code in codes if not any(rule.code.startswith(code) for rule in rules)]
+    result = lint(inputs.items, selected, settings=settings, release=release,
+                  service=service, errors=inputs.errors, baseline=known)
+    return LintRun(result=result, settings=settings, rules=selected, reports=inputs.items,
+                   errors=inputs.errors, skipped=inputs.skipped, notes=notes)
