@@ -177,3 +177,103 @@ def test_diff_never_prints_a_leaked_secret_in_any_format(tmp_path):
         assert result.returncode == 1
         assert "hunter2" not in result.stdout + result.stderr
         assert "password" in result.stdout and "transport_url" in result.stdout
+
+
+def test_bare_gmr_prints_help_and_exits_0():
+    result = gmr()
+    assert result.returncode == 0 and "Usage: gmr" in result.stdout and "lint" in result.stdout
+
+
+@pytest.mark.parametrize("args, message", [
+    (["lint", "--bogus", NOVA], "No such option '--bogus'"),
+    (["lint"], "Missing argument 'REPORT...'"),
+    (["lint", "--format", "xml", NOVA], "'xml' is not one of"),
+    (["diff", "--jobs", "0", NOVA], "0 is not in the range"),
+    (["nope"], "No such command 'nope'"),
+])
+def test_a_usage_error_is_one_line_naming_the_problem(args, message):
+    result = gmr(*args)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.startswith("gmr: error: ") and message in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_help_names_every_argument_plainly():
+    for command in ("parse", "diff", "lint", "rules", "schema"):
+        text = gmr(command, "--help").stdout
+        assert text.startswith(f"Usage: gmr {command} ")
+        assert not any(marker in text for marker in ("<str>", "<bool>", "list[", "{", "╭"))
+    lint_help = gmr("lint", "--help").stdout
+    assert "[tool.gmr]" in lint_help and "REPORT..." in lint_help
+    assert lint_help.count("Repeatable") == 3  # --select, --ignore, --rules
+
+
+def test_json_with_no_report_is_an_empty_array(tmp_path):
+    empty = tmp_path / "nova-api.log"
+    empty.write_text("2024-01-01 00:00:00.000 1 INFO nova [-] nothing to see\n")
+    result = gmr("parse", "--json", str(empty))
+    assert result.returncode == 2 and json.loads(result.stdout) == []
+
+
+def test_parse_takes_a_directory_and_a_quoted_glob_as_diff_and_lint_do(tmp_path):
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_text((SAMPLES / "nova-34.0.0-api.txt").read_text())
+    (tmp_path / "notes.log").write_text("no report here\n")
+    for named in (str(tmp_path), str(tmp_path / "*.txt")):
+        result = gmr("parse", "--jsonl", named)
+        assert result.returncode == 0, result.stderr
+        assert len(result.stdout.splitlines()) == 2
+    assert "notes.log: skipped" in gmr("parse", str(tmp_path)).stderr
+
+
+def test_an_empty_folder_or_a_glob_matching_nothing_is_an_error(tmp_path):
+    for named in (str(tmp_path), str(tmp_path / "*.txt")):
+        for command in ("parse", "diff"):
+            result = gmr(command, named)
+            assert result.returncode == 2, (command, named)
+            assert result.stderr.splitlines()[-1] == f"{named}: no files found"
+        result = gmr("lint", named)
+        assert result.returncode == 2 and f"{named}: GMR001 error no files found" in result.stdout
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path):
+    reader = subprocess.Popen([sys.executable, "-m", "gmr", "parse", "--jsonl", NOVA, NOVA],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    reader.stdout.read(100)
+    reader.stdout.close()  # what `| head -c100` does
+    assert reader.wait() in (0, 141)
+    assert reader.stderr.read() == b""
+
+
+def test_piped_tables_carry_every_value_whole_without_trailing_spaces(tmp_path):
+    long_name = "x" * 120 + ".txt"
+    (tmp_path / long_name).write_text((SAMPLES / "nova-34.0.0-api.txt").read_text())
+    result = gmr("parse", str(tmp_path / long_name))
+    assert long_name in result.stdout
+    assert all(line == line.rstrip() for line in result.stdout.splitlines())
+    assert "─" not in result.stdout and "│" not in result.stdout
+
+
+def test_narrow_terminal_keeps_the_parse_table_within_its_width():
+    result = gmr("parse", *(str(p) for p in sorted(SAMPLES.glob("*.txt"))), columns=60)
+    assert result.returncode == 0
+    assert max(len(line) for line in result.stdout.splitlines()) <= 60
+    assert "nova 34.0.0" in result.stdout and "958" in result.stdout
+
+
+def test_no_color_removes_every_style_code(monkeypatch):
+    styled = run_gmr("lint", NOVA, tty=True, color=None)
+    assert "\x1b[1m" in styled.stdout  # bold, without NO_COLOR
+    monkeypatch.setenv("NO_COLOR", "1")
+    plain = run_gmr("lint", NOVA, tty=True, color=None)
+    assert "\x1b[" not in plain.stdout and "GMR101" in plain.stdout
+
+
+def test_shell_completion_completes_commands_and_options():
+    script = gmr("completion", "bash")
+    assert script.returncode == 0 and "_GMR_COMPLETE" in script.stdout
+    env = {"_GMR_COMPLETE": "bash_complete", "COMP_WORDS": "gmr li", "COMP_CWORD": "1",
+           "PATH": "/usr/bin:/bin"}
+    words = subprocess.run([sys.executable, "-m", "gmr"], env=env, capture_output=True,
+                           text=True).stdout
+    assert "lint" in words

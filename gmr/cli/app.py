@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import redirect_stdout
 from typing import Sequence
 
 import click
 
 from gmr.cli import diff, lint, parse, rules, schema
 from gmr.cli.common import CONTEXT
-from gmr.cli.terminal import Terminal
+from gmr.cli.terminal import OutputClosed, Terminal
 from gmr.errors import GmrError, UsageError
 
 
@@ -67,10 +68,14 @@ def run(argv: Sequence[str], terminal: Terminal | None = None) -> int:
     through `terminal` (stdout and stderr by default)."""
     terminal = terminal or Terminal()
     try:
-        code = gmr.main(args=list(argv), prog_name="gmr", standalone_mode=False, obj=terminal)
+        # click writes help and completion answers to sys.stdout itself.
+        with redirect_stdout(terminal.stdout):
+            code = gmr.main(args=list(argv), prog_name="gmr", standalone_mode=False,
+                            obj=terminal)
     except click.UsageError as error:
         command = error.ctx.command_path if error.ctx else "gmr"
-        terminal.error(f"gmr: error: {error.format_message()} (see `{command} --help`)")
+        terminal.error(f"gmr: error: {error.format_message().rstrip('.')}; "
+                       f"see `{command} --help`")
         return 2
     except click.ClickException as error:
         terminal.error(f"gmr: error: {error.format_message()}")
@@ -80,6 +85,8 @@ def run(argv: Sequence[str], terminal: Terminal | None = None) -> int:
     except click.Abort:
         terminal.error("gmr: interrupted")
         return 130
+    except OutputClosed:
+        return 141
     except UsageError as error:
         terminal.error(f"gmr: error: {error}")
         return 2
@@ -90,10 +97,8 @@ def run(argv: Sequence[str], terminal: Terminal | None = None) -> int:
 
 
 def main() -> None:
-    """The console script: run, and end quietly when the reader of the output goes away."""
-    # Completion requests come in through the environment, as click arranges them.
-    if "_GMR_COMPLETE" in os.environ:
-        gmr.main(prog_name="gmr", complete_var="_GMR_COMPLETE")
+    """The console script: run, and end quietly when the reader of the output goes away.
+    (Shell completion requests, `_GMR_COMPLETE=...`, are answered inside click's main.)"""
     try:
         code = run(sys.argv[1:])
         sys.stdout.flush()

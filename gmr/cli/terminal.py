@@ -40,13 +40,40 @@ class Column:
     no_wrap: bool = False
 
 
+class OutputClosed(Exception):
+    """The reader of stdout went away (`gmr ... | head`): time to stop, quietly."""
+
+
+class _Guarded:
+    """A stream whose broken pipe is an OutputClosed, which no layer in between (click
+    turns an EPIPE into exit 1) mistakes for an error of its own."""
+
+    def __init__(self, stream: TextIO):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            raise OutputClosed from None
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            raise OutputClosed from None
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
 class Terminal:
     """The CLI's stdout and stderr, and how each is written."""
 
     def __init__(self, stdout: TextIO | None = None, stderr: TextIO | None = None, *,
                  is_terminal: bool | None = None, width: int | None = None,
                  color: bool | None = None):
-        self.stdout = stdout or sys.stdout
+        self.stdout: TextIO = _Guarded(stdout or sys.stdout)  # type: ignore[assignment]
         self.stderr = stderr or sys.stderr
         #: Whether stdout is a terminal (tables) or a pipe or file (plain rows).
         self.is_terminal = self.stdout.isatty() if is_terminal is None else is_terminal
@@ -102,6 +129,10 @@ class Terminal:
         from rich import box
         from rich.table import Table
 
+        # A column empty in every row only takes room a narrow window needs.
+        kept = [n for n, _ in enumerate(columns) if any(_plain_cell(row[n]) for row in rows)]
+        columns = [columns[n] for n in kept]
+        rows = [[row[n] for n in kept] for row in rows]
         table = Table(box=box.HEAVY_HEAD if boxed else box.SIMPLE, show_lines=boxed,
                       pad_edge=boxed, collapse_padding=not boxed)
         for column in columns:
