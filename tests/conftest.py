@@ -52,6 +52,8 @@ def report_text(options, package, **spec) -> str:
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true",
                      help="rewrite tests/golden/*.json from samples/ instead of comparing")
+    parser.addoption("--update-readme", action="store_true",
+                     help="rewrite the output README.md shows for its examples")
 
 
 @pytest.fixture(scope="session")

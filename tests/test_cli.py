@@ -64,12 +64,15 @@ def test_summary_table_names_service_version_and_counts():
 
 
 def test_summary_table_tells_files_of_one_name_apart_by_their_folder():
-    result = gmr("parse", str(SAMPLES / "glance-33.0.0-api.txt"),
-                 str(SAMPLES / "defaults" / "glance-33.0.0-api.txt"))
+    names = (str(SAMPLES / "glance-33.0.0-api.txt"),
+             str(SAMPLES / "defaults" / "glance-33.0.0-api.txt"))
+    result = gmr("parse", *names, columns=120)
     assert result.returncode == 0
     assert f"Guru Meditation Reports in {SAMPLES}/" in result.stdout
     rows = [line.split()[0] for line in result.stdout.splitlines() if "glance-33" in line]
     assert rows == ["glance-33.0.0-api.txt", "defaults/glance-33.0.0-api.txt"]
+    piped = gmr("parse", *names).stdout.splitlines()
+    assert [line.split("\t")[0] for line in piped] == ["report", *names]
 
 
 def test_summary_table_fits_80_columns_and_names_a_report_s_first_line_in_a_log(tmp_path):
@@ -277,3 +280,17 @@ def test_shell_completion_completes_commands_and_options():
     words = subprocess.run([sys.executable, "-m", "gmr"], env=env, capture_output=True,
                            text=True).stdout
     assert "lint" in words
+
+
+def test_a_bug_in_gmr_is_one_line_and_exit_2_not_a_traceback(monkeypatch):
+    from gmr import inputs
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("something gmr did not expect")
+
+    monkeypatch.setattr(inputs, "read_inputs", broken)
+    monkeypatch.delenv("GMR_DEBUG", raising=False)
+    result = gmr("parse", NOVA)
+    assert result.returncode == 2
+    assert result.stderr == ("gmr: internal error: RuntimeError: something gmr did not expect "
+                             "(a bug in gmr; GMR_DEBUG=1 shows the traceback)\n")

@@ -3,8 +3,9 @@
 Each command lives in its own module and only parses arguments, calls the library and
 renders what it returns through the `Terminal` it is given. Everything the library raises
 on purpose is a `GmrError`, printed as one line; usage errors read `gmr: error: ...`; no
-Python traceback reaches the operator. Exit codes: 0 fine, 1 findings or differences,
-2 trouble (usage, unreadable input), 130 interrupted, 141 output pipe closed.
+Python traceback reaches the operator, not even for a bug in gmr (GMR_DEBUG=1 shows it).
+Exit codes: 0 fine, 1 findings or differences, 2 trouble (usage, unreadable input, a bug),
+130 interrupted, 141 output pipe closed.
 """
 
 from __future__ import annotations
@@ -92,6 +93,12 @@ def run(argv: Sequence[str], terminal: Terminal | None = None) -> int:
         return 2
     except GmrError as error:
         terminal.error(str(error))
+        return 2
+    except Exception as error:  # a bug in gmr: still one line, and a failing exit code
+        if os.environ.get("GMR_DEBUG"):
+            raise
+        terminal.error(f"gmr: internal error: {type(error).__name__}: {error} (a bug in gmr; "
+                       "GMR_DEBUG=1 shows the traceback)")
         return 2
     return code if isinstance(code, int) else 0
 

@@ -61,8 +61,10 @@ def command(terminal: Terminal, inputs: tuple[str, ...], as_json: bool, jsonl: b
 
 def show_reports(terminal: Terminal, reports: list[Report]) -> None:
     """One row per report: where it is, which service, how much each section holds, and
-    how it reached gmr; then its parse warnings on stderr."""
-    folder = _common_folder([r.source.path for r in reports if r.source.path])
+    how it reached gmr; then its parse warnings on stderr. On a terminal, paths are shown
+    below the folder they share, named in the title; in a pipe, whole."""
+    folder = terminal.is_terminal and _common_folder([r.source.path for r in reports
+                                                      if r.source.path])
     rows = []
     for report in reports:
         source = report.source
@@ -85,7 +87,8 @@ def show_reports(terminal: Terminal, reports: list[Report]) -> None:
                  for name in ("thr", "grn", "proc", "grp", "opt")),
                Column("flags")]
     terminal.table(columns, rows, boxed=False,
-                   title="Guru Meditation Reports" + (f" in {folder}/" if folder else ""),
+                   title=("Guru Meditation Reports" + (f" in {folder}/" if folder else "")
+                          if terminal.is_terminal else None),
                    caption="thr/grn: threads, green threads; proc: processes; "
                            "grp/opt: config groups, options")
     for report in reports:
