@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 import tarfile
 from datetime import date
 from pathlib import Path
@@ -31,21 +30,24 @@ def make(options, package=NOVA_34) -> str:
     return report_text(options, package)
 
 
+#: A nova 34 compute with an error, a warning, an info finding and leaked secrets.
+BAD_NODE = [
+    ("DEFAULT", "host", "str", "compute1"),
+    ("DEFAULT", "ram_allocation_ratio", "float", -1.0),                # GMR202 error
+    ("DEFAULT", "debug", "bool", True),                                # GMR101 warning
+    ("DEFAULT", "cpu_allocation_ratio", "float", 2.0),
+    ("keystone_authtoken", "password", "str", LEAKED),                 # GMR010 error
+    ("neutron", "auth-url", "uri", f"http://neutron:{LEAKED}@ctl:5000/"),  # GMR010 error
+    ("DEFAULT", "admin_token", "str", LEAKED),                         # GMR010 error
+    ("database", "connection", "str", "mysql://x", True),              # masked
+    ("database", "connection_debug", "int", 100),                      # GMR111 warning
+]
+
+
 @pytest.fixture(scope="module")
 def bad_node(tmp_path_factory) -> Path:
-    """A nova 34 compute with an error, a warning, an info finding and leaked secrets."""
     path = tmp_path_factory.mktemp("lint") / "compute1.txt"
-    path.write_text(make([
-        ("DEFAULT", "host", "str", "compute1"),
-        ("DEFAULT", "ram_allocation_ratio", "float", -1.0),                # GMR202 error
-        ("DEFAULT", "debug", "bool", True),                                # GMR101 warning
-        ("DEFAULT", "cpu_allocation_ratio", "float", 2.0),
-        ("keystone_authtoken", "password", "str", LEAKED),                 # GMR010 error
-        ("neutron", "auth-url", "uri", f"http://neutron:{LEAKED}@ctl:5000/"),  # GMR010 error
-        ("DEFAULT", "admin_token", "str", LEAKED),                         # GMR010 error
-        ("database", "connection", "str", "mysql://x", True),              # masked
-        ("database", "connection_debug", "int", 100),                      # GMR111 warning
-    ]))
+    path.write_text(make(BAD_NODE))
     return path
 
 
@@ -235,6 +237,21 @@ def test_sarif_validates_against_the_official_schema(bad_node, sarif_schema):
     assert any(r["ruleId"] == "GMR202" and r["level"] == "error" for r in run_["results"])
 
 
+def test_sarif_describes_custom_rules_and_indexes_their_results(bad_node, sarif_schema,
+                                                                tmp_path):
+    rules = tmp_path / "rules.toml"
+    rules.write_text(CUSTOM)
+    result = run(str(bad_node), "--rules", str(rules), "--format", "sarif")
+    document = json.loads(result.stdout)
+    jsonschema.validators.validator_for(sarif_schema)(sarif_schema).validate(document)
+    run_ = document["runs"][0]
+    ids = [rule["id"] for rule in run_["tool"]["driver"]["rules"]]
+    assert {"GMR901", "GMR902", "GMR903"} <= set(ids)
+    custom = [r for r in run_["results"] if r["ruleId"].startswith("GMR9")]
+    assert sorted(r["ruleId"] for r in custom) == ["GMR901", "GMR902", "GMR903"]
+    assert all(ids[r["ruleIndex"]] == r["ruleId"] for r in run_["results"])
+
+
 def test_junit_has_a_case_per_rule_and_report(bad_node):
     result = run(str(bad_node), "--format", "junit")
     suites = ElementTree.fromstring(result.stdout)
@@ -265,10 +282,15 @@ def test_baseline_reports_only_new_findings(bad_node, tmp_path):
     assert LEAKED not in baseline.read_text()
     again = run(str(bad_node), "--baseline", str(baseline))
     assert again.returncode == 0 and "in the baseline" in again.stdout
-    newer = tmp_path / "compute2.txt"
-    newer.write_text(bad_node.read_text().replace("debug = True", "debug = True")
-                     .replace("compute1", "compute2"))
-    assert run(str(newer), "--baseline", str(baseline)).returncode == 1
+    # The same node a week later: its old findings, and one new error.
+    later = tmp_path / "compute1-later.txt"
+    later.write_text(make([option if option[1] != "cpu_allocation_ratio"
+                           else ("DEFAULT", "cpu_allocation_ratio", "float", -2.0)
+                           for option in BAD_NODE]))
+    newer = run(str(later), "--baseline", str(baseline), "--format", "json")
+    assert newer.returncode == 1
+    assert [(f["code"], f["option"]) for f in json.loads(newer.stdout)] == [
+        ("GMR202", "cpu_allocation_ratio")]
 
 
 def test_rules_command_lists_and_explains():

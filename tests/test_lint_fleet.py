@@ -4,7 +4,7 @@ service never firing on another's report."""
 from __future__ import annotations
 
 import pytest
-from conftest import report_text
+from conftest import report_text, run_gmr
 
 import gmr
 from gmr import lint_reports
@@ -87,3 +87,39 @@ def test_a_rule_for_one_service_never_fires_on_another_services_report():
     assert not [f for f in lint_reports([neutron]).findings if f.code == "GMR201"]
     forced = lint_reports([neutron], service="nova", release="2025.1").findings
     assert [f.code for f in forced if f.code == "GMR201"] == ["GMR201"]
+
+
+@pytest.fixture(scope="module")
+def fleet_folder(tmp_path_factory):
+    """Fifty real compute reports: native TLS on without a scheme everywhere (GMR210,
+    error), debug logging on every other node (GMR101, warning)."""
+    folder = tmp_path_factory.mktemp("fleet")
+    for n in range(50):
+        (folder / f"compute{n:02}.txt").write_text(report_text([
+            ("oslo_messaging_rabbit", "processname", "str", "nova-compute"),
+            ("DEFAULT", "host", "str", f"compute{n:02}"),
+            ("DEFAULT", "debug", "bool", n % 2 == 0),
+            ("libvirt", "live_migration_with_native_tls", "bool", True),
+        ], NOVA))
+    return folder
+
+
+ROLLUP = ["GMR101 warning debug-logging on 25 of 50 nodes",
+          "GMR210 error native-tls-without-scheme on 50 of 50 nodes"]
+
+
+def test_fleet_lint_rolls_up_each_rule_before_the_detail(fleet_folder):
+    result = run_gmr("lint", str(fleet_folder))
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert lines[:2] == ROLLUP
+    assert lines[2] == f"{fleet_folder}/compute00.txt (compute00, nova, 2026.2)"
+    assert len([line for line in lines if " GMR210 error " in line]) == 50
+    assert lines[-1] == "50 reports checked: 50 errors, 25 warnings, 0 info"
+
+
+def test_summary_prints_the_rollup_alone(fleet_folder):
+    result = run_gmr("lint", "--summary", str(fleet_folder))
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        *ROLLUP, "50 reports checked: 50 errors, 25 warnings, 0 info"]

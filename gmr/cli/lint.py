@@ -19,7 +19,8 @@ SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 @click.command("lint", context_settings=CONTEXT)
 @click.argument("inputs", metavar="REPORT...", nargs=-1, required=True)
 @click.option("--format", "output_format", type=click.Choice(FORMATS), default="text",
-              show_default=True, help="How to print the findings.")
+              show_default=True,
+              help="How to print the findings: text to read, or a format for CI.")
 @click.option("--fail-on", metavar="SEVERITY",
               help="Lowest severity that fails the run: error (default), warning or info.")
 @click.option("--release", metavar="NAME",
@@ -31,17 +32,22 @@ SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
               help="Settings file (default: the nearest .gmr.toml, or pyproject.toml with a "
                    "[tool.gmr] table).")
 @click.option("--select", metavar="CODE", multiple=True,
-              help="Run only these codes or code prefixes. Repeatable.")
+              help="Run only this code or code prefix (GMR2, GMR101), instead of the "
+                   "settings' selection. Repeatable.")
 @click.option("--ignore", metavar="CODE", multiple=True,
-              help="Do not run these codes or code prefixes. Repeatable.")
+              help="Do not run this code or code prefix, besides those the settings "
+                   "ignore. Repeatable.")
 @click.option("--rules", metavar="FILE", multiple=True,
-              help="Custom rules (TOML). Repeatable.")
+              help="Custom rules (TOML), besides those the settings name. Repeatable.")
 @click.option("--baseline", metavar="FILE",
-              help="Report only the findings not recorded in this file.")
+              help="Report only the findings that are new since the baseline FILE was "
+                   "written.")
 @click.option("--write-baseline", metavar="FILE",
-              help="Record the current findings in this file and exit 0.")
+              help="Record the current findings in FILE instead of printing them; exit 0 "
+                   "unless an input could not be read.")
 @click.option("--summary", is_flag=True,
-              help="Print only the roll-up: per rule, on how many nodes it found something.")
+              help="Print only the roll-up (per rule, on how many nodes it found "
+                   "something) and the summary line.")
 @click.pass_obj
 def command(terminal: Terminal, inputs: tuple[str, ...], output_format: str,
             fail_on: str | None, release: str | None, service: str | None, config: str | None,
@@ -62,16 +68,24 @@ def command(terminal: Terminal, inputs: tuple[str, ...], output_format: str,
     settings = load_settings(config).with_flags(select=select, ignore=ignore, fail_on=fail_on,
                                                 rules=rules)
     run = lint_inputs(inputs, settings, release=release, service=service, baseline=baseline)
-    for path in run.skipped:
-        terminal.note(f"{path}: skipped, no Guru Meditation Report found")
     for note in run.notes:
         terminal.warning(note)
+    if run.reports:
+        for path in run.skipped:
+            terminal.note(f"{path}: skipped, no Guru Meditation Report found")
+    # An input that could not be read is a GMR001 finding; it is also said on stderr
+    # wherever the findings do not reach the log: a machine format (usually written to a
+    # file), or a run that checked no report at all (which prints no report, and fails).
+    if output_format != "text" or write_baseline or not run.reports:
+        for error in run.errors:
+            terminal.error(str(error))
     if write_baseline:
         record(write_baseline, run.result.findings)
         terminal.note(f"gmr: {len(run.result.findings)} findings recorded in {write_baseline}")
         return 2 if run.errors else 0
     if output_format == "text":
-        show_findings(terminal, run, summary)
+        if run.reports:
+            show_findings(terminal, run, summary)
     else:
         terminal.write({"json": formats.as_json, "sarif": formats.as_sarif,
                         "junit": formats.as_junit, "github": formats.as_github}
@@ -91,8 +105,12 @@ def show_findings(terminal: Terminal, run: LintRun, summary_only: bool) -> None:
         line = Text()
         line.append(f"{entry.code} ", style="bold")
         line.append(f"{entry.severity.value} ", style=SEVERITY_STYLE[entry.severity.value])
-        line.append(f"{entry.name} on {entry.nodes} of {entry.total} "
-                    f"node{'s' * (entry.total != 1)}")
+        where = []
+        if entry.nodes or not entry.files:
+            where.append(f"on {entry.nodes} of {entry.total} node{'s' * (entry.total != 1)}")
+        if entry.files:
+            where.append(f"in {', '.join(entry.files)}")
+        line.append(f"{entry.name} {' and '.join(where)}")
         terminal.line(line)
     if not summary_only:
         current = None

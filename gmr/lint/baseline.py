@@ -26,23 +26,33 @@ def read_baseline(path: str) -> set[str]:
 
 
 def write_baseline(path: str, findings: Iterable[Finding]) -> None:
-    """Record findings so that later runs report only new ones. The file is written beside
+    """Record findings so that later runs report only new ones. A file is written beside
     its final place and renamed into it, so a failed write (missing folder, full disk)
-    leaves an earlier baseline whole."""
+    leaves an earlier baseline whole; a link is followed, and what is not a regular file
+    (`/dev/stdout`, a pipe) is written in place, never replaced."""
     entries = [{"code": f.code, "node": f.node or f.file, "group": f.group, "option": f.option,
                 "fingerprint": f.fingerprint} for f in findings]
     text = json.dumps({"version": 1, "findings": entries}, indent=2) + "\n"
-    target = Path(path)
+    given = Path(path)
     try:
-        handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+        if given.exists() and not given.is_file():
+            with given.open("w", encoding="utf-8") as stream:
+                stream.write(text)
+        else:
+            _replace(Path(os.path.realpath(given)), text)
     except OSError as error:
         raise InputError(f"cannot write the baseline: {error.strerror or error}", path) from None
+
+
+def _replace(target: Path, text: str) -> None:
+    """Write `text` to a new file beside `target` and rename it into its place."""
+    handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
     temporary = Path(name)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)
         os.chmod(temporary, 0o644)
         os.replace(temporary, target)
-    except OSError as error:
+    except OSError:
         temporary.unlink(missing_ok=True)
-        raise InputError(f"cannot write the baseline: {error.strerror or error}", path) from None
+        raise

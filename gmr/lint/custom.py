@@ -21,12 +21,12 @@ from __future__ import annotations
 
 import re
 import tomllib
-from pathlib import Path
 from typing import Any, Callable, Collection, Iterator
 
 from gmr.errors import ConfigError
 from gmr.lint.api import CODE, NAME, Hit, Rule, Severity, hit
 from gmr.lint.releases import release_named
+from gmr.lint.settings import read_text
 from gmr.parsing.identify import SERVICES
 
 CONDITIONS = ("eq", "ne", "lt", "le", "gt", "ge", "in", "not_in", "contains", "matches",
@@ -38,10 +38,7 @@ _KEYS = {"code", "name", "severity", "service", "group", "option", "since", "unt
 def load_rules(path: str, taken: Collection[str] = ()) -> list[Rule]:
     """The rules of a custom rules file, checked against each other and the codes and
     names already `taken` (the built-ins, other rules files)."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"cannot read the rules file: {error}", path) from None
+    text = read_text(path, "cannot read the rules file")
     try:
         tables = tomllib.loads(text).get("rule", [])
     except tomllib.TOMLDecodeError as error:

@@ -16,11 +16,14 @@ def releases_text(rule: Rule) -> str:
 
 
 def rule_doc(rule: Rule) -> str:
-    """One rule's documentation as plain text, for `gmr rules CODE`."""
+    """One rule's documentation as plain text, for `gmr rules CODE`; a custom rule may
+    leave out why and fix, and then says nothing about them."""
     parts = [f"{rule.code} {rule.name} ({rule.severity.value})",
              f"Services: {', '.join(rule.services) or 'all'}; releases: {releases_text(rule)}",
-             "", f"What it does: {rule.what}", "", f"Why it matters: {rule.why}", "",
-             f"How to fix: {rule.fix}"]
+             "", f"What it does: {rule.what}"]
+    for heading, text in (("Why it matters", rule.why), ("How to fix", rule.fix)):
+        if text:
+            parts += ["", f"{heading}: {text}"]
     if rule.before or rule.after:
         parts += ["", "Before:", _indent(rule.before), "", "After:", _indent(rule.after)]
     parts += ["", f"Source: {rule.source}"]

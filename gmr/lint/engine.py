@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Iterable, Sequence
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from gmr.credentials import shown
 from gmr.errors import GmrError, InputError
@@ -27,6 +27,8 @@ from gmr.printable import escape_controls
 
 #: The findings the engine makes itself, by code.
 _OWN = {rule.code: rule for rule in intrinsic.RULES}
+#: Codes about the settings rather than a report: never among the rules run on a report.
+_ABOUT_SETTINGS = {"GMR005"}
 
 
 class Finding(BaseModel):
@@ -45,6 +47,9 @@ class Finding(BaseModel):
     service: str | None = None
     node: str | None = None
     release: str | None = None
+    #: The first line of the report the finding is about (None for an input that could not
+    #: be read, or the settings): tells apart the reports of one log. Not in the JSON.
+    report_line: int | None = Field(default=None, exclude=True)
 
     @property
     def fingerprint(self) -> str:
@@ -65,7 +70,7 @@ class LintResult:
     baselined: int = 0
     waived: list[tuple[Finding, Waiver]] = field(default_factory=list)
     #: The codes of the rules that ran on each report, by place; a rule for another
-    #: service or release is not among them.
+    #: service or release, or about the settings, is not among them.
     ran: dict[Place, set[str]] = field(default_factory=dict)
 
     def failing(self, threshold: Severity) -> list[Finding]:
@@ -94,13 +99,13 @@ def lint(
     findings = [_unparseable(error) for error in errors if settings.selects("GMR001")]
     single = [r for r in selected if not r.fleet]
     fleet = [r for r in selected if r.fleet] if len(reports) > 1 else []
-    engine_codes = {code for code in _OWN if code != "GMR001" and settings.selects(code)}
     ran: dict[Place, set[str]] = {}
     for report in reports:
         found, codes = _lint_report(report, single, settings, service, forced)
         findings += found
-        ran[_place(report)] = (codes | engine_codes
-                               | {r.code for r in fleet if r.applies_to(service or report.service)})
+        ran[_place(report)] = (codes | {r.code for r in fleet
+                                        if r.applies_to(service or report.service)}
+                               ) - _ABOUT_SETTINGS
     if fleet:
         findings += _lint_fleet(reports, fleet, service, forced)
     findings = [_with_severity(f, settings) for f in findings]
@@ -192,6 +197,7 @@ class _Stamp:
             "service": service,
             "node": report.node,
             "release": str(release) if release else None,
+            "report_line": report.source.first_line,
         }
 
     def finding(self, rule: Rule, hit: Hit) -> Finding:

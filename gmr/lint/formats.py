@@ -54,7 +54,8 @@ def as_sarif(run: LintRun) -> str:
                     "name": rule.name,
                     "shortDescription": {"text": rule.what},
                     "fullDescription": {"text": rule.why or rule.what},
-                    "help": {"text": f"{rule.fix}\n\nSource: {rule.source}"},
+                    "help": {"text": "\n\n".join(
+                        part for part in (rule.fix, f"Source: {rule.source}") if part)},
                     "defaultConfiguration": {"level": _SARIF_LEVEL[rule.severity]},
                     "properties": {"services": list(rule.services), "source": rule.source},
                 } for rule in rules],
@@ -67,43 +68,27 @@ def as_sarif(run: LintRun) -> str:
 
 def as_junit(run: LintRun) -> str:
     """One test suite per report, one test case per rule that ran on it (skipped when the
-    rule is for another service or release); a finding at or above --fail-on is a failure,
-    one below it is kept as output of its test case. An input that could not be linted is
-    a suite with one failing case, GMR001."""
+    rule does not apply to it); a finding at or above --fail-on is a failure, one below it
+    is kept as output of its test case. An input that could not be linted is a suite with
+    one failing case, GMR001; findings about another file (an expired waiver in the
+    settings) are a suite of that file. So the failures are there exactly when the exit
+    status says so."""
     fail_on = run.settings.fail_on
     suites = ElementTree.Element("testsuites", name="gmr lint")
-    by_place: dict[tuple[str, str], list[Finding]] = {}
+    by_place: dict[tuple[str | None, int | None], list[Finding]] = {}
     for finding in run.result.findings:
-        by_place.setdefault((finding.file or "<input>", finding.code), []).append(finding)
+        by_place.setdefault((finding.file, finding.report_line), []).append(finding)
     for report in run.reports:
+        place = (report.source.path, report.source.first_line)
         file = report.source.path or "<input>"
         label = f"{file}:{report.source.first_line}" + (f" ({report.node})" if report.node
                                                         else "")
-        ran = run.result.ran.get((report.source.path, report.source.first_line), set())
-        suite = ElementTree.SubElement(suites, "testsuite", name=label)
-        counts = {"tests": 0, "failures": 0, "skipped": 0}
-        for rule in run.rules:
-            case = ElementTree.SubElement(suite, "testcase", classname=file,
-                                          name=f"{rule.code} {rule.name}")
-            counts["tests"] += 1
-            if rule.code not in ran:
-                ElementTree.SubElement(case, "skipped",
-                                       message="does not apply to this service or release")
-                counts["skipped"] += 1
-                continue
-            found = by_place.get((file, rule.code), [])
-            failing = [f for f in found if f.severity.rank >= fail_on.rank]
-            for finding in failing:
-                failure = ElementTree.SubElement(case, "failure", type=finding.severity.value,
-                                                 message=finding.message)
-                failure.text = f"{file}:{finding.line or ''} {finding.code} {finding.message}"
-            if len(failing) < len(found):
-                output = ElementTree.SubElement(case, "system-out")
-                output.text = "\n".join(f"{f.severity.value}: {f.message}"
-                                        for f in found if f not in failing)
-            counts["failures"] += bool(failing)
-        for key, value in counts.items():
-            suite.set(key, str(value))
+        ran = run.result.ran.get(place, set())
+        found = by_place.pop(place, [])
+        _suite(suites, label, file,
+               [(rule.code, rule.name, [f for f in found if f.code == rule.code]
+                 if rule.code in ran else None) for rule in run.rules], fail_on)
+    unreadable = {error.path for error in run.errors}
     for error in run.errors:
         file = error.path or "<input>"
         suite = ElementTree.SubElement(suites, "testsuite", name=file, tests="1", failures="1",
@@ -112,7 +97,43 @@ def as_junit(run: LintRun) -> str:
                                       name="GMR001 unparseable-report")
         failure = ElementTree.SubElement(case, "failure", type="error", message=error.message)
         failure.text = str(error)
+    for (path, _), found in by_place.items():
+        if path in unreadable:
+            continue
+        codes = dict.fromkeys((f.code, f.name) for f in found)
+        _suite(suites, path or "<input>", path or "<input>",
+               [(code, name, [f for f in found if f.code == code]) for code, name in codes],
+               fail_on)
     return ElementTree.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def _suite(suites: ElementTree.Element, label: str, file: str,
+           cases: list[tuple[str, str, list[Finding] | None]], fail_on: Severity) -> None:
+    """A test suite of `cases`, each (code, name, its findings, or None when the rule
+    does not apply)."""
+    suite = ElementTree.SubElement(suites, "testsuite", name=label)
+    counts = {"tests": 0, "failures": 0, "skipped": 0}
+    for code, name, found in cases:
+        case = ElementTree.SubElement(suite, "testcase", classname=file, name=f"{code} {name}")
+        counts["tests"] += 1
+        if found is None:
+            ElementTree.SubElement(case, "skipped", message="does not apply to this report: "
+                                   "another service or release, or a rule comparing several "
+                                   "reports")
+            counts["skipped"] += 1
+            continue
+        failing = [f for f in found if f.severity.rank >= fail_on.rank]
+        for finding in failing:
+            failure = ElementTree.SubElement(case, "failure", type=finding.severity.value,
+                                             message=finding.message)
+            failure.text = f"{file}:{finding.line or ''} {finding.code} {finding.message}"
+        if len(failing) < len(found):
+            output = ElementTree.SubElement(case, "system-out")
+            output.text = "\n".join(f"{f.severity.value}: {f.message}"
+                                    for f in found if f not in failing)
+        counts["failures"] += bool(failing)
+    for key, value in counts.items():
+        suite.set(key, str(value))
 
 
 def as_github(run: LintRun) -> str:

@@ -25,13 +25,16 @@ from gmr.parsing.identify import SERVICES
 
 @dataclass(frozen=True)
 class Rollup:
-    """One rule's findings over a fleet: on `nodes` of the `total` nodes linted."""
+    """One rule's findings over a fleet: on `nodes` of the `total` nodes linted, and in
+    `files` that are not a report linted (the settings of an expired waiver, an input that
+    could not be read)."""
 
     code: str
     name: str
     severity: Severity
     nodes: int
     total: int
+    files: tuple[str, ...] = ()
 
 
 @dataclass
@@ -51,14 +54,17 @@ class LintRun:
     def rollup(self) -> list[Rollup]:
         """Per rule with findings, on how many of the nodes: the view of a fleet."""
         nodes = {report.node or report.source.path for report in self.reports}
-        found: dict[str, set] = {}
-        first: dict[str, Finding] = {}
+        found: dict[str, list[Finding]] = {}
         for finding in self.result.findings:
-            found.setdefault(finding.code, set()).add(finding.node or finding.file)
-            first.setdefault(finding.code, finding)
-        return [Rollup(code=code, name=first[code].name, severity=first[code].severity,
-                       nodes=len(where), total=len(nodes))
-                for code, where in sorted(found.items())]
+            found.setdefault(finding.code, []).append(finding)
+        rollups = []
+        for code, findings in sorted(found.items()):
+            places = {f.node or f.file for f in findings}
+            rollups.append(Rollup(
+                code=code, name=findings[0].name, severity=findings[0].severity,
+                nodes=len(places & nodes), total=len(nodes),
+                files=tuple(sorted(p or "<input>" for p in places - nodes))))
+        return rollups
 
     @property
     def exit_code(self) -> int:
@@ -110,7 +116,7 @@ def lint_inputs(names: Iterable[str], settings: Settings, *, release: str | None
     known = read_baseline(baseline) if baseline else set()
     inputs = read_inputs(names)
     selected = [rule for rule in rules if settings.selects(rule.code)]
-    notes = [f"gmr: {flag} {code} matches no rule"
+    notes = [f"gmr: warning: {flag} {code!r} matches no rule"
              for flag, codes in (("select", settings.select), ("ignore", settings.ignore))
              for code in codes if not any(rule.code.startswith(code) for rule in rules)]
     result = lint(inputs.items, selected, settings=settings, release=release,

@@ -110,8 +110,12 @@ class Settings(BaseModel):
 
 
 def _unique_paths(paths: Iterable[str]) -> tuple[str, ...]:
-    """Rules files named once each, however they were spelled (settings and --rules)."""
-    return tuple(dict.fromkeys(str(Path(path).resolve()) for path in paths))
+    """Rules files named once each, however they were spelled (settings and --rules), each
+    as first spelled, so that errors name it as the operator did."""
+    first: dict[Path, str] = {}
+    for path in paths:
+        first.setdefault(Path(path).resolve(), path)
+    return tuple(first.values())
 
 
 def find_settings(start: Path | None = None) -> Path | None:
@@ -121,7 +125,7 @@ def find_settings(start: Path | None = None) -> Path | None:
     for candidate in (folder, *folder.parents):
         for name in FILES:
             path = candidate / name
-            if path.is_file() and (name == ".gmr.toml" or "[tool.gmr" in _read(path)):
+            if path.is_file() and (name == ".gmr.toml" or "[tool.gmr" in read_text(path, "cannot read")):
                 return path
     return None
 
@@ -131,7 +135,7 @@ def load_settings(path: str | Path | None) -> Settings:
     path = Path(path) if path is not None else find_settings()
     if path is None:
         return Settings()
-    text = _read(path)
+    text = read_text(path, "cannot read")
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -159,11 +163,16 @@ def load_settings(path: str | Path | None) -> Settings:
         raise ConfigError(f"invalid setting {where}: {first['msg']}", str(path), line) from None
 
 
-def _read(path: Path) -> str:
+def read_text(path: str | Path, failure: str) -> str:
+    """The text of a settings or rules file; when it cannot be read, a ConfigError saying
+    `failure` and why in a few words (`No such file or directory`), not Python's repr."""
     try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"cannot read: {error}", str(path)) from None
+        return Path(path).read_text(encoding="utf-8")
+    except OSError as error:
+        raise ConfigError(f"{failure}: {error.strerror or error}", str(path)) from None
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"{failure}: not UTF-8 text (byte {error.start})", str(path)) \
+            from None
 
 
 def _toml_line(error: tomllib.TOMLDecodeError) -> int | None:
