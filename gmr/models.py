@@ -332,6 +332,11 @@ def group_key(group: str) -> str:
     return "default" if group == "DEFAULT" else group
 
 
+def group_title(group: str) -> str:
+    """A group as config files and messages name it: `DEFAULT` for the printed `default`."""
+    return "DEFAULT" if group == "default" else group
+
+
 class Package(_Model):
     """The Package section; `None` printed for a field becomes null."""
 

@@ -22,7 +22,7 @@ from gmr.lint.api import Context, Hit, ReleaseUnknown, Rule, Severity
 from gmr.lint.releases import Release, release_named, release_of
 from gmr.lint.rules import intrinsic
 from gmr.lint.settings import Settings, Waiver
-from gmr.models import Report, group_key
+from gmr.models import Report, group_key, group_title
 from gmr.printable import escape_controls
 
 #: The findings the engine makes itself, by code.
@@ -204,7 +204,7 @@ class _Stamp:
         # Messages name [DEFAULT] as nova.conf does; the `group` field keeps the printed name.
         group = _printed_group(hit.group)
         values = {"option": hit.option, **hit.values,
-                  "group": "DEFAULT" if group == "default" else group}
+                  "group": group_title(group) if group else group}
         if "value" in values and hit.option is not None:
             values["value"] = shown(hit.option, str(values["value"]))
         values = {key: escape_controls(value, layout=True) if isinstance(value, str) else value
