@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 
+import generator as gen
 import pytest
 from fuzzing import check_cuts
 
@@ -111,6 +112,33 @@ def test_between_log_records_with_several_reports_and_warnings(small_report, ful
     assert gmr.render(first) == small_report.text
     assert gmr.render(second) == full_report.text
     assert not first.warnings and not second.warnings
+
+
+@pytest.mark.parametrize("extra_sections", [(), (("Plugins", "+----+\n| a  |\n+----+"),)],
+                         ids=["configuration-last", "extra-section-last"])
+def test_two_log_dir_files_joined_by_cat_are_split_at_the_glued_banner(extra_sections):
+    # A log_dir file ends without a newline, so `cat a b` glues b's first `=====` rule to
+    # the end of a's last line.
+    first = gen.generate(gen.ReportSpec(
+        options=(gen.OptionSpec("zvm", "reachable_timeout", "int", 300),),
+        extra_sections=extra_sections, delivery="log_dir"))
+    second = gen.generate(gen.ReportSpec(delivery="log_dir"))
+    glued = first.text.count("\n") + 1
+    one, two = gmr.parse(first.text + second.text)
+    assert one.option("zvm", "reachable_timeout").value == "300"
+    assert not one.source.truncated and not two.source.truncated and not two.source.partial
+    assert one.source.last_line == two.source.first_line == glued
+    assert gmr.render(one) == first.text and gmr.render(two) == second.text
+    assert [w.line for w in one.warnings] == [w.line for w in two.warnings] == [glued]
+    assert "glued" in one.warnings[0].message and "glued" in two.warnings[0].message
+
+
+def test_a_banner_glued_to_a_log_line_starts_a_whole_report(small_report):
+    log = "2016-09-19 17:19:21.001 8962 INFO nova.service [-] Starting compute node"
+    (report,) = gmr.parse(log + small_report.text)
+    assert not report.source.partial and report.source.first_line == 1
+    assert gmr.render(report) == small_report.text
+    assert [w.line for w in report.warnings] == [1] and "glued" in report.warnings[0].message
 
 
 def test_crlf_and_byte_order_mark(small_report, tmp_path):

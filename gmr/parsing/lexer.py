@@ -35,6 +35,7 @@ from gmr.parsing.shapes import (
     SECTION_TOKENS,
     SOURCE,
     THREAD_HEADER,
+    is_banner_title,
     is_rule,
 )
 
@@ -518,12 +519,13 @@ def _dict_entries(src: ReportLines, out: Lexed, start: int, end: int) -> dict[st
 
 
 def _extra_section(src: ReportLines, out: Lexed, i: int) -> Iterator[Tok]:
-    """A registered section: raw lines up to the next header, report, log record or the
-    closing fence of a Markdown code block."""
+    """A registered section: raw lines up to the next header, report (whose first rule may
+    be glued to the line before its title), log record or the closing fence of a Markdown
+    code block."""
     get = src.get
     start = i
     while (line := get(i)) is not None:
-        if line[:4] == "====" and header_title(src, i) is not None:
+        if line[:4] == "====" and (header_title(src, i) is not None or is_banner_title(line)):
             break
         if LOG_RECORD.match(line) or line.startswith("```"):
             break
