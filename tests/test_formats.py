@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import random
 import re
+from dataclasses import replace
 
+import generator as gen
 import pytest
+from conftest import EVERY_KIND, SAMPLES
 from fuzzing import check_cuts
 
 import gmr
@@ -84,6 +87,25 @@ def test_python2_stacks_negative_ids_and_source_not_found(full_report):
 def test_python2_report_cut_anywhere_is_flagged_not_an_error(full_report):
     # Cuts inside and right after the `Exception:` block included.
     assert check_cuts(with_python2_threads(full_report.text)) > 300
+
+
+def test_head_of_a_report_stopping_at_a_blank_line_of_configuration_names_that_line():
+    lines = (SAMPLES / "nova-34.0.0-compute-node1.txt").read_text().splitlines(keepends=True)
+    blank = max(n for n, line in enumerate(lines, 1) if line == "\n")  # `head -<blank>`
+    (report,) = gmr.parse("".join(lines[:blank]))
+    assert report.source.truncated
+    assert [w.line for w in report.warnings] == [blank]
+    assert report.warnings[0].message.startswith(f"report cut short at line {blank}:")
+
+
+@pytest.mark.parametrize("delivery", ["stderr", "log_dir"])
+def test_a_report_cut_at_any_line_of_its_configuration_is_flagged_or_reads_whole(delivery):
+    # Every option kind in groups that sort after [DEFAULT], where only the shape of the
+    # cut can tell a cut report from a whole one.
+    options = tuple(option if option.group == "DEFAULT" else replace(option, group=f"z{option.group}")
+                    for option in EVERY_KIND)
+    generated = gen.generate(gen.ReportSpec(options=options, delivery=delivery))
+    assert check_cuts(generated.text) > 200
 
 
 def test_autumn_2014_masks_with_seven_stars(full_report):

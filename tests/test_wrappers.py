@@ -156,6 +156,18 @@ def test_trailing_whitespace_stripped(full_report):
     assert report.option("DEFAULT", "enabled_backends").as_list() == ["Mid", "ceph-1", "lvm-1"]
 
 
+@pytest.mark.parametrize("copy", [
+    lambda text: text,
+    lambda text: text.rstrip("\n"),  # a log_dir file
+    lambda text: text + "2016-09-19 17:19:21.001 8962 INFO nova.service [-] Started\n",
+    lambda text: "\n".join(line.rstrip() for line in text.split("\n")),
+    lambda text: wrap(text, lambda n: "Nov 25 14:01:09 compute-1 nova-compute[1234]: "),
+], ids=["stderr", "log-dir", "in-a-log", "stripped", "journald"])
+def test_a_whole_report_is_not_flagged_truncated(full_report, copy):
+    (report,) = gmr.parse(copy(full_report.text))
+    assert not report.source.truncated and not report.warnings
+
+
 def test_report_cut_anywhere_is_flagged_not_an_error(full_report):
     assert check_cuts(full_report.text) > 500
 
