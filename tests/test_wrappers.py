@@ -11,6 +11,7 @@ import pytest
 from fuzzing import check_cuts
 
 import gmr
+from gmr.parsing.shapes import RULE, header_line
 
 
 def wrap(text: str, prefix) -> str:
@@ -182,14 +183,14 @@ def test_thread_cut_before_its_stack_is_named(full_report):
 
 def test_fragment_of_threads_pasted_without_banner(full_report):
     start = full_report.text.index("------")
-    end = full_report.text.index("=" * 72 + "\n====" + " " * 25 + "Green Threads")
+    end = full_report.text.index(f"{RULE}\n{header_line('Green Threads')}")
     report = only("Here is what the hang looks like:\n\n" + full_report.text[start:end],
                   partial=True)
     assert len(report.threads) == 3 and report.configuration is None
 
 
 def test_fragment_of_configuration_with_its_header(full_report):
-    start = full_report.text.index("=" * 72 + "\n====" + " " * 25 + "Configuration")
+    start = full_report.text.index(f"{RULE}\n{header_line('Configuration')}")
     report = only(full_report.text[start:], partial=True, truncated=False)
     assert report.option("pci", "alias").value["name"] == "gpu"
 
