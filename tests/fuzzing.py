@@ -183,8 +183,8 @@ def check_cuts(text: str) -> int:
         starts.append(starts[-1] + len(line) + 1)
     default = whole.configuration.groups.get("default") if whole.configuration else None
     decidable = starts[default.line - 1] if default else len(text) + 1
-    after = whole.extra_sections[0].line - 1 if whole.extra_sections else None
-    configuration_end = len(text) if after is None else starts[after]
+    extra = whole.extra_sections
+    configuration_end = starts[extra[0].line - 1] if extra else len(text)
     banner_end = text.index(BANNER) + len(BANNER)
     checked = 0
     for cut_at in cuts(text):

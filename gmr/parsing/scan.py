@@ -39,6 +39,14 @@ LOOKBACK = 256
 #: Raw lines unwrapped at a time for a wrapped report.
 REFILL_LINES = 512
 
+#: Warnings for the line that ends one log_dir file and starts the next, joined by `cat`.
+GLUED_START = ("this report's first rule is glued to the end of this line, after the text "
+               "before it (a file that ends without a newline, as log_dir files do, then "
+               "this report, as `cat` joins them)")
+GLUED_END = ("the next report's first rule is glued to the end of this line (a log_dir "
+             "file ends without a newline, and `cat` joined the next report to it): the "
+             "line is read without it")
+
 
 class _Window:
     """The lines of the input currently in memory, read a chunk at a time."""
@@ -172,15 +180,6 @@ def _report_at(window: _Window, i: int, match: re.Match[str], covered: dict) -> 
         report = report.model_copy(update={"warnings": (*report.warnings, *notes)})
     covered[channel] = last
     return report, end if prefix is None else None
-
-
-#: Warnings for the line that ends one log_dir file and starts the next, joined by `cat`.
-GLUED_START = ("this report's first rule is glued to the end of this line, after the text "
-               "before it (a file that ends without a newline, as log_dir files do, then "
-               "this report, as `cat` joins them)")
-GLUED_END = ("the next report's first rule is glued to the end of this line (a log_dir "
-             "file ends without a newline, and `cat` joined the next report to it): the "
-             "line is read without it")
 
 
 def _take_glued_rule(lines: list[str], k: int) -> bool:
