@@ -117,21 +117,20 @@ def test_between_log_records_with_several_reports_and_warnings(small_report, ful
 
 @pytest.mark.parametrize("extra_sections", [(), (("Plugins", "+----+\n| a  |\n+----+"),)],
                          ids=["configuration-last", "extra-section-last"])
-def test_two_log_dir_files_joined_by_cat_are_split_at_the_glued_banner(extra_sections):
-    # A log_dir file ends without a newline, so `cat a b` glues b's first `=====` rule to
-    # the end of a's last line.
-    first = gen.generate(gen.ReportSpec(
-        options=(gen.OptionSpec("zvm", "reachable_timeout", "int", 300),),
-        extra_sections=extra_sections, delivery="log_dir"))
-    second = gen.generate(gen.ReportSpec(delivery="log_dir"))
-    glued = first.text.count("\n") + 1
-    one, two = gmr.parse(first.text + second.text)
-    assert one.option("zvm", "reachable_timeout").value == "300"
-    assert not one.source.truncated and not two.source.truncated and not two.source.partial
-    assert one.source.last_line == two.source.first_line == glued
-    assert gmr.render(one) == first.text and gmr.render(two) == second.text
-    assert [w.line for w in one.warnings] == [w.line for w in two.warnings] == [glued]
-    assert "glued" in one.warnings[0].message and "glued" in two.warnings[0].message
+def test_log_dir_files_joined_by_cat_are_split_at_the_glued_banners(extra_sections):
+    # A log_dir file ends without a newline, so `cat a b c` glues b's first `=====` rule to
+    # the end of a's last line, and c's to the end of b's.
+    texts = [gen.generate(gen.ReportSpec(
+        options=(gen.OptionSpec("zvm", "reachable_timeout", "int", timeout),),
+        extra_sections=extra_sections, delivery="log_dir")).text for timeout in (300, 60, 5)]
+    glued = ["".join(texts[: n + 1]).count("\n") + 1 for n in range(2)]
+    reports = gmr.parse("".join(texts))
+    assert [r.option("zvm", "reachable_timeout").value for r in reports] == ["300", "60", "5"]
+    assert not any(r.source.truncated or r.source.partial for r in reports)
+    assert [(r.source.first_line, r.source.last_line) for r in reports][1] == tuple(glued)
+    assert [gmr.render(report) for report in reports] == texts
+    assert [[w.line for w in r.warnings] for r in reports] == [glued[:1], glued, glued[1:]]
+    assert all("glued" in w.message for r in reports for w in r.warnings)
 
 
 def test_a_banner_glued_to_a_log_line_starts_a_whole_report(small_report):

@@ -155,10 +155,9 @@ def _report_at(window: _Window, i: int, match: re.Match[str], covered: dict) -> 
         "host": prefix.host if prefix else None,
         "channel": channel,
     }
-    notes: list[ParseWarning] = []
+    glued = False
     if prefix is None:
-        if title == BANNER_TITLE and i > 0 and _take_glued_rule(window.lines, i - 1):
-            notes.append(ParseWarning(line=number - 1, message=GLUED_START))
+        glued = title == BANNER_TITLE and i > 0 and _take_glued_rule(window.lines, i - 1)
         src = ReportLines(window.lines, i - 1 if title else i, first_number=window.base + 1,
                           refill=window.extend)
     else:
@@ -173,11 +172,12 @@ def _report_at(window: _Window, i: int, match: re.Match[str], covered: dict) -> 
     if report.source.partial and _is_empty(report):
         return None
     first, last = report.source.first_line, report.source.last_line
-    notes += [ParseWarning(line=n, message=f"a line of {length:,} characters was cut to "
-                                           f"{MAX_LINE:,}")
-              for n, length in sorted(window.cut.items()) if first <= n <= last]
-    if notes:
-        report = report.model_copy(update={"warnings": (*report.warnings, *notes)})
+    cut = [ParseWarning(line=n, message=f"a line of {length:,} characters was cut to "
+                                        f"{MAX_LINE:,}")
+           for n, length in sorted(window.cut.items()) if first <= n <= last]
+    if glued or cut:
+        start = (ParseWarning(line=first, message=GLUED_START),) if glued else ()
+        report = report.model_copy(update={"warnings": (*start, *report.warnings, *cut)})
     covered[channel] = last
     return report, end if prefix is None else None
 
