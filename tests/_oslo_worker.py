@@ -236,6 +236,37 @@ def _native_park(stop, ready, depth):
     stop.wait()
 
 
+class _BlockingFinalizer:
+    """Blocks the thread that frees it, in ``__del__``, until ``stop`` is set."""
+
+    def __init__(self, stop, ready):
+        self.stop = stop
+        self.ready = ready
+
+    def __del__(self):
+        self.ready.set()
+        self.stop.wait()
+
+
+def _lineless_park(stop, ready):
+    """Parks the thread at an instruction that has no line number.
+
+    Leaving an ``except ... as name:`` block by an exception runs its
+    cleanup, ``name = None; del name``, which CPython compiles without a
+    line.  Here ``name = None`` frees the finalizer, whose ``__del__``
+    blocks: this frame's ``f_lineno`` is then None, and oslo.reports prints
+    ``<file>:None in <function>`` and ``(source not found)``.
+    """
+    try:
+        try:
+            raise LookupError
+        except LookupError as parked:
+            parked = _BlockingFinalizer(stop, ready)  # noqa: F841 (freed by the cleanup)
+            raise
+    except LookupError:
+        pass
+
+
 def _renamed(func, name):
     """A copy of ``func`` whose code object is called ``name``: the frames
     still point at this file and its real line numbers (so the report shows
@@ -253,14 +284,17 @@ def _innermost_is_wait(frame):
     )
 
 
-def start_threads(n):
+def start_threads(n, lineless):
     stop = threading.Event()
+    targets = [(_renamed(_native_entry, f"gmr_native_thread_{i}"), (1 + i % 3,))
+               for i in range(n)]
+    targets += [(_renamed(_lineless_park, f"gmr_lineless_thread_{i}"), ())
+                for i in range(lineless)]
     threads = []
-    for i in range(n):
+    for i, (fn, args) in enumerate(targets):
         ready = threading.Event()
-        fn = _renamed(_native_entry, f"gmr_native_thread_{i}")
         t = threading.Thread(
-            target=fn, args=(stop, ready, 1 + i % 3), name=f"gmr-native-{i}", daemon=True
+            target=fn, args=(stop, ready, *args), name=f"gmr-native-{i}", daemon=True
         )
         t.start()
         threads.append((t, ready))
@@ -578,7 +612,7 @@ class Worker:
         grs = []
         try:
             children = start_children(spec["children"], spec["grandchildren"], self.tmpdir)
-            threads = start_threads(spec["threads"])
+            threads = start_threads(spec["threads"], spec["lineless_threads"])
             grs = start_greenlets(spec["greenlets"])
             if spec["trigger"] == "signal":
                 captured = trigger_signal(version, spec["delivery"], log_dir)

@@ -17,8 +17,9 @@ from typing import Callable, Iterator
 import gmr
 from gmr.errors import GmrError
 from gmr import diff_reports, lint_reports
+from gmr.parsing.shapes import BANNER_TITLE, RULE, header_line
 
-RULE = b"=" * 72
+BANNER = f"{RULE}\n{header_line(BANNER_TITLE)}\n{RULE}\n"
 
 
 def _lines(data: bytes) -> list[bytes]:
@@ -36,7 +37,7 @@ def bit_flips(data: bytes, rng: random.Random) -> bytes:
 def insertions(data: bytes, rng: random.Random) -> bytes:
     buffer = bytearray(data)
     for _ in range(rng.randint(1, 20)):
-        junk = rng.choice([b"\x00", b"\xff\xfe", b"\r", b"\n", b"    ", b"=" * 72, b"***",
+        junk = rng.choice([b"\x00", b"\xff\xfe", b"\r", b"\n", b"    ", RULE.encode(), b"***",
                            b" = ", b":", b"`", b"\xc3", b"\x1b[01;36m", b"------",
                            bytes(rng.randrange(256) for _ in range(rng.randint(1, 8)))])
         position = rng.randrange(len(buffer) + 1)
@@ -50,7 +51,7 @@ def truncation(data: bytes, rng: random.Random) -> bytes:
 
 def section_cut(data: bytes, rng: random.Random) -> bytes:
     """Cut just before, at or just after a section boundary."""
-    boundaries = [m.start() for m in re.finditer(re.escape(RULE), data)] or [0]
+    boundaries = [m.start() for m in re.finditer(re.escape(RULE.encode()), data)] or [0]
     return data[: max(0, rng.choice(boundaries) + rng.randint(-2, 80))]
 
 
@@ -169,21 +170,35 @@ def cuts(text: str) -> Iterator[int]:
 
 def check_cuts(text: str) -> int:
     """Cut the complete report `text` everywhere after its banner: each cut must parse as
-    one report, flagged truncated with a warning that says so, as long as the cut is
-    before the [DEFAULT] group (a cut after it cannot be told from a whole log_dir file,
-    which has no final newline either). Returns the number of cuts checked."""
-    banner_end = text.index("\n", text.index("Guru Meditation")) + 74
-    undecidable = re.search(r"^default: ?$", text, re.MULTILINE)
+    one report. A cut before the [DEFAULT] group, which every report has, must be flagged
+    truncated with a warning that says so. A cut inside the Configuration section after it
+    must be flagged so too, or else read as a whole report that renders back to exactly the
+    cut text: there is nothing left to tell them apart, since the cut is byte for byte the
+    whole report of a service that registered fewer options (oslo.reports marks no end; a
+    report ends with a newline on stderr and without one in a log_dir file). Returns the
+    number of cuts checked."""
+    (whole,) = gmr.parse(text)
+    starts = [0]
+    for line in text.split("\n"):
+        starts.append(starts[-1] + len(line) + 1)
+    default = whole.configuration.groups.get("default") if whole.configuration else None
+    decidable = starts[default.line - 1] if default else len(text) + 1
+    extra = whole.extra_sections
+    configuration_end = starts[extra[0].line - 1] if extra else len(text)
+    banner_end = text.index(BANNER) + len(BANNER)
     checked = 0
     for cut_at in cuts(text):
         if cut_at < banner_end:
             continue  # not even the banner: nothing to find
-        reports = gmr.parse(text[:cut_at])
+        cut = text[:cut_at]
+        reports = gmr.parse(cut)
         assert len(reports) == 1, (cut_at, len(reports))
-        if undecidable is None or cut_at < undecidable.start():
-            source, warnings = reports[0].source, reports[0].warnings
-            assert source.truncated, cut_at
-            assert any("cut" in w.message or "middle of a line" in w.message
-                       for w in warnings), cut_at
+        source, warnings = reports[0].source, reports[0].warnings
+        flagged = source.truncated and any(
+            "cut" in w.message or "middle of a line" in w.message for w in warnings)
+        if cut_at < decidable:
+            assert flagged, cut_at
+        elif cut_at <= configuration_end:
+            assert flagged or (not source.truncated and gmr.render(reports[0]) == cut), cut_at
         checked += 1
     return checked

@@ -131,6 +131,13 @@ class ReportSpec:
         three print as None.
     threads: extra native threads parked in functions named
         ``gmr_native_thread_<i>`` (2-4 frames deep inside the worker).
+    lineless_threads: extra native threads caught at an instruction that
+        has no line number, in functions named ``gmr_lineless_thread_<i>``:
+        each leaves an ``except ... as name:`` block by an exception, and the
+        block's cleanup (``name = None``), which CPython compiles without a
+        line, frees an object whose ``__del__`` blocks.  Python 3.11+ then
+        prints the frame as ``<file>:None in gmr_lineless_thread_<i>`` and
+        ``(source not found)``, as in busy nova-compute threads.
     greenlets: suspended greenlets in functions named ``gmr_green_thread_<i>``;
         the main greenlet ("No Traceback!") always exists in addition.
         Ignored when greenlet_available is False.
@@ -157,6 +164,7 @@ class ReportSpec:
         "29.0.0",
     )
     threads: int = 1
+    lineless_threads: int = 0
     greenlets: int = 1
     children: int = 0
     grandchildren: int = 0
@@ -178,7 +186,7 @@ class ReportSpec:
         for o in self.options:
             if not isinstance(o, OptionSpec):
                 raise ValueError(f"options must be OptionSpec objects, got {o!r}")
-        for field in ("threads", "greenlets", "children", "grandchildren"):
+        for field in ("threads", "lineless_threads", "greenlets", "children", "grandchildren"):
             v = getattr(self, field)
             if not isinstance(v, int) or isinstance(v, bool) or v < 0:
                 raise ValueError(f"{field} must be an int >= 0, got {v!r}")

@@ -10,22 +10,35 @@ from __future__ import annotations
 
 import random
 import re
+from dataclasses import replace
 
+import generator as gen
 import pytest
+from conftest import EVERY_KIND, SAMPLES
+from expect import expected_values, parsed_values
 from fuzzing import check_cuts
 
 import gmr
-
-RULE = "=" * 72
+from gmr.parsing.shapes import (
+    CHILD_INDENT,
+    EXCEPTION_RULE,
+    PROCESS,
+    RULE,
+    SOURCE_INDENT,
+    SOURCE_NOT_FOUND,
+    header_line,
+    process_line,
+    thread_header_line,
+)
 
 
 def header(title: str) -> str:
-    return f"{RULE}\n===={title:^64}====\n{RULE}\n"
+    return f"{RULE}\n{header_line(title)}\n{RULE}\n"
 
 
 def drop_section(text: str, title: str) -> str:
     start = text.index(header(title))
-    end = text.index(RULE + "\n====", start + len(header(title)))
+    end = text.index(f"{RULE}\n====", start + len(header(title)))
     return text[:start] + text[end:]
 
 
@@ -36,29 +49,59 @@ def test_kilo_and_older_have_no_processes_section(full_report):
     assert gmr.render(report) == text
 
 
+def unsorted(configuration: str, rng: random.Random) -> str:
+    """A Configuration body with its groups, and the options of each, in a shuffled order:
+    Python 2 dict order, as oslo-incubator printed them before it sorted them (2014-07)."""
+    # A group starts after a blank line, at a line without indentation. An option starts
+    # at a line indented two spaces, or at the blank line before it when it is a dict.
+    groups = [re.split(r"(?<!\n)\n(?=\n?  \S)", group)
+              for group in re.split(r"\n\n(?=\S)", configuration.strip("\n"))]
+    for group in groups:
+        group[1:] = rng.sample(group[1:], len(group) - 1)
+    rng.shuffle(groups)
+    return "\n" + "\n\n".join("\n".join(group) for group in groups)
+
+
+def printed_order(configuration: str) -> dict[str, list[str]]:
+    """Each group's option names, in the order `configuration` prints them."""
+    order: dict[str, list[str]] = {}
+    for line in configuration.split("\n"):
+        body = line[2:].rstrip()
+        if line[:1].strip():
+            names = order.setdefault(line.rstrip()[:-1], [])
+        elif line[:2] == "  " and body[:1].strip():
+            dict_or_text = body.endswith(":") and " " not in body
+            names.append(body[:-1] if dict_or_text else body.partition(" =")[0])
+    return order
+
+
 def test_icehouse_prints_unsorted_groups_options_and_package(full_report):
     text = full_report.text.replace(
         "vendor = OpenStack Foundation\nversion = 29.0.0", "version = 29.0.0\nvendor = OpenStack Foundation"
     )
     start = text.index(header("Configuration")) + len(header("Configuration"))
     end = text.index(header("Plugins"))
-    groups = text[start:end].strip("\n").split("\n\n")
-    random.Random(7).shuffle(groups)
-    text = text[:start] + "\n" + "\n\n".join(groups) + "\n" + text[end:]
+    configuration = unsorted(text[start:end - 1], random.Random(7)) + "\n"
+    order = printed_order(configuration)
+    assert list(order) != sorted(order) and any(names != sorted(names) for names in order.values())
+    text = text[:start] + configuration + text[end:]
     (report,) = gmr.parse(text)
     assert report.package.version == "29.0.0" and report.package.vendor == "OpenStack Foundation"
-    assert list(report.configuration.groups)[0] != "UPPER" or groups[0].startswith("UPPER")
-    assert not report.source.truncated
-    assert report.option("pci", "alias").value["vendor_id"] == "10de"
+    assert {group.name: list(group.options) for group in report.configuration} == order
+    assert list(report.configuration.groups) == list(order)
+    assert parsed_values(report) == expected_values(full_report)
+    assert not report.source.truncated and not report.warnings
+    rendered, at = gmr.render(report), header("Configuration")
+    assert rendered[rendered.index(at):] == text[text.index(at):]  # in the printed order
 
 
-PY2_THREADS = f"""{header("Threads")}------{" Thread #-1234567890 ":^60}------
+PY2_THREADS = f"""{header("Threads")}{thread_header_line(-1234567890)}
 Exception: RuntimeError: boom
-------------------------------------
+{EXCEPTION_RULE}
 
 
 /usr/lib/python2.7/site-packages/eventlet/hubs/hub.py:346 in run
-    (source not found)
+{SOURCE_INDENT}{SOURCE_NOT_FOUND}
 
 /usr/lib/python2.7/threading.py:-1 in wait
     ``
@@ -84,6 +127,25 @@ def test_python2_stacks_negative_ids_and_source_not_found(full_report):
 def test_python2_report_cut_anywhere_is_flagged_not_an_error(full_report):
     # Cuts inside and right after the `Exception:` block included.
     assert check_cuts(with_python2_threads(full_report.text)) > 300
+
+
+def test_head_of_a_report_stopping_at_a_blank_line_of_configuration_names_that_line():
+    lines = (SAMPLES / "nova-34.0.0-compute-node1.txt").read_text().splitlines(keepends=True)
+    blank = max(n for n, line in enumerate(lines, 1) if line == "\n")  # `head -<blank>`
+    (report,) = gmr.parse("".join(lines[:blank]))
+    assert report.source.truncated
+    assert [w.line for w in report.warnings] == [blank]
+    assert report.warnings[0].message.startswith(f"report cut short at line {blank}:")
+
+
+@pytest.mark.parametrize("delivery", ["stderr", "log_dir"])
+def test_a_report_cut_at_any_line_of_its_configuration_is_flagged_or_reads_whole(delivery):
+    # Every option kind in groups that sort after [DEFAULT], where only the shape of the
+    # cut can tell a cut report from a whole one.
+    options = tuple(replace(option, group=f"z{option.group}") if option.group != "DEFAULT"
+                    else option for option in EVERY_KIND)
+    generated = gen.generate(gen.ReportSpec(options=options, delivery=delivery))
+    assert check_cuts(generated.text) > 200
 
 
 def test_autumn_2014_masks_with_seven_stars(full_report):
@@ -121,11 +183,16 @@ def test_long_section_title_grows_the_header_line(full_report):
     assert gmr.render(report) == text
 
 
+def process_lines(lines: list[str]) -> list[tuple[int, tuple[str, ...]]]:
+    """The index and fields (pid, ppid, user, uid, state) of each Process line."""
+    return [(n, match.groups()) for n, line in enumerate(lines) if (match := PROCESS.match(line))]
+
+
 def test_container_uid_without_passwd_entry_and_windows_none(full_report):
     lines = full_report.text.split("\n")
-    at = [n for n, line in enumerate(lines) if "Process " in line and "(under " in line]
-    lines[at[0]] = re.sub(r"run by: \S+ \(\d+\)", "run by: 42436 (42436)", lines[at[0]])
-    lines[at[1]] = re.sub(r"run by: \S+ \(\d+\)", "run by: SYSTEM (None)", lines[at[1]])
+    (top, (pid, ppid, _, _, state)), (child, fields), *_ = process_lines(lines)
+    lines[top] = process_line(pid, ppid, "42436", 42436, state)
+    lines[child] = CHILD_INDENT + process_line(*fields[:2], "SYSTEM", None, fields[4])
     text = "\n".join(lines)
     (report,) = gmr.parse(text)
     first, second = list(report.processes)[:2]
@@ -147,8 +214,8 @@ def test_broken_structure_is_a_syntax_error_with_file_and_line(full_report, brok
 
 
 def test_an_option_before_any_group_is_a_syntax_error_with_file_and_line(full_report):
-    header = "====\n\n"
-    start = full_report.text.index(header, full_report.text.index("Configuration")) + len(header)
+    configuration = header("Configuration") + "\n"
+    start = full_report.text.index(configuration) + len(configuration)
     text = full_report.text[:start] + "  orphan = 1\n" + full_report.text[start:]
     with pytest.raises(gmr.GmrSyntaxError) as error:
         gmr.parse(text, path="node1.txt")
@@ -171,11 +238,10 @@ def test_a_whitespace_only_line_in_configuration_reads_as_blank(full_report):
 
 def test_a_process_printed_as_its_own_parent_or_twice_is_reported_not_followed(full_report):
     lines = full_report.text.split("\n")
-    at = [n for n, line in enumerate(lines) if line.lstrip().startswith("Process ")]
-    root_pid = re.search(r"Process (\d+)", lines[at[0]]).group(1)
-    lines[at[1]] = re.sub(r"Process \d+ \(under \d+\)", "Process 77 (under 77)", lines[at[1]])
-    lines.insert(at[-1] + 1, f"    Process {root_pid} (under 77) [ run by: root (0), state: "
-                             "sleeping ]")  # the root again, now under its own child
+    (_, (root_pid, *_)), (child, (_, _, *fields)), *_, (last, _) = process_lines(lines)
+    lines[child] = CHILD_INDENT + process_line(77, 77, *fields)
+    # the root again, now under its own child
+    lines.insert(last + 1, CHILD_INDENT + process_line(root_pid, 77, "root", 0, "sleeping"))
     (report,) = gmr.parse("\n".join(lines))
     messages = [w.message for w in report.warnings]
     assert "process 77 is printed as its own parent" in messages

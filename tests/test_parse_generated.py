@@ -84,3 +84,17 @@ def test_neutron_style_package_prints_none_and_service_is_inferred():
     assert report.package.product is None and report.package.version is None
     assert report.service == "neutron"
     assert gmr.render(report) == generated.text
+
+
+def test_a_frame_caught_where_python_has_no_line_number_prints_none():
+    # Python 3.11 prints `file:None in function` and `(source not found)` for a frame
+    # stopped at an instruction without a line, as in busy nova-compute threads.
+    generated = gen.generate(gen.ReportSpec(options=(), threads=1, lineless_threads=2))
+    (report,) = gmr.parse(generated.text)
+    lineless = [frame for thread in report.threads for frame in thread.frames
+                if frame.function.startswith("gmr_lineless_thread_")]
+    assert len(lineless) == 2
+    assert all(frame.line is None and frame.source is None for frame in lineless)
+    assert len(report.threads) == 4 and report.configuration is not None
+    assert not report.source.truncated and not report.source.partial and not report.warnings
+    assert gmr.render(report) == generated.text

@@ -6,10 +6,12 @@ from __future__ import annotations
 import json
 import re
 
+import generator as gen
 import pytest
 from fuzzing import check_cuts
 
 import gmr
+from gmr.parsing.shapes import RULE, header_line
 
 
 def wrap(text: str, prefix) -> str:
@@ -113,6 +115,32 @@ def test_between_log_records_with_several_reports_and_warnings(small_report, ful
     assert not first.warnings and not second.warnings
 
 
+@pytest.mark.parametrize("extra_sections", [(), (("Plugins", "+----+\n| a  |\n+----+"),)],
+                         ids=["configuration-last", "extra-section-last"])
+def test_log_dir_files_joined_by_cat_are_split_at_the_glued_banners(extra_sections):
+    # A log_dir file ends without a newline, so `cat a b c` glues b's first `=====` rule to
+    # the end of a's last line, and c's to the end of b's.
+    texts = [gen.generate(gen.ReportSpec(
+        options=(gen.OptionSpec("zvm", "reachable_timeout", "int", timeout),),
+        extra_sections=extra_sections, delivery="log_dir")).text for timeout in (300, 60, 5)]
+    glued = ["".join(texts[: n + 1]).count("\n") + 1 for n in range(2)]
+    reports = gmr.parse("".join(texts))
+    assert [r.option("zvm", "reachable_timeout").value for r in reports] == ["300", "60", "5"]
+    assert not any(r.source.truncated or r.source.partial for r in reports)
+    assert [(r.source.first_line, r.source.last_line) for r in reports][1] == tuple(glued)
+    assert [gmr.render(report) for report in reports] == texts
+    assert [[w.line for w in r.warnings] for r in reports] == [glued[:1], glued, glued[1:]]
+    assert all("glued" in w.message for r in reports for w in r.warnings)
+
+
+def test_a_banner_glued_to_a_log_line_starts_a_whole_report(small_report):
+    log = "2016-09-19 17:19:21.001 8962 INFO nova.service [-] Starting compute node"
+    (report,) = gmr.parse(log + small_report.text)
+    assert not report.source.partial and report.source.first_line == 1
+    assert gmr.render(report) == small_report.text
+    assert [w.line for w in report.warnings] == [1] and "glued" in report.warnings[0].message
+
+
 def test_crlf_and_byte_order_mark(small_report, tmp_path):
     path = tmp_path / "report.txt"
     path.write_bytes(b"\xef\xbb\xbf" + small_report.text.replace("\n", "\r\n").encode())
@@ -126,6 +154,18 @@ def test_trailing_whitespace_stripped(full_report):
     assert gmr.render(report) == stripped
     assert report.option("pci", "alias").shape == "dict"
     assert report.option("DEFAULT", "enabled_backends").as_list() == ["Mid", "ceph-1", "lvm-1"]
+
+
+@pytest.mark.parametrize("copy", [
+    lambda text: text,
+    lambda text: text.rstrip("\n"),  # a log_dir file
+    lambda text: text + "2016-09-19 17:19:21.001 8962 INFO nova.service [-] Started\n",
+    lambda text: "\n".join(line.rstrip() for line in text.split("\n")),
+    lambda text: wrap(text, lambda n: "Nov 25 14:01:09 compute-1 nova-compute[1234]: "),
+], ids=["stderr", "log-dir", "in-a-log", "stripped", "journald"])
+def test_a_whole_report_is_not_flagged_truncated(full_report, copy):
+    (report,) = gmr.parse(copy(full_report.text))
+    assert not report.source.truncated and not report.warnings
 
 
 def test_report_cut_anywhere_is_flagged_not_an_error(full_report):
@@ -142,14 +182,14 @@ def test_thread_cut_before_its_stack_is_named(full_report):
 
 def test_fragment_of_threads_pasted_without_banner(full_report):
     start = full_report.text.index("------")
-    end = full_report.text.index("=" * 72 + "\n====" + " " * 25 + "Green Threads")
+    end = full_report.text.index(f"{RULE}\n{header_line('Green Threads')}")
     report = only("Here is what the hang looks like:\n\n" + full_report.text[start:end],
                   partial=True)
     assert len(report.threads) == 3 and report.configuration is None
 
 
 def test_fragment_of_configuration_with_its_header(full_report):
-    start = full_report.text.index("=" * 72 + "\n====" + " " * 25 + "Configuration")
+    start = full_report.text.index(f"{RULE}\n{header_line('Configuration')}")
     report = only(full_report.text[start:], partial=True, truncated=False)
     assert report.option("pci", "alias").value["name"] == "gpu"
 

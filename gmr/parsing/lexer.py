@@ -35,6 +35,7 @@ from gmr.parsing.shapes import (
     SECTION_TOKENS,
     SOURCE,
     THREAD_HEADER,
+    is_banner_title,
     is_rule,
 )
 
@@ -198,6 +199,15 @@ def _flag_truncation(src: ReportLines, out: Lexed) -> None:
         out.truncated = True
         out.warn(src, None, f"report cut short at line {end_line}: Configuration ends before "
                        "the [DEFAULT] group, which every report has")
+    elif (out.sections[-1] == "Configuration" and out.whitespace == "exact"
+          and out.end > out.last + 1 and src.get(out.end) is None):
+        # Blank lines end the input; in Configuration one comes only before a group or a
+        # dict option.
+        blank = out.last + 1
+        out.truncated = True
+        out.warn(src, blank, f"report cut short at line {src.number(blank)}: Configuration "
+                             "ends at a blank line, after which oslo.reports always prints "
+                             "a group or an option")
 
 
 def _package(src: ReportLines, out: Lexed, i: int) -> Iterator[Tok]:
@@ -449,9 +459,21 @@ def _folded_value(
         raise GmrSyntaxError(
             f"option `{name}` has a value and continuation lines", line=src.number(i + 1)
         )
+    if j == i + 1 and not blank_before:
+        _flag_bare_name(src, out, i, name)
     if blank_before or j == i + 1:
         return _dict_entries(src, out, i + 1, j), "dict"
     return "\n".join([text[4:] for text in lines[i + 1 : j]]), "multiline"
+
+
+def _flag_bare_name(src: ReportLines, out: Lexed, i: int, name: str) -> None:
+    """Flag the report cut when the input ends right under a `name:` line that has no blank
+    line before it: oslo.reports prints one before a dict, and at least two lines under a
+    multi-line value. A copy may have lost such blank or whitespace-only lines."""
+    if src.get(i + 1) is None and out.whitespace == "exact":
+        out.truncated = True
+        out.warn(src, i, f"report cut short at line {src.number(i)}: the input ends under "
+                         f"`{name}:`, before its value")
 
 
 def _journald_blob(src: ReportLines, out: Lexed, i: int) -> bool:
@@ -518,12 +540,13 @@ def _dict_entries(src: ReportLines, out: Lexed, start: int, end: int) -> dict[st
 
 
 def _extra_section(src: ReportLines, out: Lexed, i: int) -> Iterator[Tok]:
-    """A registered section: raw lines up to the next header, report, log record or the
-    closing fence of a Markdown code block."""
+    """A registered section: raw lines up to the next header, report (whose first rule may
+    be glued to the line before its title), log record or the closing fence of a Markdown
+    code block."""
     get = src.get
     start = i
     while (line := get(i)) is not None:
-        if line[:4] == "====" and header_title(src, i) is not None:
+        if line[:4] == "====" and (header_title(src, i) is not None or is_banner_title(line)):
             break
         if LOG_RECORD.match(line) or line.startswith("```"):
             break

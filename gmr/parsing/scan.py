@@ -20,7 +20,14 @@ from gmr.parsing.lexer import header_title
 from gmr.parsing.lines import ReportLines
 from gmr.parsing.parser import collector_paused, parse_report
 from gmr.parsing.prefixes import Prefix, detect
-from gmr.parsing.shapes import CANDIDATE, is_rule
+from gmr.parsing.shapes import (
+    BANNER_TITLE,
+    CANDIDATE,
+    RULE,
+    glued_head,
+    is_banner_title,
+    is_rule,
+)
 
 CHUNK_SIZE = 1 << 20
 #: Longer lines are cut to this many characters, with a warning: no report line comes
@@ -31,6 +38,14 @@ MAX_LINE = 1 << 20
 LOOKBACK = 256
 #: Raw lines unwrapped at a time for a wrapped report.
 REFILL_LINES = 512
+
+#: Warnings for the line that ends one log_dir file and starts the next, joined by `cat`.
+GLUED_START = ("this report's first rule is glued to the end of this line, after the text "
+               "before it (a file that ends without a newline, as log_dir files do, then "
+               "this report, as `cat` joins them)")
+GLUED_END = ("the next report's first rule is glued to the end of this line (a log_dir "
+             "file ends without a newline, and `cat` joined the next report to it): the "
+             "line is read without it")
 
 
 class _Window:
@@ -140,7 +155,9 @@ def _report_at(window: _Window, i: int, match: re.Match[str], covered: dict) -> 
         "host": prefix.host if prefix else None,
         "channel": channel,
     }
+    glued = False
     if prefix is None:
+        glued = title == BANNER_TITLE and i > 0 and _take_glued_rule(window.lines, i - 1)
         src = ReportLines(window.lines, i - 1 if title else i, first_number=window.base + 1,
                           refill=window.extend)
     else:
@@ -148,17 +165,53 @@ def _report_at(window: _Window, i: int, match: re.Match[str], covered: dict) -> 
     src.final_newline = window.final_newline
     if title is not None and header_title(src, src.start) is None:
         return None
-    report, end = parse_report(src, source)
+    if prefix is None:
+        report, end = _parse_plain(window, src, source)
+    else:
+        report, end = parse_report(src, source)
     if report.source.partial and _is_empty(report):
         return None
     first, last = report.source.first_line, report.source.last_line
     cut = [ParseWarning(line=n, message=f"a line of {length:,} characters was cut to "
                                         f"{MAX_LINE:,}")
            for n, length in sorted(window.cut.items()) if first <= n <= last]
-    if cut:
-        report = report.model_copy(update={"warnings": (*report.warnings, *cut)})
+    if glued or cut:
+        start = (ParseWarning(line=first, message=GLUED_START),) if glued else ()
+        report = report.model_copy(update={"warnings": (*start, *report.warnings, *cut)})
     covered[channel] = last
     return report, end if prefix is None else None
+
+
+def _take_glued_rule(lines: list[str], k: int) -> bool:
+    """Give the banner whose title follows line `k` its first rule back, when that rule is
+    glued to the end of line `k`; the rest of the line belongs to what came before."""
+    if glued_head(lines[k]) is None:
+        return False
+    lines[k] = RULE
+    return True
+
+
+def _parse_plain(window: _Window, src: ReportLines, source: dict) -> tuple[Report, int]:
+    """Parse the unwrapped report at `src`; when it ends on a line that the next report's
+    first rule is glued to, parse it again without that rule. Such a report is a whole
+    log_dir file, which ends without a newline."""
+    report, end = parse_report(src, source)
+    k = end - 1
+    ends_glued = (end < len(window.lines) and report.source.last_line == window.base + end
+                  and is_banner_title(window.lines[end]))
+    head = glued_head(window.lines[k]) if ends_glued else None
+    if head is None:
+        return report, end
+    glued, window.lines[k] = window.lines[k], head
+    try:
+        report, end = parse_report(src, source)
+    finally:
+        window.lines[k] = glued  # the next report takes its rule from it
+    glue = ParseWarning(line=report.source.last_line, message=GLUED_END)
+    return report.model_copy(update={
+        "source": report.source.model_copy(update={"trailing_newline": False}),
+        "warnings": (*report.warnings, glue),
+    }), end
 
 
 def _is_empty(report: Report) -> bool:

@@ -79,6 +79,23 @@ def is_rule(line: str | None, char: str = "=") -> bool:
     return line is not None and line[:4] == char * 4 and not line.rstrip().strip(char)
 
 
+def is_banner_title(line: str | None) -> bool:
+    """True for the middle line of the header that opens a report."""
+    match = HEADER_TITLE.match(line) if line is not None and line[:4] == "====" else None
+    return match is not None and match.group(1) == BANNER_TITLE
+
+
+def glued_head(line: str) -> str | None:
+    """What `line` holds before a rule glued to its end, None when no rule is glued there.
+
+    A log_dir file ends without a newline, so `cat` of two of them glues the second
+    report's first rule to the last line of the first.
+    """
+    if line.endswith(RULE) and not is_rule(line):
+        return line[: -len(RULE)]
+    return None
+
+
 def header_line(title: str) -> str:
     """The middle line of a section header."""
     return f"===={title:^64}===="
