@@ -4,11 +4,10 @@ addresses, and a few deliberate differences that must be found, and nothing else
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
+from pathlib import Path
 
 import generator as gen
-from conftest import run_gmr
+from conftest import report_text, run_gmr
 import pytest
 
 import gmr
@@ -210,3 +209,92 @@ def test_cli_trouble_exits_2(tmp_path):
     bad.write_text('{"source": 1}')
     result = run("--baseline", str(bad), str(bad))
     assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+COMPUTE1 = SAMPLES / "nova-34.0.0-compute-node1.txt"
+COMPUTE2 = SAMPLES / "nova-34.0.0-compute-node2.txt"
+NOVA = ("OpenStack Nova", "OpenStack Foundation", "29.0.0")
+
+
+def one_line(text: str) -> str:
+    """The single line `text` holds; fails when it holds more or none."""
+    lines = text.splitlines()
+    assert len(lines) == 1, lines
+    return lines[0]
+
+
+def test_cli_nodes_of_different_services_exit_2_with_one_line():
+    result = run(str(COMPUTE1), str(SAMPLES / "neutron-29.0.0-server.txt"))
+    assert result.returncode == 2 and result.stdout == ""
+    assert one_line(result.stderr).startswith("gmr: error: nothing to compare: ")
+
+
+def head_until(path: Path, line: str) -> str:
+    """The report at `path` cut short just before the first line that starts with `line`."""
+    text = path.read_text()
+    return text[:text.index("\n" + line) + 1]
+
+
+@pytest.mark.parametrize("baseline", ["nova-api", "truncated", "threads-only"])
+def test_cli_baseline_that_matches_no_node_exits_2_naming_it(baseline, tmp_path):
+    """A nova-api baseline against computes; a compute cut before its processname (so it
+    runs `nova`, not `nova (nova-compute)`); a fragment of threads without configuration."""
+    path = tmp_path / f"{baseline}.txt"
+    path.write_text({
+        "nova-api": (SAMPLES / "nova-34.0.0-api.txt").read_text(),
+        "truncated": head_until(COMPUTE1, "  processname = "),
+        "threads-only": head_until(COMPUTE1, "=" * 72 + "\n====" + " " * 25 + "Green Threads"),
+    }[baseline])
+    result = run("--baseline", str(path), str(COMPUTE1), str(COMPUTE2))
+    assert result.returncode == 2 and result.stdout == ""
+    assert one_line(result.stderr).startswith(f"gmr: error: the baseline {path} ")
+
+
+def test_cli_baseline_reports_that_match_no_node_are_named_in_a_warning(tmp_path):
+    golden = tmp_path / "golden.txt"
+    golden.write_text(COMPUTE1.read_text() + (SAMPLES / "nova-34.0.0-api.txt").read_text())
+    result = run("--baseline", str(golden), str(COMPUTE2))
+    assert result.returncode == 1 and "cpu_allocation_ratio" in result.stdout
+    assert one_line(result.stderr) == (f"gmr: warning: --baseline {golden}: controller runs "
+                                       "nova (nova-api-os-compute), which no node runs")
+
+
+def test_nodes_are_named_after_host_else_rabbit_hostname_else_file(tmp_path):
+    def write(name: str, *options) -> str:
+        path = tmp_path / name
+        path.write_text(report_text([("DEFAULT", "compute_driver", "str", "libvirt.LibvirtDriver"),
+                                     *options], NOVA))
+        return str(path)
+
+    named = [
+        write("a.txt", ("DEFAULT", "host", "str", "ctl-a"),
+              ("oslo_messaging_rabbit", "hostname", "str", "vm-a")),
+        write("b.txt", ("oslo_messaging_rabbit", "hostname", "str", "vm-b")),
+        write("c.txt"),
+    ]
+    document = json.loads(run(*named, "--json").stdout)
+    assert [node["name"] for node in document["nodes"]] == ["ctl-a", "vm-b", "c.txt"]
+
+
+def test_cli_json_baseline_lists_every_baseline_node(tmp_path):
+    neutron = SAMPLES / "neutron-29.0.0-server.txt"
+    golden = tmp_path / "golden.txt"
+    golden.write_text(COMPUTE1.read_text() + neutron.read_text())
+    document = json.loads(run("--baseline", str(golden), str(COMPUTE2), str(neutron),
+                              "--json").stdout)
+    assert [(node["name"], node["service"], node["path"]) for node in document["baseline"]] == [
+        ("compute1", "nova (nova-compute)", str(golden)),
+        ("controller", "neutron (neutron-server)", str(golden)),
+    ]
+    assert document["baseline"][1]["line"] > 1
+
+
+def test_cli_only_takes_a_bare_option_name_and_unmatched_patterns_warn(fleet_dir):
+    result = run(str(fleet_dir), "--json", "--only", "cpu_allocation_ratio",
+                 "--ignore", "no_such_option", "--only", "nosuch.*")
+    assert [d["option"] for d in json.loads(result.stdout)["differences"]] == [
+        "cpu_allocation_ratio"]
+    warnings = [line for line in result.stderr.splitlines() if "warning" in line]
+    assert warnings == ["gmr: warning: --ignore no_such_option matches no option of the nodes",
+                        "gmr: warning: --only nosuch.* matches no option of the nodes"]

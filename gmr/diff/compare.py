@@ -114,7 +114,8 @@ def compare_nodes(
     ignore: Iterable[str] = (),
     only: Iterable[str] = (),
 ) -> FleetDiff:
-    """Compare `nodes` service by service, with each other or with `baseline`.
+    """Compare `nodes` service by service, with each other or with `baseline` (its first
+    node of each service and program).
 
     `ignore` and `only` are glob patterns on `group.option` (`DEFAULT` or `default`).
     """
@@ -123,7 +124,9 @@ def compare_nodes(
     by_service: dict[str, list[Node]] = defaultdict(list)
     for node in nodes:
         by_service[node.role].append(node)
-    baselines = {node.role: node for node in baseline}
+    baselines: dict[str, Node] = {}
+    for node in baseline:
+        baselines.setdefault(node.role, node)
     differences: list[Difference] = []
     masked: list[Masked] = []
     package: list[Drift] = []
