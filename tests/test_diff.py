@@ -298,3 +298,19 @@ def test_cli_only_takes_a_bare_option_name_and_unmatched_patterns_warn(fleet_dir
     warnings = [line for line in result.stderr.splitlines() if "warning" in line]
     assert warnings == ["gmr: warning: --ignore no_such_option matches no option of the nodes",
                         "gmr: warning: --only nosuch.* matches no option of the nodes"]
+
+
+def test_host_name_inside_a_value_does_not_make_equal_values_differ():
+    """Host `ubuntu` and `/home/ubuntu/...` on every node: the path is not about the node."""
+    def node(host: str, log_file: str) -> gmr.Report:
+        return parsed(gen.ReportSpec(threads=0, greenlets=0, options=(
+            gen.OptionSpec("DEFAULT", "host", "str", host),
+            gen.OptionSpec("DEFAULT", "instances_path", "str", "/home/ubuntu/instances"),
+            gen.OptionSpec("DEFAULT", "log_file", "str", log_file))))
+
+    ubuntu, other = node("ubuntu", "/var/log/ubuntu.log"), node("compute2", "/var/log/compute2.log")
+    assert diff_reports([ubuntu, other]).identical
+    third = node("compute3", "/var/log/nova.log")
+    (difference,) = diff_reports([ubuntu, other, third]).differences
+    assert difference.option == "log_file" and difference.outliers == ["compute3"]
+    assert difference.majority == "/var/log/<host>.log"

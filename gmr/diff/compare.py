@@ -4,9 +4,10 @@ Nodes are grouped by service (and program, when the report names it: nova-comput
 from nova-api) and compared option by option within each group. For
 every option that differs the result gives the histogram of values, the majority value
 and the outlier nodes; versions and worker counts are compared the same way. Values are
-compared as `gmr.nodes` made them comparable (own addresses as placeholders, lists as
-sets); a value masked everywhere cannot be compared and is listed apart. Nothing here
-prints a secret: values that leak one are redacted before they reach the result.
+compared as `gmr.diff.nodes` made them comparable (own addresses as placeholders, lists as
+sets), or as printed where that makes more nodes agree; a value masked everywhere cannot be
+compared and is listed apart. Nothing here prints a secret: values that leak one are
+redacted before they reach the result.
 """
 
 from __future__ import annotations
@@ -44,8 +45,9 @@ class NodeInfo(_Result):
 class ValueGroup(_Result):
     """One bar of a histogram: a value and the nodes that hold it."""
 
-    value: JsonValue = Field(description="Comparable form: own addresses as `<my_ip>`; "
-                                         "null when the nodes lack the option")
+    value: JsonValue = Field(description="Comparable form: own addresses as `<my_ip>`, "
+                                         "unless the values as printed agree more; null "
+                                         "when the nodes lack the option")
     nodes: list[str]
 
 
@@ -197,21 +199,43 @@ def _differences(service: str, nodes: list[Node], reference: Node | None, ignore
         dotted = f"{group}.{option}"
         if ignored(dotted) or (kept is not None and not kept(dotted)):
             continue
+        values = _as_compared(key, everyone, values)
+        first = values[0]
+        if first != MASKED and all(value == first for value in values):
+            continue
         if all(value == MASKED for value in values):
             masked.append(Masked(service=service, group=group, option=option,
                                  nodes=[node.name for node in nodes]))
             continue
-        found.append(_difference(service, key, nodes, reference))
+        found.append(_difference(service, key, everyone, values, reference))
     return found
 
 
-def _difference(service: str, key: Key, nodes: list[Node], reference: Node | None) -> Difference:
+def _as_compared(key: Key, nodes: list[Node], values: list[Comparable | None]
+                 ) -> list[Comparable | None]:
+    """The values of `key` as compared: with own names and addresses as placeholders,
+    unless the values as printed agree more. Placeholders make nodes that name themselves
+    agree; they must never make equal printed values differ (host `ubuntu`, and
+    `/home/ubuntu/...` on every node). A node that names another node's address is still
+    an outlier: its printed value agrees with one node, its placeholder form with none."""
+    if not any(key in node.as_printed for node in nodes):
+        return values
+    printed = [node.as_printed.get(key, value) for node, value in zip(nodes, values)]
+    return printed if len(set(printed)) <= len(set(values)) else values
+
+
+def _difference(service: str, key: Key, nodes: list[Node], values: list[Comparable | None],
+                reference: Node | None) -> Difference:
+    """The difference in `key` between `nodes`, which hold `values`; with a `reference`
+    (the first of `nodes`), the others are compared with it."""
     group, option = key
-    held = {node.name: node.values.get(key, ABSENT) for node in nodes}
+    members = nodes[1:] if reference is not None else nodes
+    held = dict(zip((node.name for node in members),
+                    values[1:] if reference is not None else values))
     counts = Counter(held.values())
     shown = _Display(option)
     if reference is not None:
-        majority = reference.values.get(key, ABSENT)
+        majority = values[0]
         has_majority = True
     else:
         (top, top_count), *rest = counts.most_common()
@@ -223,12 +247,11 @@ def _difference(service: str, key: Key, nodes: list[Node], reference: Node | Non
         for value, _ in counts.most_common()
     ]
     outliers = [name for name, value in held.items() if has_majority and value != majority]
-    by_name = {node.name: node for node in nodes}
     return Difference(
         service=service,
         group=group,
         option=option,
-        values={name: shown.printed(by_name[name].printed(key), held[name]) for name in held},
+        values={node.name: shown.printed(node.printed(key), held[node.name]) for node in members},
         histogram=histogram,
         majority=shown.comparable(majority) if has_majority else None,
         outliers=outliers,
