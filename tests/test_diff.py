@@ -314,3 +314,23 @@ def test_host_name_inside_a_value_does_not_make_equal_values_differ():
     (difference,) = diff_reports([ubuntu, other, third]).differences
     assert difference.option == "log_file" and difference.outliers == ["compute3"]
     assert difference.majority == "/var/log/<host>.log"
+
+
+@pytest.mark.parametrize("tty", [True, False], ids=["terminal", "pipe"])
+def test_cli_text_names_the_items_a_list_gains_in_both_layouts(fleet_dir, tty):
+    columns = run_gmr("diff", *(str(fleet_dir / f"compute{n}.txt") for n in (1, 6)), tty=tty)
+    assert "compute6" in columns.stdout and "(+ NUMATopologyFilter)" in columns.stdout
+    outliers = run_gmr("diff", str(fleet_dir), "--only", "filter_scheduler.*", tty=tty)
+    assert "majority" in outliers.stdout and "(+ NUMATopologyFilter)" in outliers.stdout
+
+
+def test_list_and_dict_changes_name_items_against_the_first_node_without_a_majority():
+    def node(host: str, alias: dict) -> gmr.Report:
+        return parsed(gen.ReportSpec(threads=0, greenlets=0, options=(
+            gen.OptionSpec("DEFAULT", "host", "str", host),
+            gen.OptionSpec("pci", "alias", "dict", alias))))
+
+    result = diff_reports([node("c1", {"name": "gpu", "vendor_id": "10de"}),
+                           node("c2", {"name": "gpu", "vendor_id": "1002", "product_id": "7"})])
+    (difference,) = result.differences
+    assert difference.changes == {"c2": ["+ product_id", "~ vendor_id"]}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable
 
 import click
 
@@ -12,6 +12,7 @@ from gmr.cli.terminal import Column, Terminal
 if TYPE_CHECKING:
     from rich.text import Text
 
+    from gmr.cli.terminal import Cell
     from gmr.diff.compare import Difference, FleetDiff
 
 #: Up to this many nodes, a difference shows one column per node.
@@ -112,7 +113,8 @@ def _table(terminal: Terminal, title: str, names: list[str], differences: list[D
     for difference in differences:
         cells: list = [difference.group, difference.option]
         if per_node:
-            cells += [_value(difference.values.get(name), name in difference.values)
+            cells += [_with_changes(_value(difference.values.get(name), name in difference.values),
+                                    difference.changes.get(name, ()))
                       for name in names]
         else:
             cells.append(_value(difference.majority, True) if difference.majority is not None
@@ -120,6 +122,12 @@ def _table(terminal: Terminal, title: str, names: list[str], differences: list[D
             cells.append(_outliers(difference))
         rows.append(cells)
     terminal.table(columns, rows, title=title)
+
+
+def _with_changes(cell: Cell, changes: Iterable[str]) -> Cell:
+    """A list or dict cell followed by the items it adds or removes: `(+ NUMATopologyFilter)`."""
+    added = [f"({change})" for change in changes]
+    return cell + added if added and isinstance(cell, list) else cell
 
 
 def _outliers(difference: Difference) -> Text:
@@ -140,7 +148,7 @@ def _outliers(difference: Difference) -> Text:
     return text
 
 
-def _value(value: object, known: bool):
+def _value(value: object, known: bool) -> Cell:
     if not known or value is None:
         return _styled("(absent)", "dim italic")
     if isinstance(value, list):

@@ -17,7 +17,7 @@ from typing import Any, Iterable, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from gmr.credentials import leaks, redact_url, shown
+from gmr.credentials import leaks, shown
 from gmr.diff.nodes import IDENTITY, MASKED, Comparable, Key, Node, glob_matcher, node_from_report
 from gmr.models import Report
 
@@ -65,7 +65,9 @@ class Difference(_Result):
     outliers: list[str] = Field(description="Nodes that differ from the majority")
     changes: dict[str, list[str]] = Field(
         default_factory=dict,
-        description="For list and dict options: outlier -> items added or removed")
+        description="For list and dict options: node -> items its value adds (`+ item`), "
+                    "removes (`- item`) or, for a dict, changes (`~ key`), against the "
+                    "majority (the baseline; without a majority, the first node)")
 
 
 class Masked(_Result):
@@ -247,6 +249,7 @@ def _difference(service: str, key: Key, nodes: list[Node], values: list[Comparab
         for value, _ in counts.most_common()
     ]
     outliers = [name for name, value in held.items() if has_majority and value != majority]
+    against = majority if has_majority else next(iter(held.values()))
     return Difference(
         service=service,
         group=group,
@@ -255,9 +258,9 @@ def _difference(service: str, key: Key, nodes: list[Node], values: list[Comparab
         histogram=histogram,
         majority=shown.comparable(majority) if has_majority else None,
         outliers=outliers,
-        changes={name: _changes(majority, held[name]) for name in outliers
-                 if isinstance(held[name], (frozenset, tuple))
-                 and isinstance(majority, type(held[name]))},
+        changes={name: _changes(against, value, shown) for name, value in held.items()
+                 if value != against and isinstance(value, (frozenset, tuple))
+                 and isinstance(against, type(value))},
     )
 
 
@@ -270,6 +273,10 @@ class _Display:
     def __init__(self, option: str):
         self.option = option
         self.numbers: dict[Any, int] = {}
+
+    def item(self, text: str) -> str:
+        """One item of a list, or one value of a dict, as it may be printed."""
+        return self._text(text, text)
 
     def _text(self, text: str, identity: Any) -> str:
         if not leaks(self.option, text):
@@ -296,16 +303,18 @@ class _Display:
         return {k: self._text(v, (k, v)) for k, v in value}
 
 
-def _changes(majority: Comparable, value: Comparable) -> list[str]:
-    """What an outlier's list or dict adds to or removes from the majority's, by DeepDiff."""
+def _changes(against: Comparable, value: Comparable, shown: _Display) -> list[str]:
+    """What a list or dict adds to or removes from the one it is held `against`, by
+    DeepDiff; list items redacted as values are."""
     from deepdiff import DeepDiff
 
     if isinstance(value, frozenset):
-        diff = DeepDiff(sorted(majority), sorted(value), ignore_order=True)
-        added = [f"+ {item}" for item in diff.get("iterable_item_added", {}).values()]
-        removed = [f"- {item}" for item in diff.get("iterable_item_removed", {}).values()]
-        return [redact_url(item) for item in added + removed]
-    diff = DeepDiff(dict(majority), dict(value))
+        diff = DeepDiff(sorted(against), sorted(value), ignore_order=True)
+        added = [f"+ {shown.item(item)}" for item in diff.get("iterable_item_added", {}).values()]
+        removed = [f"- {shown.item(item)}"
+                   for item in diff.get("iterable_item_removed", {}).values()]
+        return added + removed
+    diff = DeepDiff(dict(against), dict(value))
     out = [f"+ {_key(path)}" for path in diff.get("dictionary_item_added", [])]
     out += [f"- {_key(path)}" for path in diff.get("dictionary_item_removed", [])]
     out += [f"~ {_key(path)}" for path in diff.get("values_changed", {})]
