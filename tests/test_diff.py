@@ -33,6 +33,7 @@ def compute_node(n: int, changes: dict | None = None, secret: bool = True) -> ge
         ("libvirt", "live_migration_inbound_addr"): ("str", f"compute{n}.example.org"),
         ("filter_scheduler", "enabled_filters"): ("list", ["ComputeFilter", "ImagePropertiesFilter"]),
         ("pci", "alias"): ("dict", {"name": "gpu", "vendor_id": "10de"}),
+        ("pci", "report_in_placement"): ("bool", False),
         ("keystone_authtoken", "password"): ("str", "leaked-in-clear"),
         ("glance", "api_servers"): ("list", [f"http://{CONTROLLER}:9292"]),
     }
@@ -334,3 +335,55 @@ def test_list_and_dict_changes_name_items_against_the_first_node_without_a_major
                            node("c2", {"name": "gpu", "vendor_id": "1002", "product_id": "7"})])
     (difference,) = result.differences
     assert difference.changes == {"c2": ["+ product_id", "~ vendor_id"]}
+
+
+def storage_node(host: str, backends: dict[str, int], san_ip: str = "10.0.0.5") -> str:
+    """cinder-volume on `host` with each backend group given and its number of options."""
+    options = [("DEFAULT", "host", "str", host),
+               ("DEFAULT", "enabled_backends", "list", sorted(backends))]
+    for backend, count in backends.items():
+        options.append((backend, "san_ip", "str", san_ip))
+        options += [(backend, f"pure_setting_{n}", "int", n) for n in range(count - 1)]
+    return report_text(options, ("OpenStack Cinder", "OpenStack Foundation", "29.0.0"))
+
+
+@pytest.fixture(scope="module")
+def storage_dir(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("storage")
+    (folder / "stor-01.txt").write_text(storage_node("stor-01", {"lvm-1": 3, "pure-1": 94}))
+    (folder / "stor-02.txt").write_text(storage_node("stor-02", {"lvm-1": 3}))
+    (folder / "stor-03.txt").write_text(storage_node("stor-03", {"lvm-1": 3, "pure-1": 94},
+                                                     san_ip="10.0.0.6"))
+    return folder
+
+
+def test_cli_group_on_one_node_only_is_one_line_and_one_json_entry(storage_dir):
+    nodes = [str(storage_dir / "stor-01.txt"), str(storage_dir / "stor-02.txt")]
+    text = run(*nodes)
+    assert text.returncode == 1 and "(absent)" not in text.stdout
+    (line,) = [line for line in text.stdout.splitlines() if "[pure-1]" in line]
+    assert line == "cinder: [pure-1]: only on stor-01, 94 options"
+    document = json.loads(run(*nodes, "--json").stdout)
+    assert document["groups"] == [{"service": "cinder", "group": "pure-1", "nodes": ["stor-01"],
+                                   "baseline": None, "options": 94}]
+    assert [d["option"] for d in document["differences"]] == ["enabled_backends"]
+
+
+def test_options_of_a_group_some_nodes_lack_are_compared_where_it_is(storage_dir):
+    result = run(str(storage_dir), "--json")
+    document = json.loads(result.stdout)
+    (group,) = document["groups"]
+    assert (group["group"], group["nodes"]) == ("pure-1", ["stor-01", "stor-03"])
+    san_ip = [d for d in document["differences"] if d["group"] == "pure-1"]
+    assert [(d["option"], d["values"]) for d in san_ip] == [
+        ("san_ip", {"stor-01": "10.0.0.5", "stor-03": "10.0.0.6"})]
+    assert "cinder: [pure-1]: not on stor-02, 94 options" in run(str(storage_dir)).stdout
+    against = run("--baseline", str(storage_dir / "stor-01.txt"), str(storage_dir / "stor-02.txt"))
+    assert "cinder: [pure-1]: not on stor-02, 94 options" in against.stdout.splitlines()
+
+
+def test_schema_of_diff_describes_the_groups():
+    schema = json.loads(run_gmr("schema", "diff").stdout)
+    assert "groups" in schema["required"]
+    assert set(schema["$defs"]["PartialGroup"]["properties"]) == {
+        "service", "group", "nodes", "baseline", "options"}

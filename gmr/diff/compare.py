@@ -6,14 +6,15 @@ every option that differs the result gives the histogram of values, the majority
 and the outlier nodes; versions and worker counts are compared the same way. Values are
 compared as `gmr.diff.nodes` made them comparable (own addresses as placeholders, lists as
 sets), or as printed where that makes more nodes agree; a value masked everywhere cannot be
-compared and is listed apart. Nothing here prints a secret: values that leak one are
+compared and is listed apart. A group that some nodes lack as a whole is one entry, not
+an absent value per option. Nothing here prints a secret: values that leak one are
 redacted before they reach the result.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -79,6 +80,19 @@ class Masked(_Result):
     nodes: list[str]
 
 
+class PartialGroup(_Result):
+    """A group that some nodes of a service have and others lack as a whole (a cinder
+    backend configured on one storage node): one entry, not an absent value per option."""
+
+    service: str
+    group: str = Field(description="Group name as printed")
+    nodes: list[str] = Field(description="The nodes compared that have the group")
+    baseline: bool | None = Field(description="Whether the baseline has the group; null "
+                                              "without a baseline")
+    options: int = Field(description="How many options the group holds, of those "
+                                     "--only and --ignore select")
+
+
 class Drift(_Result):
     """A fact outside the configuration that differs: the version or the worker count."""
 
@@ -94,7 +108,11 @@ class FleetDiff(_Result):
     baseline: list[NodeInfo] | None = Field(description="The baseline nodes (one per service "
                                                         "and program), null without a baseline")
     nodes: list[NodeInfo]
-    differences: list[Difference]
+    differences: list[Difference] = Field(
+        description="Options that differ; those of a group in `groups` only where the "
+                    "nodes that have the group differ")
+    groups: list[PartialGroup] = Field(description="Groups that some nodes have and others "
+                                                   "lack")
     masked: list[Masked]
     package: list[Drift] = Field(description="Services whose nodes run different versions")
     processes: list[Drift] = Field(description="Services whose nodes run different "
@@ -102,12 +120,12 @@ class FleetDiff(_Result):
 
     @property
     def identical(self) -> bool:
-        return not (self.differences or self.package or self.processes)
+        return not (self.differences or self.groups or self.package or self.processes)
 
     @classmethod
     def empty(cls) -> FleetDiff:
         """The comparison of no nodes at all."""
-        return cls(baseline=None, nodes=[], differences=[], masked=[], package=[],
+        return cls(baseline=None, nodes=[], differences=[], groups=[], masked=[], package=[],
                    processes=[])
 
 
@@ -125,6 +143,10 @@ def compare_nodes(
     """
     only = tuple(only)
     ignored, kept = glob_matcher(ignore), glob_matcher(only) if only else None
+
+    def selected(dotted: str) -> bool:
+        return not ignored(dotted) and (kept is None or bool(kept(dotted)))
+
     by_service: dict[str, list[Node]] = defaultdict(list)
     for node in nodes:
         by_service[node.role].append(node)
@@ -132,13 +154,14 @@ def compare_nodes(
     for node in baseline:
         baselines.setdefault(node.role, node)
     differences: list[Difference] = []
+    groups: list[PartialGroup] = []
     masked: list[Masked] = []
     package: list[Drift] = []
     processes: list[Drift] = []
     for service in sorted(by_service):
         members = _unique_names(by_service[service])
         reference = baselines.get(service)
-        differences += _differences(service, members, reference, ignored, kept, masked)
+        differences += _differences(service, members, reference, selected, groups, masked)
         for attribute, into in (("version", package), ("workers", processes)):
             drift = _drift(service, members, reference, attribute)
             if drift is not None:
@@ -147,6 +170,7 @@ def compare_nodes(
         baseline=[_info(node) for node in baselines.values()] or None,
         nodes=[_info(node) for node in nodes],
         differences=differences,
+        groups=groups,
         masked=masked,
         package=package,
         processes=processes,
@@ -183,34 +207,58 @@ def _unique_names(nodes: list[Node]) -> list[Node]:
     return nodes
 
 
-def _differences(service: str, nodes: list[Node], reference: Node | None, ignored, kept,
+def _differences(service: str, nodes: list[Node], reference: Node | None,
+                 selected: Callable[[str], bool], groups: list[PartialGroup],
                  masked: list[Masked]) -> list[Difference]:
+    """The options that differ between `nodes` (or between them and `reference`); the
+    groups some of them lack go to `groups`, the options masked everywhere to `masked`."""
     everyone = nodes if reference is None else [reference, *nodes]
     if len(everyone) < 2:
         return []
+    holders = _group_holders(everyone)
     keys: dict[Key, None] = {}
     for node in everyone:
         keys.update(dict.fromkeys(node.values))
     found = []
+    partial_options: Counter[str] = Counter()
     for key in keys:
         values = [node.values.get(key, ABSENT) for node in everyone]
         first = values[0]
         if first != MASKED and all(value == first for value in values):
             continue
         group, option = key
-        dotted = f"{group}.{option}"
-        if ignored(dotted) or (kept is not None and not kept(dotted)):
+        if not selected(f"{group}.{option}"):
             continue
-        values = _as_compared(key, everyone, values)
+        among = everyone
+        if group in holders:
+            # Compared only where the group is: its absence is one fact, told once.
+            partial_options[group] += 1
+            among = holders[group]
+            values = [node.values.get(key, ABSENT) for node in among]
+        values = _as_compared(key, among, values)
         first = values[0]
-        if first != MASKED and all(value == first for value in values):
+        if len(among) < 2 or first != MASKED and all(value == first for value in values):
             continue
         if all(value == MASKED for value in values):
             masked.append(Masked(service=service, group=group, option=option,
-                                 nodes=[node.name for node in nodes]))
+                                 nodes=[node.name for node in among if node is not reference]))
             continue
-        found.append(_difference(service, key, everyone, values, reference))
+        found.append(_difference(service, key, among, values,
+                                 reference if among[0] is reference else None))
+    for group, count in partial_options.items():
+        have = holders[group]
+        groups.append(PartialGroup(
+            service=service, group=group, options=count,
+            nodes=[node.name for node in have if node is not reference],
+            baseline=None if reference is None else any(node is reference for node in have)))
     return found
+
+
+def _group_holders(nodes: list[Node]) -> dict[str, list[Node]]:
+    """group -> the nodes that have it, for the groups that some of `nodes` lack."""
+    every = frozenset.intersection(*(node.groups for node in nodes))
+    some = frozenset.union(*(node.groups for node in nodes)) - every
+    return {group: [node for node in nodes if group in node.groups] for group in some}
 
 
 def _as_compared(key: Key, nodes: list[Node], values: list[Comparable | None]

@@ -66,6 +66,9 @@ class Node:
     values: dict[Key, Comparable] = field(default_factory=dict)
     #: The same for the few values a placeholder went into, without the placeholder.
     as_printed: dict[Key, Comparable] = field(default_factory=dict)
+    #: The groups the node has options in: a group that a node lacks as a whole is one
+    #: fact, not one missing value per option.
+    groups: frozenset[str] = frozenset()
 
     def printed(self, key: Key) -> str | list[str] | dict[str, str] | None:
         """The value of `key` as the report printed it; None when the node lacks it."""
@@ -85,9 +88,11 @@ def node_from_report(report: Report, identity: Iterable[str] = IDENTITY) -> Node
     configuration = report.configuration
     own: dict[str, str] = {}
     options: list[tuple[Key, Option]] = []
+    groups: list[str] = []
     if configuration is not None:
         for group in configuration:
             group_name = sys.intern(group.name)
+            before = len(options)
             for option in group.options.values():
                 if is_identity(f"{group_name}.{option.name}"):
                     text = option.value if option.shape == "scalar" else ""
@@ -95,6 +100,8 @@ def node_from_report(report: Report, identity: Iterable[str] = IDENTITY) -> Node
                         own[f"<{option.name}>"] = text
                 else:
                     options.append(((group_name, sys.intern(option.name)), option))
+            if len(options) > before:
+                groups.append(group_name)
     values, as_printed = _comparable_values(options, _substituter(own))
     name = report.node or (Path(report.source.path).name if report.source.path else "<stdin>")
     processes = report.processes
@@ -111,6 +118,7 @@ def node_from_report(report: Report, identity: Iterable[str] = IDENTITY) -> Node
         workers=len(processes) - 1 if processes is not None and len(processes) else None,
         values=values,
         as_printed=as_printed,
+        groups=frozenset(groups),
     )
 
 
