@@ -387,3 +387,19 @@ def test_schema_of_diff_describes_the_groups():
     assert "groups" in schema["required"]
     assert set(schema["$defs"]["PartialGroup"]["properties"]) == {
         "service", "group", "nodes", "baseline", "options"}
+
+
+@pytest.mark.parametrize("tty", [True, False], ids=["terminal", "pipe"])
+def test_cli_control_bytes_of_values_are_shown_escaped(tty, tmp_path):
+    paths = []
+    for n, colour in ((1, "36"), (2, "35")):
+        paths.append(tmp_path / f"n{n}.txt")
+        paths[-1].write_text(report_text([
+            ("DEFAULT", "host", "str", f"node\x1b[3{n}m{n}"),
+            ("DEFAULT", "logging_context_format_string", "str",
+             f"\x1b[01;{colour}m%(request_id)s \x1b[00m%(message)s")], NOVA))
+    result = run_gmr("diff", *map(str, paths), tty=tty, width=160)
+    assert result.returncode == 1 and "logging_context_format_string" in result.stdout
+    assert "\x1b" not in result.stdout + result.stderr
+    assert "\\x1b[01;36m%(request_id)s \\x1b[00m%(message)s" in result.stdout
+    assert "node\\x1b[31m1" in result.stdout
