@@ -23,23 +23,29 @@ CREDENTIAL_NAME = re.compile(
 )
 #: Values that say nothing about a credential even under a credential's name.
 _HARMLESS = frozenset({"", "none", "true", "false", *MASKS})
-#: Values that hold no credential under a credential's name: a number
-#: (ironic's `clean_priority_reset_ilo_credential = 30`), a path
-#: (`san_private_key = /etc/cinder/id_rsa`), a Python class or entry point
-#: (keystone's `[auth] password = keystone.auth.plugins.password.Password`).
+#: Values that hold no credential under a credential's name: a number too short to be a
+#: password (ironic's `clean_priority_reset_ilo_credential = 30`; a longer one may be a
+#: PIN or a numeric token), a path (`san_private_key = /etc/cinder/id_rsa`), a Python
+#: class or entry point (keystone's `[auth] password =
+#: keystone.auth.plugins.password.Password`; `a.dotted.passphrase` is not one).
 _NOT_A_CREDENTIAL = re.compile(
-    r"-?\d+(\.\d+)?"
+    r"-?\d{1,4}(\.\d+)?"
     r"|(?:/|~/|\.\.?/)\S*"
-    r"|[A-Za-z_]\w*(\.[A-Za-z_]\w*){2,}(:[A-Za-z_]\w*)?"
+    r"|[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)+(\.[A-Z]\w*|:[A-Za-z_]\w*)"
 )
 #: Placeholder defaults upstream ships under credential names: nova 13's
 #: `s3_access_key` and `s3_secret_key` default to `notchecked` (samples/nova-13.0.0-mitaka-api.txt).
 _PLACEHOLDERS = frozenset({"notchecked"})
-#: `scheme://user:password@host`: the password part of a URL's user information;
+#: `scheme://user:password@host`: the password part of a URL's user information, up to
+#: the last `@` before the host, as URL parsers split it (`p@ss` is one password);
 #: oslo.messaging's multi-host URLs repeat `user:password@host` after each comma.
 URL_PASSWORD = re.compile(
-    r"(?P<head>(?:[a-z][a-z0-9+.-]*://|,)[^/@:\s,;]*:)(?P<secret>[^/@\s,;]+)(?=@)", re.IGNORECASE
+    r"(?P<head>(?:[a-z][a-z0-9+.-]*://|,)[^/@:\s,;]*:)(?P<secret>[^/\s,;]+)"
+    r"(?=@[^@/\s,;]*(?:[/\s,;?#]|$))",
+    re.IGNORECASE,
 )
+#: `?password=...` and the like in a URL's query (`redis://host:6379?password=...`).
+_QUERY_PARAMETER = re.compile(r"(?P<head>[?&;](?P<name>[\w.-]+)=)(?P<secret>[^&;#\s]+)")
 
 REDACTED = "<redacted>"
 
@@ -50,10 +56,14 @@ def is_credential_name(name: str) -> bool:
 
 
 def redact_url(text: str) -> str:
-    """`text` with the password of every URL in it replaced by `***`."""
+    """`text` with the password of every URL in it replaced by `***`, and the value of
+    every query parameter named like a credential."""
     if "://" not in text:
         return text
-    return URL_PASSWORD.sub(lambda m: m.group("head") + "***", text)
+    text = URL_PASSWORD.sub(lambda m: m.group("head") + "***", text)
+    return _QUERY_PARAMETER.sub(
+        lambda m: m.group("head") + "***" if is_credential_name(m.group("name")) else m.group(),
+        text)
 
 
 def leaks(name: str, text: str) -> bool:

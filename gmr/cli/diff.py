@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable
 
 import click
 
 from gmr.cli.common import CONTEXT
 from gmr.cli.terminal import Column, Terminal
+from gmr.printable import escape_controls
 
 if TYPE_CHECKING:
     from rich.text import Text
 
-    from gmr.diff.compare import Difference, FleetDiff
+    from gmr.cli.terminal import Cell
+    from gmr.diff.compare import Difference, FleetDiff, PartialGroup
 
 #: Up to this many nodes, a difference shows one column per node.
 NODE_COLUMNS = 4
@@ -71,25 +73,33 @@ def _count_hint(inputs: tuple[str, ...]) -> int:
 
 
 def show_diff(terminal: Terminal, result: FleetDiff) -> None:
-    """A table per service with its differences, and one line per service that agrees."""
+    """A table per service with its differences, one line per group some nodes lack, and
+    one line per service that agrees."""
     baselines = {node.service: node.name for node in result.baseline or ()}
     for service in sorted({node.service for node in result.nodes}):
         names = [node.name for node in result.nodes if node.service == service]
         differences = [d for d in result.differences if d.service == service]
+        groups = [g for g in result.groups if g.service == service]
         drift = [d for d in (*result.package, *result.processes) if d.service == service]
         masked = [m for m in result.masked if m.service == service]
         reference = baselines.get(service)
         head = f"{service}: {len(names)} node{'s' * (len(names) != 1)}" + (
             f" against baseline {reference}" if reference else "")
+        found = ", ".join(filter(None, [
+            _count(len(differences), "option differs", "options differ"),
+            _count(len(groups), "group not on every node", "groups not on every node")]))
         if len(names) == 1 and reference is None:
             terminal.line(f"{service}: 1 node ({names[0]}), nothing to compare it with",
                           style="dim")
-        elif not differences and not drift:
+        elif not found and not drift:
             terminal.line(f"{head}: identical configuration", style="green")
         elif differences:
-            count = len(differences)
-            _table(terminal, f"{head}: {count} option{'s differ' if count != 1 else ' differs'}",
-                   names, differences, reference)
+            _table(terminal, f"{head}: {found}", names, differences, reference)
+        elif groups:
+            terminal.line(f"{head}: {found}", style="bold")
+        for group in groups:
+            terminal.line(f"{service}: [{group.group}]: {_where(group, names)}, "
+                          f"{_count(group.options, 'option', 'options')}", style="yellow")
         for fact, entries in (("version", result.package), ("worker processes", result.processes)):
             for entry in entries:
                 if entry.service == service:
@@ -100,19 +110,37 @@ def show_diff(terminal: Terminal, result: FleetDiff) -> None:
                           "(***) could not be compared", style="dim")
 
 
+def _count(count: int, one: str, many: str) -> str:
+    """`1 option differs`, `3 options differ`; "" for none."""
+    return f"{count} {one if count == 1 else many}" if count else ""
+
+
+def _where(group: PartialGroup, names: list[str]) -> str:
+    """Which nodes have the group, said the shorter way: `only on stor-01`, or `not on
+    stor-03` when most have it; against a baseline, whether the baseline has it."""
+    lacking = [name for name in names if name not in group.nodes]
+    if group.baseline is False:
+        return f"only on {', '.join(group.nodes)}, not on the baseline"
+    if group.baseline or len(lacking) < len(group.nodes):
+        return f"not on {', '.join(lacking)}"
+    return f"only on {', '.join(group.nodes)}"
+
+
 def _table(terminal: Terminal, title: str, names: list[str], differences: list[Difference],
            reference: str | None) -> None:
     per_node = reference is None and len(names) <= NODE_COLUMNS
     columns = [Column("group"), Column("option")]
     if per_node:
-        columns += [Column(name) for name in names]
+        # A node name is a value from the report; Terminal escapes cells, not headers.
+        columns += [Column(escape_controls(name)) for name in names]
     else:
         columns += [Column("baseline" if reference else "majority"), Column("outliers")]
     rows = []
     for difference in differences:
         cells: list = [difference.group, difference.option]
         if per_node:
-            cells += [_value(difference.values.get(name), name in difference.values)
+            cells += [_with_changes(_value(difference.values.get(name), name in difference.values),
+                                    difference.changes.get(name, ()))
                       for name in names]
         else:
             cells.append(_value(difference.majority, True) if difference.majority is not None
@@ -120,6 +148,12 @@ def _table(terminal: Terminal, title: str, names: list[str], differences: list[D
             cells.append(_outliers(difference))
         rows.append(cells)
     terminal.table(columns, rows, title=title)
+
+
+def _with_changes(cell: Cell, changes: Iterable[str]) -> Cell:
+    """A list or dict cell followed by the items it adds or removes: `(+ NUMATopologyFilter)`."""
+    added = [f"({change})" for change in changes]
+    return cell + added if added and isinstance(cell, list) else cell
 
 
 def _outliers(difference: Difference) -> Text:
@@ -140,7 +174,7 @@ def _outliers(difference: Difference) -> Text:
     return text
 
 
-def _value(value: object, known: bool):
+def _value(value: object, known: bool) -> Cell:
     if not known or value is None:
         return _styled("(absent)", "dim italic")
     if isinstance(value, list):

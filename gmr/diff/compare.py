@@ -4,19 +4,21 @@ Nodes are grouped by service (and program, when the report names it: nova-comput
 from nova-api) and compared option by option within each group. For
 every option that differs the result gives the histogram of values, the majority value
 and the outlier nodes; versions and worker counts are compared the same way. Values are
-compared as `gmr.nodes` made them comparable (own addresses as placeholders, lists as
-sets); a value masked everywhere cannot be compared and is listed apart. Nothing here
-prints a secret: values that leak one are redacted before they reach the result.
+compared as `gmr.diff.nodes` made them comparable (own addresses as placeholders, lists as
+sets), or as printed where that makes more nodes agree; a value masked everywhere cannot be
+compared and is listed apart. A group that some nodes lack as a whole is one entry, not
+an absent value per option. Nothing here prints a secret: values that leak one are
+redacted before they reach the result.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from gmr.credentials import leaks, redact_url, shown
+from gmr.credentials import leaks, shown
 from gmr.diff.nodes import IDENTITY, MASKED, Comparable, Key, Node, glob_matcher, node_from_report
 from gmr.models import Report
 
@@ -44,8 +46,9 @@ class NodeInfo(_Result):
 class ValueGroup(_Result):
     """One bar of a histogram: a value and the nodes that hold it."""
 
-    value: JsonValue = Field(description="Comparable form: own addresses as `<my_ip>`; "
-                                         "null when the nodes lack the option")
+    value: JsonValue = Field(description="Comparable form: own addresses as `<my_ip>`, "
+                                         "unless the values as printed agree more; null "
+                                         "when the nodes lack the option")
     nodes: list[str]
 
 
@@ -63,7 +66,9 @@ class Difference(_Result):
     outliers: list[str] = Field(description="Nodes that differ from the majority")
     changes: dict[str, list[str]] = Field(
         default_factory=dict,
-        description="For list and dict options: outlier -> items added or removed")
+        description="For list and dict options: node -> items its value adds (`+ item`), "
+                    "removes (`- item`) or, for a dict, changes (`~ key`), against the "
+                    "majority (the baseline; without a majority, the first node)")
 
 
 class Masked(_Result):
@@ -73,6 +78,19 @@ class Masked(_Result):
     group: str
     option: str
     nodes: list[str]
+
+
+class PartialGroup(_Result):
+    """A group that some nodes of a service have and others lack as a whole (a cinder
+    backend configured on one storage node): one entry, not an absent value per option."""
+
+    service: str
+    group: str = Field(description="Group name as printed")
+    nodes: list[str] = Field(description="The nodes compared that have the group")
+    baseline: bool | None = Field(description="Whether the baseline has the group; null "
+                                              "without a baseline")
+    options: int = Field(description="How many options the group holds, of those "
+                                     "--only and --ignore select")
 
 
 class Drift(_Result):
@@ -90,7 +108,11 @@ class FleetDiff(_Result):
     baseline: list[NodeInfo] | None = Field(description="The baseline nodes (one per service "
                                                         "and program), null without a baseline")
     nodes: list[NodeInfo]
-    differences: list[Difference]
+    differences: list[Difference] = Field(
+        description="Options that differ; those of a group in `groups` only where the "
+                    "nodes that have the group differ")
+    groups: list[PartialGroup] = Field(description="Groups that some nodes have and others "
+                                                   "lack")
     masked: list[Masked]
     package: list[Drift] = Field(description="Services whose nodes run different versions")
     processes: list[Drift] = Field(description="Services whose nodes run different "
@@ -98,12 +120,12 @@ class FleetDiff(_Result):
 
     @property
     def identical(self) -> bool:
-        return not (self.differences or self.package or self.processes)
+        return not (self.differences or self.groups or self.package or self.processes)
 
     @classmethod
     def empty(cls) -> FleetDiff:
         """The comparison of no nodes at all."""
-        return cls(baseline=None, nodes=[], differences=[], masked=[], package=[],
+        return cls(baseline=None, nodes=[], differences=[], groups=[], masked=[], package=[],
                    processes=[])
 
 
@@ -114,24 +136,32 @@ def compare_nodes(
     ignore: Iterable[str] = (),
     only: Iterable[str] = (),
 ) -> FleetDiff:
-    """Compare `nodes` service by service, with each other or with `baseline`.
+    """Compare `nodes` service by service, with each other or with `baseline` (its first
+    node of each service and program).
 
     `ignore` and `only` are glob patterns on `group.option` (`DEFAULT` or `default`).
     """
     only = tuple(only)
     ignored, kept = glob_matcher(ignore), glob_matcher(only) if only else None
+
+    def selected(dotted: str) -> bool:
+        return not ignored(dotted) and (kept is None or bool(kept(dotted)))
+
     by_service: dict[str, list[Node]] = defaultdict(list)
     for node in nodes:
         by_service[node.role].append(node)
-    baselines = {node.role: node for node in baseline}
+    baselines: dict[str, Node] = {}
+    for node in baseline:
+        baselines.setdefault(node.role, node)
     differences: list[Difference] = []
+    groups: list[PartialGroup] = []
     masked: list[Masked] = []
     package: list[Drift] = []
     processes: list[Drift] = []
     for service in sorted(by_service):
         members = _unique_names(by_service[service])
         reference = baselines.get(service)
-        differences += _differences(service, members, reference, ignored, kept, masked)
+        differences += _differences(service, members, reference, selected, groups, masked)
         for attribute, into in (("version", package), ("workers", processes)):
             drift = _drift(service, members, reference, attribute)
             if drift is not None:
@@ -140,6 +170,7 @@ def compare_nodes(
         baseline=[_info(node) for node in baselines.values()] or None,
         nodes=[_info(node) for node in nodes],
         differences=differences,
+        groups=groups,
         masked=masked,
         package=package,
         processes=processes,
@@ -176,39 +207,87 @@ def _unique_names(nodes: list[Node]) -> list[Node]:
     return nodes
 
 
-def _differences(service: str, nodes: list[Node], reference: Node | None, ignored, kept,
+def _differences(service: str, nodes: list[Node], reference: Node | None,
+                 selected: Callable[[str], bool], groups: list[PartialGroup],
                  masked: list[Masked]) -> list[Difference]:
+    """The options that differ between `nodes` (or between them and `reference`); the
+    groups some of them lack go to `groups`, the options masked everywhere to `masked`."""
     everyone = nodes if reference is None else [reference, *nodes]
     if len(everyone) < 2:
         return []
+    holders = _group_holders(everyone)
+    tables = [node.values for node in everyone]
     keys: dict[Key, None] = {}
-    for node in everyone:
-        keys.update(dict.fromkeys(node.values))
+    for table in tables:
+        keys.update(dict.fromkeys(table))
     found = []
+    partial_options: Counter[str] = Counter()
     for key in keys:
-        values = [node.values.get(key, ABSENT) for node in everyone]
+        # The hot loop of a fleet diff: most keys are equal everywhere.
+        values = [table.get(key, ABSENT) for table in tables]
         first = values[0]
-        if first != MASKED and all(value == first for value in values):
+        if first != MASKED and values.count(first) == len(values):
             continue
         group, option = key
-        dotted = f"{group}.{option}"
-        if ignored(dotted) or (kept is not None and not kept(dotted)):
+        if not selected(f"{group}.{option}"):
+            continue
+        among = everyone
+        if group in holders:
+            # Compared only where the group is: its absence is one fact, told once.
+            partial_options[group] += 1
+            among = holders[group]
+            values = [node.values.get(key, ABSENT) for node in among]
+        values = _as_compared(key, among, values)
+        first = values[0]
+        if len(among) < 2 or first != MASKED and all(value == first for value in values):
             continue
         if all(value == MASKED for value in values):
             masked.append(Masked(service=service, group=group, option=option,
-                                 nodes=[node.name for node in nodes]))
+                                 nodes=[node.name for node in among if node is not reference]))
             continue
-        found.append(_difference(service, key, nodes, reference))
+        found.append(_difference(service, key, among, values,
+                                 reference if among[0] is reference else None))
+    for group, count in partial_options.items():
+        have = holders[group]
+        groups.append(PartialGroup(
+            service=service, group=group, options=count,
+            nodes=[node.name for node in have if node is not reference],
+            baseline=None if reference is None else any(node is reference for node in have)))
     return found
 
 
-def _difference(service: str, key: Key, nodes: list[Node], reference: Node | None) -> Difference:
+def _group_holders(nodes: list[Node]) -> dict[str, list[Node]]:
+    """group -> the nodes that have it, for the groups that some of `nodes` lack."""
+    every = frozenset.intersection(*(node.groups for node in nodes))
+    some = frozenset.union(*(node.groups for node in nodes)) - every
+    return {group: [node for node in nodes if group in node.groups] for group in some}
+
+
+def _as_compared(key: Key, nodes: list[Node], values: list[Comparable | None]
+                 ) -> list[Comparable | None]:
+    """The values of `key` as compared: with own names and addresses as placeholders,
+    unless the values as printed agree more. Placeholders make nodes that name themselves
+    agree; they must never make equal printed values differ (host `ubuntu`, and
+    `/home/ubuntu/...` on every node). A node that names another node's address is still
+    an outlier: its printed value agrees with one node, its placeholder form with none."""
+    if not any(key in node.as_printed for node in nodes):
+        return values
+    printed = [node.as_printed.get(key, value) for node, value in zip(nodes, values)]
+    return printed if len(set(printed)) <= len(set(values)) else values
+
+
+def _difference(service: str, key: Key, nodes: list[Node], values: list[Comparable | None],
+                reference: Node | None) -> Difference:
+    """The difference in `key` between `nodes`, which hold `values`; with a `reference`
+    (the first of `nodes`), the others are compared with it."""
     group, option = key
-    held = {node.name: node.values.get(key, ABSENT) for node in nodes}
+    members = nodes[1:] if reference is not None else nodes
+    held = dict(zip((node.name for node in members),
+                    values[1:] if reference is not None else values))
     counts = Counter(held.values())
     shown = _Display(option)
     if reference is not None:
-        majority = reference.values.get(key, ABSENT)
+        majority = values[0]
         has_majority = True
     else:
         (top, top_count), *rest = counts.most_common()
@@ -220,18 +299,18 @@ def _difference(service: str, key: Key, nodes: list[Node], reference: Node | Non
         for value, _ in counts.most_common()
     ]
     outliers = [name for name, value in held.items() if has_majority and value != majority]
-    by_name = {node.name: node for node in nodes}
+    against = majority if has_majority else next(iter(held.values()))
     return Difference(
         service=service,
         group=group,
         option=option,
-        values={name: shown.printed(by_name[name].printed(key), held[name]) for name in held},
+        values={node.name: shown.printed(node.printed(key), held[node.name]) for node in members},
         histogram=histogram,
         majority=shown.comparable(majority) if has_majority else None,
         outliers=outliers,
-        changes={name: _changes(majority, held[name]) for name in outliers
-                 if isinstance(held[name], (frozenset, tuple))
-                 and isinstance(majority, type(held[name]))},
+        changes={name: _changes(against, value, shown) for name, value in held.items()
+                 if value != against and isinstance(value, (frozenset, tuple))
+                 and isinstance(against, type(value))},
     )
 
 
@@ -244,6 +323,10 @@ class _Display:
     def __init__(self, option: str):
         self.option = option
         self.numbers: dict[Any, int] = {}
+
+    def item(self, text: str) -> str:
+        """One item of a list, or one value of a dict, as it may be printed."""
+        return self._text(text, text)
 
     def _text(self, text: str, identity: Any) -> str:
         if not leaks(self.option, text):
@@ -270,16 +353,18 @@ class _Display:
         return {k: self._text(v, (k, v)) for k, v in value}
 
 
-def _changes(majority: Comparable, value: Comparable) -> list[str]:
-    """What an outlier's list or dict adds to or removes from the majority's, by DeepDiff."""
+def _changes(against: Comparable, value: Comparable, shown: _Display) -> list[str]:
+    """What a list or dict adds to or removes from the one it is held `against`, by
+    DeepDiff; list items redacted as values are."""
     from deepdiff import DeepDiff
 
     if isinstance(value, frozenset):
-        diff = DeepDiff(sorted(majority), sorted(value), ignore_order=True)
-        added = [f"+ {item}" for item in diff.get("iterable_item_added", {}).values()]
-        removed = [f"- {item}" for item in diff.get("iterable_item_removed", {}).values()]
-        return [redact_url(item) for item in added + removed]
-    diff = DeepDiff(dict(majority), dict(value))
+        diff = DeepDiff(sorted(against), sorted(value), ignore_order=True)
+        added = [f"+ {shown.item(item)}" for item in diff.get("iterable_item_added", {}).values()]
+        removed = [f"- {shown.item(item)}"
+                   for item in diff.get("iterable_item_removed", {}).values()]
+        return added + removed
+    diff = DeepDiff(dict(against), dict(value))
     out = [f"+ {_key(path)}" for path in diff.get("dictionary_item_added", [])]
     out += [f"- {_key(path)}" for path in diff.get("dictionary_item_removed", [])]
     out += [f"~ {_key(path)}" for path in diff.get("values_changed", {})]

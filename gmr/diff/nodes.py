@@ -5,7 +5,10 @@ Some settings must differ from node to node. The identity options (`[DEFAULT] ho
 addresses; wherever another option holds one of them (`[vnc] server_listen =
 10.20.30.11` on the node whose `my_ip` is 10.20.30.11), it is compared as a
 placeholder (`<my_ip>`). Two nodes that each listen on their own address then agree,
-while a node that points at another node's address stands out.
+while a node that points at another node's address stands out. A value a placeholder
+went into is kept as printed too: a host name can also be a word of a value that is not
+about the node (host `ubuntu`, `/home/ubuntu/...`), and `gmr.diff.compare` must not call
+two equal printed values different.
 
 A `Node` is small and plain so that worker processes can build it and send it back.
 """
@@ -16,9 +19,9 @@ import fnmatch
 import re
 import sys
 from dataclasses import dataclass, field
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from gmr.models import MASKS, Option, Report, group_key
 
@@ -61,27 +64,22 @@ class Node:
     #: (group, option) -> value made comparable: placeholders for own values, a list as
     #: a frozenset, a dict as sorted items, MASKED for `***`.
     values: dict[Key, Comparable] = field(default_factory=dict)
-    #: placeholder -> own value, e.g. {"<my_ip>": "10.20.30.11"}
-    own: dict[str, str] = field(default_factory=dict)
+    #: The same for the few values a placeholder went into, without the placeholder.
+    as_printed: dict[Key, Comparable] = field(default_factory=dict)
+    #: The groups the node has options in: a group that a node lacks as a whole is one
+    #: fact, not one missing value per option.
+    groups: frozenset[str] = frozenset()
 
     def printed(self, key: Key) -> str | list[str] | dict[str, str] | None:
-        """The value of `key` as the report printed it, own values put back; None when
-        the node lacks the option."""
-        value = self.values.get(key)
+        """The value of `key` as the report printed it; None when the node lacks it."""
+        value = self.as_printed[key] if key in self.as_printed else self.values.get(key)
         if value is None:
             return None
-        restore = self._restore
         if isinstance(value, str):
-            return restore(value)
+            return value
         if isinstance(value, frozenset):
-            return sorted(restore(item) for item in value)
-        return {k: restore(v) for k, v in value}
-
-    def _restore(self, text: str) -> str:
-        if "<" in text:
-            for placeholder, own in self.own.items():
-                text = text.replace(placeholder, own)
-        return text
+            return sorted(value)
+        return dict(value)
 
 
 def node_from_report(report: Report, identity: Iterable[str] = IDENTITY) -> Node:
@@ -90,9 +88,11 @@ def node_from_report(report: Report, identity: Iterable[str] = IDENTITY) -> Node
     configuration = report.configuration
     own: dict[str, str] = {}
     options: list[tuple[Key, Option]] = []
+    groups: list[str] = []
     if configuration is not None:
         for group in configuration:
             group_name = sys.intern(group.name)
+            before = len(options)
             for option in group.options.values():
                 if is_identity(f"{group_name}.{option.name}"):
                     text = option.value if option.shape == "scalar" else ""
@@ -100,12 +100,14 @@ def node_from_report(report: Report, identity: Iterable[str] = IDENTITY) -> Node
                         own[f"<{option.name}>"] = text
                 else:
                     options.append(((group_name, sys.intern(option.name)), option))
+            if len(options) > before:
+                groups.append(group_name)
+    values, as_printed = _comparable_values(options, _substituter(own))
     name = report.node or (Path(report.source.path).name if report.source.path else "<stdin>")
     processes = report.processes
     service = report.service or "unknown"
     program = report.program
     role = f"{service} ({program})" if program and program != service else service
-    substitute = _substituter(own)
     return Node(
         name=name,
         service=service,
@@ -114,8 +116,9 @@ def node_from_report(report: Report, identity: Iterable[str] = IDENTITY) -> Node
         first_line=report.source.first_line,
         version=report.package.version if report.package else None,
         workers=len(processes) - 1 if processes is not None and len(processes) else None,
-        values={key: _comparable(option, substitute) for key, option in options},
-        own=own,
+        values=values,
+        as_printed=as_printed,
+        groups=frozenset(groups),
     )
 
 
@@ -125,9 +128,15 @@ def option_pattern(pattern: str) -> str:
     return pattern if "." in pattern else f"*.{pattern}"
 
 
-def glob_matcher(patterns: Iterable[str]):
+def glob_matcher(patterns: Iterable[str]) -> Callable[[str], object]:
     """A test of `group.option` against glob patterns, compiled into one expression.
     `DEFAULT.` in a pattern stands for the `default` group, as operators write it."""
+    return _compiled(tuple(patterns))
+
+
+@lru_cache(maxsize=64)
+def _compiled(patterns: tuple[str, ...]) -> Callable[[str], object]:
+    """One matcher per set of patterns: every report of a fleet asks for the same one."""
     patterns = [group_key(group) + dot + option
                 for group, dot, option in (p.partition(".") for p in patterns)]
     if not patterns:
@@ -140,7 +149,7 @@ def _is_address_like(text: str) -> bool:
     return len(text) >= 3 and text not in ("None", *MASKS) and " " not in text
 
 
-def _substituter(own: dict[str, str]):
+def _substituter(own: dict[str, str]) -> Callable[[str], str] | None:
     """A function replacing the node's own names and addresses by their placeholders,
     where they stand as a whole word (`10.20.30.1` does not match inside `10.20.30.11`)."""
     if not own:
@@ -149,20 +158,41 @@ def _substituter(own: dict[str, str]):
     # Longest first, so `compute1.example.org` wins over `compute1`.
     alternatives = "|".join(re.escape(v) for v in sorted(by_value, key=len, reverse=True))
     pattern = re.compile(rf"(?<![\w.-])(?:{alternatives})(?![\w-])")
+    replace = partial(pattern.sub, lambda match: by_value[match.group()])
 
-    def placeholder(match: re.Match[str]) -> str:
-        return by_value[match.group()]
+    def substitute(text: str) -> str:
+        # Most values hold no own value at all, and a substring test is several times
+        # cheaper than the expression.
+        for value in by_value:
+            if value in text:
+                return replace(text)
+        return text
 
-    return partial(pattern.sub, placeholder)
+    return substitute
 
 
-def _comparable(option: Option, substitute) -> Comparable:
-    value = option.value
-    shape = option.shape
-    if shape == "scalar" or shape == "multiline":
-        if value in MASKS:
-            return MASKED
-        return substitute(value) if substitute else value
-    if shape == "list":
-        return frozenset(substitute(item) for item in value) if substitute else frozenset(value)
-    return tuple(sorted((k, substitute(v) if substitute else v) for k, v in value.items()))
+def _comparable_values(options: list[tuple[Key, Option]],
+                       substitute: Callable[[str], str] | None,
+                       ) -> tuple[dict[Key, Comparable], dict[Key, Comparable]]:
+    """The values of `options` made comparable, own values as placeholders; and, for the
+    values a placeholder went into, the same as printed. One loop, no call per value
+    but the substitution: this is most of the time a 2-way diff takes."""
+    values: dict[Key, Comparable] = {}
+    as_printed: dict[Key, Comparable] = {}
+    for key, option in options:
+        value = option.value
+        shape = option.shape
+        if shape == "list":
+            value = frozenset(value)
+            placed = frozenset(map(substitute, value)) if substitute else value
+        elif shape == "dict":
+            value = tuple(sorted(value.items()))
+            placed = tuple([(k, substitute(v)) for k, v in value]) if substitute else value
+        elif value in MASKS:
+            value = placed = MASKED
+        else:
+            placed = substitute(value) if substitute else value
+        if placed != value:
+            as_printed[key] = value
+        values[key] = placed
+    return values, as_printed

@@ -22,7 +22,8 @@ class DiffRun:
     errors: list[GmrError] = field(default_factory=list)
     #: Files in a directory or glob that hold no report.
     skipped: list[str] = field(default_factory=list)
-    #: What the operator should know about the run itself (a pattern that matches nothing).
+    #: What the operator should know about the run itself: a pattern that matches nothing,
+    #: a baseline report left out.
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -44,37 +45,59 @@ def diff_inputs(names: Iterable[str], *, baseline: str | None = None,
     (without a baseline), or a baseline that matches no node's service and program.
     """
     identity = tuple(identity) if identity else (() if compare_all else IDENTITY)
-    ignore = tuple(option_pattern(p) for p in ignore)
-    only = tuple(option_pattern(p) for p in only)
-    reference = _baseline(baseline, identity) if baseline else []
+    ignore, only = tuple(ignore), tuple(only)  # read twice: compared, then checked
+    notes: list[str] = []
+    reference = _baseline(baseline, identity, notes) if baseline else []
     loaded = load_nodes(names, identity, jobs=jobs, done=done)
     nodes: list[Node] = loaded.items
     if not nodes:
         return DiffRun(FleetDiff.empty(), loaded.errors, loaded.skipped)
     if reference:
-        roles = {node.role for node in nodes}
-        unmatched = [node for node in reference if node.role not in roles]
-        if len(unmatched) == len(reference):
-            raise UsageError(
-                f"the baseline {baseline} ({', '.join(n.role for n in reference)}) matches no "
-                f"node: they run {', '.join(sorted(roles))}")
+        reference = _matched(baseline, reference, nodes, notes)
     elif not _comparable(nodes):
         spread = ", ".join(f"{role}: {node}" for role, node in
                            sorted({n.role: n.name for n in nodes}.items()))
         raise UsageError(f"nothing to compare: no two nodes run the same service and "
                          f"program ({spread}); give two nodes of one, or --baseline")
-    result = compare_nodes(nodes, reference, ignore=ignore, only=only)
-    notes = _unmatched_patterns(nodes + reference, ignore, only)
+    result = compare_nodes(nodes, reference, ignore=[option_pattern(p) for p in ignore],
+                           only=[option_pattern(p) for p in only])
+    notes += _unmatched_patterns(nodes + reference, ignore, only)
     return DiffRun(result, loaded.errors, loaded.skipped, notes)
 
 
-def _baseline(name: str, identity: tuple[str, ...]) -> list[Node]:
+def _baseline(name: str, identity: tuple[str, ...], notes: list[str]) -> list[Node]:
+    """The baseline's nodes that have a configuration to compare with."""
     nodes = load_baseline(name, identity)
     empty = [node for node in nodes if not node.values]
     if len(empty) == len(nodes):
         raise UsageError(f"the baseline {name} holds no Configuration section: there is "
                          "nothing to compare the nodes with")
+    notes += [f"gmr: warning: --baseline {name}: {node.name} ({node.role}) has no "
+              "Configuration section, left out" for node in empty]
     return [node for node in nodes if node.values]
+
+
+def _matched(name: str, reference: list[Node], nodes: list[Node], notes: list[str]
+             ) -> list[Node]:
+    """The baseline nodes that run what some node runs, one per service and program; the
+    others are named in `notes`. A baseline that matches no node at all is an error: the
+    nodes would be called identical without having been compared."""
+    roles = {node.role for node in nodes}
+    if not roles & {node.role for node in reference}:
+        raise UsageError(
+            f"the baseline {name} ({', '.join(n.role for n in reference)}) matches no "
+            f"node: they run {', '.join(sorted(roles))}")
+    matched: dict[str, Node] = {}
+    for node in reference:
+        if node.role not in roles:
+            notes.append(f"gmr: warning: --baseline {name}: {node.name} runs {node.role}, "
+                         "which no node runs")
+        elif node.role in matched:
+            notes.append(f"gmr: warning: --baseline {name}: {node.name} is a second "
+                         f"{node.role} report, left out: the first one is compared")
+        else:
+            matched[node.role] = node
+    return list(matched.values())
 
 
 def _comparable(nodes: list[Node]) -> bool:
@@ -86,13 +109,15 @@ def _comparable(nodes: list[Node]) -> bool:
     return False
 
 
-def _unmatched_patterns(nodes: list[Node], ignore: tuple[str, ...],
-                        only: tuple[str, ...]) -> list[str]:
+def _unmatched_patterns(nodes: list[Node], ignore: Iterable[str],
+                        only: Iterable[str]) -> list[str]:
+    """A note for each --ignore or --only pattern, as the operator wrote it, that matches
+    no option: a typo would otherwise pass for "identical"."""
     keys = {f"{group}.{option}" for node in nodes for group, option in node.values}
     notes = []
     for flag, patterns in (("--ignore", ignore), ("--only", only)):
         for pattern in patterns:
-            matches = glob_matcher([pattern])
+            matches = glob_matcher([option_pattern(pattern)])
             if not any(matches(key) for key in keys):
                 notes.append(f"gmr: warning: {flag} {pattern} matches no option of the nodes")
     return notes
