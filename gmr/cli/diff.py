@@ -8,7 +8,6 @@ import click
 
 from gmr.cli.common import CONTEXT
 from gmr.cli.terminal import Column, Terminal
-from gmr.printable import escape_controls
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -131,8 +130,7 @@ def _table(terminal: Terminal, title: str, names: list[str], differences: list[D
     per_node = reference is None and len(names) <= NODE_COLUMNS
     columns = [Column("group"), Column("option")]
     if per_node:
-        # A node name is a value from the report; Terminal escapes cells, not headers.
-        columns += [Column(escape_controls(name)) for name in names]
+        columns += [Column(name) for name in names]
     else:
         columns += [Column("baseline" if reference else "majority"), Column("outliers")]
     rows = []

@@ -136,8 +136,8 @@ class Terminal:
         table = Table(box=box.HEAVY_HEAD if boxed else box.SIMPLE, show_lines=boxed,
                       pad_edge=boxed, collapse_padding=not boxed)
         for column in columns:
-            table.add_column(column.header, justify=column.justify, no_wrap=column.no_wrap,
-                             overflow="fold")
+            table.add_column(escape_controls(column.header), justify=column.justify,
+                             no_wrap=column.no_wrap, overflow="fold")
         for row in rows:
             table.add_row(*(_rich_cell(cell) for cell in row))
         if title:
