@@ -93,8 +93,8 @@ class ReportBuilder(Transformer):
             )
         )
 
-    def configuration(self, header: Tok, *groups: Tok) -> tuple[str, Configuration]:
-        return "configuration", Configuration(groups={g.value.name: g.value for g in groups})
+    def configuration(self, header: Tok, groups: Tok | None = None) -> tuple[str, Configuration]:
+        return "configuration", Configuration(groups=groups.value if groups else {})
 
     def extra_section(self, header: Tok, text: Tok | None = None) -> ExtraSection:
         return ExtraSection(title=header.value, text=text.value if text else "", line=header.line)

@@ -348,9 +348,10 @@ def _configuration(src: ReportLines, out: Lexed, i: int) -> Iterator[Tok]:
         _reindent(src, out, i)
     last = None
     blank_before = False
-    # A group travels to the parser as one token, its options already built: a token per
-    # option, or even per group line, would make Lark's per-token work the cost of the
-    # whole parse.
+    # The section's groups travel to the parser as one token, their options already built:
+    # a token per option, or even per group, would make Lark's per-token work the cost of
+    # the whole parse.
+    groups: dict[str, Group] = {}
     group: tuple[str, int] | None = None  # the name and line number of the group being read
     options: dict[str, Option] = {}
     while (line := lines[i] if i < len(lines) else get(i)) is not None:
@@ -410,7 +411,7 @@ def _configuration(src: ReportLines, out: Lexed, i: int) -> Iterator[Tok]:
             if line[-1] != " ":
                 out.whitespace = "stripped"
             if group is not None:
-                yield _group_token(*group, options)
+                groups[group[0]] = _group(*group, options)
                 options = {}
             group = stripped[:-1], number(i)
             out.groups.append(group[0])
@@ -418,12 +419,14 @@ def _configuration(src: ReportLines, out: Lexed, i: int) -> Iterator[Tok]:
             i += 1
         blank_before = False
     if group is not None:
-        yield _group_token(*group, options)
+        groups[group[0]] = _group(*group, options)
+    if groups:
+        yield Tok("GROUPS", groups, next(iter(groups.values())).line)
     return i, last
 
 
-def _group_token(name: str, line: int, options: dict[str, Option]) -> Tok:
-    return Tok("GROUP", built(Group, {"name": name, "options": options, "line": line}), line)
+def _group(name: str, line: int, options: dict[str, Option]) -> Group:
+    return built(Group, {"name": name, "options": options, "line": line})
 
 
 def _continuation_end(src: ReportLines, j: int) -> int:

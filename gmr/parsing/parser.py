@@ -34,7 +34,7 @@ _WHAT = {
     "PROCESSES_HEADER": "the Processes header",
     "PROCESS": "a Process line",
     "CONFIG_HEADER": "the Configuration header",
-    "GROUP": "a configuration group",
+    "GROUPS": "the configuration groups",
     "SECTION_HEADER": "a section header",
     "SECTION_TEXT": "section text",
     "$END": "the end of the report",
