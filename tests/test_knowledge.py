@@ -1,0 +1,165 @@
+"""The option knowledge base against real reports.
+
+The defaults samples are reports of daemons started with near-empty config files
+(samples/README.md, "Defaults samples"), so every option they print must be known
+for the sample's release, and print its default, except the few listed here with
+the reason.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import gmr
+from gmr import knowledge
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "defaults"
+
+#: (sample, service, version): neutron, cinder and glance print no version, so it is
+#: taken from the file name, which make_samples.py wrote from the installed release.
+DEFAULTS = [
+    ("nova-34.0.0-compute.txt", "nova", "34.0.0"),
+    ("neutron-29.0.0-server.txt", "neutron", "29.0.0"),
+    ("cinder-29.0.0-volume.txt", "cinder", "29.0.0"),
+    ("glance-33.0.0-api.txt", "glance", "33.0.0"),
+]
+
+#: Options a defaults sample prints with another value than the release's default,
+#: and why (set in the sample's ini files, or decided at run time by the daemon).
+NOT_DEFAULT: dict[str, dict[tuple[str, str], str]] = {
+    "nova": {
+        ("default", "compute_driver"): "set in the sample's nova.conf",
+        ("default", "config-file"): "the command line names the sample's nova.conf",
+    },
+    "neutron": {
+        ("default", "core_plugin"): "set in the sample's neutron.conf",
+        ("default", "config-file"): "the command line names the sample's neutron.conf",
+    },
+    "cinder": {
+        ("default", "enabled_backends"): "set in the sample's cinder.conf",
+        ("default", "config-file"): "the command line names the sample's cinder.conf",
+    },
+    "glance": {
+        ("oslo_reports", "file_event_handler"): "set in the sample's glance-api.conf",
+        ("default", "config-file"): "the command line names the sample's glance-api.conf",
+    },
+}
+
+#: Options a defaults sample prints that the knowledge base does not list, and why.
+UNKNOWN: dict[str, dict[tuple[str, str], str]] = {
+    "nova": {},
+    "neutron": {},
+    "cinder": {},
+    "glance": {},
+}
+
+
+def slice_of(service: str, version: str):
+    release = knowledge.release_of_version(service, version)
+    assert release, f"{service} {version} is in no known release"
+    return release, knowledge.options(service, release)
+
+
+@pytest.mark.parametrize("service", knowledge.services())
+def test_every_release_loads_and_maps_its_versions(service):
+    releases = knowledge.releases(service)
+    assert releases
+    for release in releases:
+        assert release.version in release.versions
+        for version in release.versions:
+            assert knowledge.release_of_version(service, version) == release.name
+        facts = knowledge.options(service, release.name)
+        assert len(facts) > 300, (release.name, len(facts))
+        assert all(key == (f.group, f.name) for key, f in facts.items())
+
+
+def test_the_six_services_from_2023_1_on():
+    assert set(knowledge.services()) >= {"nova"}
+    for service in knowledge.services():
+        names = [r.name for r in knowledge.releases(service)]
+        assert {"2023.1", "2024.1", "2025.1", "2026.1"} <= set(names), service
+
+
+@pytest.mark.parametrize(("sample", "service", "version"), DEFAULTS,
+                         ids=[d[0] for d in DEFAULTS])
+def test_a_defaults_report_prints_the_known_defaults(sample, service, version):
+    if service not in knowledge.services():
+        pytest.skip(f"no knowledge of {service} yet")
+    report = gmr.parse_file(SAMPLES / sample)[0]
+    release, facts = slice_of(service, version)
+    unknown, wrong, checked = [], [], 0
+    for group in report.configuration:
+        for option in group.options.values():
+            key = (group.name, option.name)
+            fact = facts.get(key)
+            if fact is None:
+                if key not in UNKNOWN[service]:
+                    unknown.append(key)
+                continue
+            if fact.host_dependent or fact.interpolated or key in NOT_DEFAULT[service]:
+                continue
+            checked += 1
+            if option.value != fact.printed_default:
+                wrong.append((key, option.value, fact.printed_default))
+    assert not unknown, f"{len(unknown)} options unknown in {service} {release}: {unknown}"
+    assert not wrong, f"{len(wrong)} of {checked} defaults differ: {wrong}"
+    assert checked > 200
+
+
+@pytest.mark.parametrize(("sample", "service", "version"), DEFAULTS,
+                         ids=[d[0] for d in DEFAULTS])
+def test_the_listed_exceptions_are_still_needed(sample, service, version):
+    """An exception that no longer applies is removed, so the list stays honest."""
+    if service not in knowledge.services():
+        pytest.skip(f"no knowledge of {service} yet")
+    report = gmr.parse_file(SAMPLES / sample)[0]
+    _, facts = slice_of(service, version)
+    for key in UNKNOWN[service]:
+        assert report.configuration.get(*key) is not None and key not in facts, key
+    for key in NOT_DEFAULT[service]:
+        printed = report.configuration.get(*key)
+        assert printed is not None and key in facts, key
+        assert printed.value != facts[key].printed_default, key
+
+
+def test_known_facts_of_nova():
+    """A few facts anyone can check in nova's own documentation."""
+    facts = knowledge.options("nova", knowledge.release_of_version("nova", "34.0.0"))
+    assert facts["default", "cpu_allocation_ratio"].type == "floating point value"
+    assert facts["default", "host"].host_dependent
+    assert facts["default", "instances_path"].interpolated
+    assert facts["default", "transport_url"].secret
+    assert facts["default", "transport_url"].printed_default == "***"
+    assert facts["default", "config-file"].files[0] == "oslo.config"
+    assert "password" in facts["placement", "auth-url"].auth_plugins
+    assert facts["oslo_messaging_rabbit", "hostname"].host_dependent
+
+
+def test_versions_outside_pypi_map_by_major_and_minor():
+    release = knowledge.release_of_version("nova", "34.0.0")
+    assert knowledge.release_of_version("nova", "34.0.7-1.el9") == release
+    assert knowledge.release_of_version("nova", "1.0.0") is None
+    assert knowledge.release_of_version("nova", "None") is None
+
+
+def test_one_slice_loads_fast_and_parse_never_loads_it():
+    """Cold: a fresh interpreter that has gmr reads nova's file and builds one slice."""
+    code = (
+        "import time, gmr; t = time.perf_counter(); from gmr import knowledge; "
+        "knowledge.options('nova', knowledge.releases('nova')[-1].name); "
+        "print(time.perf_counter() - t)"
+    )
+    best = min(float(subprocess.run([sys.executable, "-c", code], capture_output=True,
+                                    text=True, check=True).stdout) for _ in range(3))
+    assert best < 0.1, f"{best * 1000:.0f} ms"
+    code = (
+        "import sys, gmr; gmr.parse_file(sys.argv[1]); "
+        "print('gmr.knowledge' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(SAMPLES / DEFAULTS[0][0])],
+                         capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
