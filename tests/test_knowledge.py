@@ -84,14 +84,16 @@ def test_the_six_services_from_2023_1_on():
         assert {"2023.1", "2024.1", "2025.1", "2026.1"} <= set(names), service
 
 
-@pytest.mark.parametrize(("sample", "service", "version"), DEFAULTS,
-                         ids=[d[0] for d in DEFAULTS])
-def test_a_defaults_report_prints_the_known_defaults(sample, service, version):
-    if service not in knowledge.services():
-        pytest.skip(f"no knowledge of {service} yet")
+def compare(sample: str, service: str, version: str):
+    """(unknown, wrong, matched, not comparable) options of a defaults report.
+
+    A default that names the host is compared with its placeholders standing for the
+    sample's own host name, address and paths; one that depends on the host in
+    another way (a CPU count, a documented sample value) cannot be compared.
+    """
     report = gmr.parse_file(SAMPLES / sample)[0]
-    release, facts = slice_of(service, version)
-    unknown, wrong, checked = [], [], 0
+    _, facts = slice_of(service, version)
+    unknown, wrong, matched, vague = [], [], 0, 0
     for group in report.configuration:
         for option in group.options.values():
             key = (group.name, option.name)
@@ -99,15 +101,27 @@ def test_a_defaults_report_prints_the_known_defaults(sample, service, version):
             if fact is None:
                 if key not in UNKNOWN[service]:
                     unknown.append(key)
+            elif key in NOT_DEFAULT[service]:
                 continue
-            if fact.host_dependent or fact.interpolated or key in NOT_DEFAULT[service]:
-                continue
-            checked += 1
-            if option.value != fact.printed_default:
+            elif fact.host_dependent and not any(
+                    mark in str(fact.default) for mark in knowledge.PLACEHOLDERS):
+                vague += 1
+            elif fact.matches(option.value):
+                matched += 1
+            else:
                 wrong.append((key, option.value, fact.printed_default))
-    assert not unknown, f"{len(unknown)} options unknown in {service} {release}: {unknown}"
-    assert not wrong, f"{len(wrong)} of {checked} defaults differ: {wrong}"
-    assert checked > 200
+    return unknown, wrong, matched, vague
+
+
+@pytest.mark.parametrize(("sample", "service", "version"), DEFAULTS,
+                         ids=[d[0] for d in DEFAULTS])
+def test_a_defaults_report_prints_the_known_defaults(sample, service, version):
+    if service not in knowledge.services():
+        pytest.skip(f"no knowledge of {service} yet")
+    unknown, wrong, matched, vague = compare(sample, service, version)
+    assert not unknown, f"{len(unknown)} options unknown in {service} {version}: {unknown}"
+    assert not wrong, f"{len(wrong)} of {matched + len(wrong)} defaults differ: {wrong}"
+    assert matched > 200 and vague < 10, (matched, vague)
 
 
 @pytest.mark.parametrize(("sample", "service", "version"), DEFAULTS,
@@ -147,11 +161,14 @@ def test_versions_outside_pypi_map_by_major_and_minor():
 
 
 def test_one_slice_loads_fast_and_parse_never_loads_it():
-    """Cold: a fresh interpreter that has gmr reads nova's file and builds one slice."""
+    """Cold: a fresh interpreter that has gmr reads nova's file and builds one slice.
+
+    CPU time, not wall time, so that other work on the machine does not count.
+    """
     code = (
-        "import time, gmr; t = time.perf_counter(); from gmr import knowledge; "
+        "import time, gmr; t = time.process_time(); from gmr import knowledge; "
         "knowledge.options('nova', knowledge.releases('nova')[-1].name); "
-        "print(time.perf_counter() - t)"
+        "print(time.process_time() - t)"
     )
     best = min(float(subprocess.run([sys.executable, "-c", code], capture_output=True,
                                     text=True, check=True).stdout) for _ in range(3))

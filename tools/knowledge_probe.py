@@ -14,8 +14,8 @@ installs. It reads one JSON request on stdin and writes one JSON answer on stdou
   them registered in the global ``cfg.CONF`` on the way;
 - ``{"mode": "entry_modules", "dist": "nova"}``: the modules of its console and WSGI
   scripts;
-- ``{"mode": "import", "module": "nova.cmd.compute"}``: the options that importing
-  one of them registers in the global ``cfg.CONF`` (the generator misses options a
+- ``{"mode": "import", "modules": ["nova.cmd.compute"]}``: the options that
+  importing them registers in the global ``cfg.CONF`` (the generator misses options a
   daemon registers outside its namespaces);
 - ``{"mode": "auth_plugins", "groups": [...]}``: the options each keystoneauth plugin
   adds to a group that loads it (they appear in a report only once the plugin is
@@ -57,7 +57,8 @@ def machine_strings():
     import sysconfig
     found = {socket.gethostname(): '<hostname>', socket.getfqdn(): '<fqdn>',
              sysconfig.get_paths()['purelib']: '<site-packages>',
-             sys.prefix: '<prefix>', sys.base_prefix: '<python>'}
+             sys.prefix: '<prefix>', sys.base_prefix: '<python>',
+             os.path.basename(sys.argv[0]): '<program>'}
     try:
         found[socket.gethostbyname(socket.gethostname())] = '<host_ip>'
     except OSError:
@@ -174,7 +175,7 @@ def group_name(group):
     return getattr(group, 'name', group) or 'DEFAULT'
 
 
-def evaluate(listing):
+def evaluate(listing, defaults=None):
     """Facts of every (group, opt), read back from a ConfigOpts that registers them all.
 
     When two definitions of one option differ (oslo.config refuses the second), the
@@ -195,6 +196,9 @@ def evaluate(listing):
             clashes.append([name, opt.name])
             continue
         kept.append((name, opt))
+        if defaults and (name, opt.dest) in defaults:
+            conf.set_default(opt.dest, defaults[name, opt.dest],
+                             group=None if name == 'DEFAULT' else name)
     # Required options (keystoneauth's auth-url ...) have no value here; a daemon
     # checks them only once its config files are read.
     conf._check_required_opts = lambda *args, **kwargs: None
@@ -262,12 +266,15 @@ def from_generator(namespaces):
                     listing.append((group, opt))
                     per_namespace.setdefault(namespace, []).append(
                         [group_name(group), opt.name])
-    out = evaluate(listing)
     # Loading a namespace imports modules that register more options in cfg.CONF
-    # (os-vif's plugins create their privsep contexts): a daemon registers them too.
+    # (os-vif's plugins create their privsep contexts), some with defaults set there:
+    # a daemon imports them too.
+    found, defaults = registered()
+    out = evaluate(listing, defaults)
     listed = set((group_name(g), o.name) for g, o in listing)
-    extra = [(g, o) for g, o in registered() if (group_name(g), o.name) not in listed]
-    out['registered'] = [f for f in evaluate(extra)['options'] if not f.get('builtin')]
+    extra = [(g, o) for g, o in found if (group_name(g), o.name) not in listed]
+    out['registered'] = [f for f in evaluate(extra, defaults)['options']
+                         if not f.get('builtin')]
     out['namespaces'] = per_namespace
     out['missing_namespaces'] = missing
     out['failed_namespaces'] = failed
@@ -289,22 +296,30 @@ def entry_modules(dist):
 
 
 def registered():
-    """(group, opt) of every option registered in the global cfg.CONF so far."""
+    """(group, opt) of every option registered in the global cfg.CONF so far, and the
+    defaults set there with ``set_default`` (oslo.privsep sets a context's
+    capabilities so): {(group, dest): default}."""
     conf = cfg.CONF
-    listing = [(None, info['opt']) for info in conf._opts.values()]
-    for name, group in conf._groups.items():
-        listing += [(name, info['opt']) for info in group._opts.values()]
-    return listing
+    listing, defaults = [], {}
+    groups = [('DEFAULT', conf._opts)]
+    groups += [(name, group._opts) for name, group in conf._groups.items()]
+    for name, opts in groups:
+        for info in opts.values():
+            listing.append((name, info['opt']))
+            if 'default' in info:
+                defaults[name, info['opt'].dest] = info['default']
+    return listing, defaults
 
 
-def from_import(module):
+def from_import(modules):
     import importlib
-    try:
-        importlib.import_module(module)
-        failed = None
-    except BaseException as e:
-        failed = '%s: %s' % (type(e).__name__, str(e)[:300])
-    out = evaluate(registered())
+    failed = {}
+    for module in modules:
+        try:
+            importlib.import_module(module)
+        except BaseException as e:
+            failed[module] = '%s: %s' % (type(e).__name__, str(e)[:300])
+    out = evaluate(*registered())
     out['failed'] = failed
     return out
 
@@ -355,7 +370,7 @@ def main():
         elif mode == 'entry_modules':
             out = {'modules': entry_modules(request['dist'])}
         elif mode == 'import':
-            out = from_import(request['module'])
+            out = from_import(request['modules'])
         else:
             out = from_auth_plugins(request['groups'])
     except Exception:

@@ -335,7 +335,7 @@ def probe(path, request, how=None):
                                           '--exclude-newer', how['exclude_newer'],
                                           m).returncode]
     failures = ' '.join(list(out.get('failed_namespaces', {}).values()) +
-                        [out.get('failed') or ''])
+                        list(out.get('failed', {}).values()))
     tops = set(re.findall(r"cannot import name '\w+' from '(\w+)", failures))
     tops |= set(re.findall(r"No module named '(\w+)\.", failures))
     moved = []
@@ -444,13 +444,18 @@ def release_facts(service, series):
         for fact in out['registered']:
             add(fact, 'import')
     modules = probe(path, {'mode': 'entry_modules', 'dist': service})['modules']
-    for module in modules:  # one process each: daemons differ (eventlet or not)
-        out = probe(path, {'mode': 'import', 'module': module}, how)
-        if out['failed']:
-            problems.setdefault('failed imports', {})[module] = out['failed']
+    outs = [probe(path, {'mode': 'import', 'modules': modules}, how)]
+    # Daemons that cannot share a process (nova 34: one threading mode, one eventlet)
+    # are imported again each on its own.
+    outs += [probe(path, {'mode': 'import', 'modules': [m]}, how) for m in outs[0]['failed']]
+    for out in outs:
         for fact in out['options']:
             fact.pop('builtin', False)
             add(fact, 'import')
+    failed = {m: e for m, e in outs[0]['failed'].items()
+              if any(m in out['failed'] for out in outs[1:])}
+    if failed:
+        problems['failed imports'] = failed
     groups = sorted({g for g, n in facts if n == 'auth_type'})
     if groups:
         out = probe(path, {'mode': 'auth_plugins', 'groups': groups})

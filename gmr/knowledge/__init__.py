@@ -29,6 +29,11 @@ from gmr.models import group_key
 #: entries (an empty list prints like an empty string, so it is "").
 Default = str | tuple[str, ...] | dict[str, str]
 _VERSION = re.compile(r"\d+(?:\.\d+)*")
+#: What a host-dependent default holds in place of the host's own text
+#: (tools/knowledge_probe.py puts them there).
+PLACEHOLDERS = ("<hostname>", "<fqdn>", "<host_ip>", "<site-packages>", "<prefix>",
+                "<python>", "<program>")
+_PLACEHOLDER = re.compile("(%s)" % "|".join(map(re.escape, PLACEHOLDERS)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,8 +48,9 @@ class OptionFact:
     name: str
     type: str
     #: As oslo.reports prints it when nothing is configured, with this machine's
-    #: host name, address and install paths replaced by `<hostname>`, `<host_ip>`,
-    #: `<site-packages>`, `<prefix>` (see `host_dependent`); None in the rare case
+    #: host name, address and install paths replaced by `<hostname>`, `<fqdn>`,
+    #: `<host_ip>`, `<site-packages>`, `<prefix>`, `<python>` and the program's name by
+    #: `<program>` (see `host_dependent`); None in the rare case
     #: oslo.config itself cannot read the default (the data's `problems` list them).
     default: Default | None
     #: The default names the host (its name, address, paths, CPU count), or the
@@ -75,6 +81,23 @@ class OptionFact:
         """What a report prints for it when it is not configured."""
         return "***" if self.secret else self.default
 
+    def matches(self, printed: Default) -> bool:
+        """True when a report's printed value is this default on some host.
+
+        Each placeholder (`<hostname>`, `<site-packages>` ...) stands for one text,
+        the same text wherever it recurs within the value.
+        """
+        expected = self.printed_default
+        if expected is None or type(expected) is not type(printed):
+            return False
+        if isinstance(expected, str):
+            return _pattern(expected).fullmatch(printed) is not None
+        if isinstance(expected, tuple):
+            return len(expected) == len(printed) and all(
+                _pattern(e).fullmatch(p) for e, p in zip(expected, printed))
+        return expected.keys() == printed.keys() and all(
+            _pattern(v).fullmatch(printed[k]) for k, v in expected.items())
+
 
 @dataclass(frozen=True, slots=True)
 class Release:
@@ -90,6 +113,21 @@ class Release:
     libraries: Mapping[str, str]
     #: Why the release's name is inferred, when its tree did not name it.
     named_as: str | None
+
+
+@lru_cache(maxsize=1024)
+def _pattern(default: str) -> re.Pattern[str]:
+    """`default` as a regular expression: each placeholder matches one recurring text."""
+    parts, seen = [], {}
+    for index, piece in enumerate(_PLACEHOLDER.split(default)):
+        if index % 2 == 0:
+            parts.append(re.escape(piece))
+        elif piece in seen:
+            parts.append(f"(?P={seen[piece]})")
+        else:
+            seen[piece] = f"p{len(seen)}"
+            parts.append(f"(?P<{seen[piece]}>.+?)")
+    return re.compile("".join(parts), re.S)
 
 
 def services() -> tuple[str, ...]:
