@@ -21,6 +21,9 @@ installs. It reads one JSON request on stdin and writes one JSON answer on stdou
   adds to a group that loads it (they appear in a report only once the plugin is
   loaded).
 
+Any request may carry ``"stubs": [module, ...]``: modules that cannot be installed,
+replaced by empty ones (see `Stubs`).
+
 Each fact holds the value as oslo.reports prints it: oslo.reports prints
 ``str(conf[group][dest])`` (after oslo.config converted the default with the
 option's type and substituted ``$other`` references), lists item by item sorted by
@@ -143,6 +146,8 @@ def fact(opt, group, value, error):
     """
     sample = getattr(opt, 'sample_default', None)
     shown = printed(value) if error is None else None
+    if error is not None and has_reference(opt.default):
+        shown = printed(opt.default)  # refers to an option this file lacks: keep $name
     local = placeholders(shown) if shown is not None else None
     default = shown if local is None else local
     host = local is not None or (sample is not None and printed(sample) != shown)
@@ -167,6 +172,20 @@ def fact(opt, group, value, error):
         'deprecated_reason': short(getattr(opt, 'deprecated_reason', None)),
         'error': error,
     }
+
+
+def failure(error):
+    """An exception as one line, naming the installed package whose code raised it
+    (``[in OpenSSL]``): make_knowledge.py moves that package on and tries again."""
+    import sysconfig
+    site = sysconfig.get_paths()['purelib'] + os.sep
+    tb, where = error.__traceback__, None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.startswith(site):
+            where = tb.tb_frame.f_code.co_filename[len(site):].split(os.sep)[0]
+        tb = tb.tb_next
+    text = '%s: %s' % (type(error).__name__, str(error)[:300])
+    return text + (' [in %s]' % where.split('.')[0] if where else '')
 
 
 def group_name(group):
@@ -258,7 +277,7 @@ def from_generator(namespaces):
         try:
             loaded = generator._list_opts([namespace])
         except Exception as e:
-            failed[namespace] = '%s: %s' % (type(e).__name__, e)
+            failed[namespace] = failure(e)
             continue
         for _, groups in loaded:
             for group, opts in groups:
@@ -318,7 +337,7 @@ def from_import(modules):
         try:
             importlib.import_module(module)
         except BaseException as e:
-            failed[module] = '%s: %s' % (type(e).__name__, str(e)[:300])
+            failed[module] = failure(e)
     out = evaluate(*registered())
     out['failed'] = failed
     return out
@@ -345,6 +364,59 @@ def from_auth_plugins(groups):
     return out
 
 
+class Anything(object):
+    """Whatever a stubbed module is asked for: a class to derive from, a decorator,
+    a constant.  It prints as ``<stub>``, so a default made from it shows."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def __call__(self, *args, **kwargs):
+        return Anything()
+
+    def __getattr__(self, name):
+        if name.startswith('__') and name.endswith('__'):
+            raise AttributeError(name)
+        return Anything()
+
+    def __mro_entries__(self, bases):
+        return (object,)
+
+    def __iter__(self):
+        return iter(())
+
+    def __str__(self):
+        return '<stub>'
+
+    __repr__ = __str__
+
+
+class Stubs(object):
+    """An import hook that hands out empty modules for `names` and their submodules:
+    third-party libraries an optional driver imports that cannot be installed
+    (make_knowledge.py asks for them after a real ModuleNotFoundError).  Options are
+    plain module-level definitions; the driver never runs here."""
+
+    def __init__(self, names):
+        self.names = set(names)
+
+    def find_spec(self, name, path=None, target=None):
+        if name.split('.')[0] not in self.names:
+            return None
+        import importlib.machinery
+        return importlib.machinery.ModuleSpec(name, self, is_package=True)
+
+    def create_module(self, spec):
+        import types
+        module = types.ModuleType(spec.name)
+        module.__path__ = []
+        module.__getattr__ = lambda attr: Anything()
+        return module
+
+    def exec_module(self, module):
+        pass
+
+
 class PluginFailures(object):
     """Plugins stevedore could not load (it logs them and goes on): os-vif's ovs
     plugin, for one, registers its options only if its imports succeed."""
@@ -363,6 +435,8 @@ class PluginFailures(object):
 def main():
     failures = PluginFailures()
     request = json.load(sys.stdin)
+    if request.get('stubs'):
+        sys.meta_path.append(Stubs(request['stubs']))
     mode = request['mode']
     try:
         if mode == 'generator':

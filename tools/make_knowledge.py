@@ -158,6 +158,50 @@ def successor(series):
     return '%s.2' % year if half == '1' else '%d.1' % (int(year) + 1)
 
 
+def unbranched(service, found, placed):
+    """Series whose branch never had a release of its own (keystone 25.0.0, 2024.1).
+
+    The newest sdist's release notes list every series, newest first
+    (``releasenotes/source/index.rst``).  A series missing from `found` takes the
+    versions no branch claimed between its neighbours' (and its ``:earliest-version:``
+    where its notes page names it), provided they share one major version.
+    """
+    index = pypi(service)
+    newest = max(index, key=lambda v: index[v]['date'])
+    notes = sdist_files(download(index[newest]['sdist']),
+                        lambda p: p.startswith('releasenotes/source/') and p.endswith('.rst'))
+    order = re.findall(r'^\s+(\S+)\s*$', notes.get('releasenotes/source/index.rst', ''),
+                       re.M)
+    known = {s['name']: s for s in found}
+    out = []
+    for i, name in enumerate(order):
+        page = notes.get('releasenotes/source/%s.rst' % name, '')
+        if name in known or not re.search(r':branch:\s*(?:stable|unmaintained)/', page):
+            continue
+        newer = next((known[n] for n in reversed(order[:i]) if n in known), None)
+        older = next((known[n] for n in order[i + 1:] if n in known), None)
+        if not (newer and older):
+            continue
+        versions = sorted((v for v in index if v not in placed and
+                           version_key(older['latest']) < version_key(v) <
+                           version_key(newer['versions'][0])), key=version_key)
+        first = re.search(r':earliest-version:\s*(\S+)', page)
+        if first and first.group(1) in versions:
+            versions = versions[versions.index(first.group(1)):]
+        if not versions or len({v.split('.')[0] for v in versions}) != 1:
+            continue
+        out.append({
+            'name': name,
+            'versions': versions,
+            'latest': versions[-1],
+            'first_date': min(index[v]['date'] for v in versions),
+            'named_as': 'between %s and %s in the release notes of %s' % (
+                older['name'], newer['name'], newest),
+        })
+        log('%s %s: %s (%s)' % (service, name, ' '.join(versions), out[-1]['named_as']))
+    return out
+
+
 def series_of(service, oldest):
     """[{name, versions, latest, first_date}] of every series since `oldest`.
 
@@ -198,6 +242,7 @@ def series_of(service, oldest):
             since = found[-1]['first_date']
     if since is None:
         raise SystemExit('%s: no series named %r on PyPI' % (service, oldest))
+    found += unbranched(service, found, placed)
     found = sorted((s for s in found if s['first_date'] >= since),
                    key=lambda s: s['first_date'])
     newest = todo[0]
@@ -297,7 +342,15 @@ def make_venv(service, series):
             one, more = install(python, cutoff, late, req)
             allowed += [p for p in more if p not in allowed]
             if one.returncode:
-                how['skipped'][req] = one.stderr.strip().splitlines()[-1:]
+                # no wheel for Python 3.11 then, and the sdist does not build: the
+                # first release with one, up to the point release's date
+                one = uv('pip', 'install', '-q', '--python', python, '--only-binary',
+                         ':all:', '--exclude-newer', late, '--resolution', 'lowest-direct',
+                         req)
+                if one.returncode:
+                    how['skipped'][req] = one.stderr.strip().splitlines()[-1:]
+                else:
+                    how.setdefault('newer_for_python', []).append(req)
     if allowed:
         how['newer_until_%s' % late[:10]] = allowed
     with open(stamp, 'w') as f:
@@ -315,52 +368,85 @@ def installed(path):
 def probe(path, request, how=None):
     """The probe's answer, after repairing the venv when a library is out of step.
 
-    With `how` (the venv's install record), two repairs are tried, each recorded:
+    With `how` (the venv's install record), these repairs are tried, each recorded:
 
     - a library that imports a module it does not declare (os-vif 5.2.1's ovs
-      plugin imports pyroute2): stevedore skips the plugin and its options vanish.
-      A deployment has the module, so it is installed as of the cutoff;
+      plugin imports pyroute2; so does neutron 29): stevedore skips the plugin and
+      its options vanish, or a namespace fails.  A deployment has the module, so it
+      is installed as of the cutoff;
     - a point release that needs a later stable release of a library without saying
       so (cinder 22.3.0 imports ``os_brick.constants``, new in a later os-brick 6.2.x):
       the library is moved to the newest release of its own minor series up to the
-      point release's date, as the branch's upper-constraints were.
+      point release's date, as the branch's upper-constraints were;
+    - a package too old for its neighbours (see `distributions`);
+    - a module that cannot be installed at all (an optional driver's client library
+      under another name, ``googleapiclient``) is stubbed: the probe hands out an
+      empty module for it, enough to read the option definitions beside it.
     """
+    request = dict(request, stubs=how.get('stubbed', []) if how else [])
     out = _probe(path, request)
     if how is None:
         return out
     python = os.path.join(path, 'bin', 'python')
-    text = ' '.join(out.get('plugin_failures', []))
+    failures = list(out.get('failed_namespaces', {}).values())
+    failures += list(out.get('failed', {}).values())
+    text = ' '.join(out.get('plugin_failures', []) + failures)
     missing = sorted(set(re.findall(r"No module named '(\w+)'", text)))
     added = [m for m in missing if not uv('pip', 'install', '-q', '--python', python,
                                           '--exclude-newer', how['exclude_newer'],
                                           m).returncode]
-    failures = ' '.join(list(out.get('failed_namespaces', {}).values()) +
-                        list(out.get('failed', {}).values()))
-    tops = set(re.findall(r"cannot import name '\w+' from '(\w+)", failures))
-    tops |= set(re.findall(r"No module named '(\w+)\.", failures))
+    own = os.path.basename(path).rsplit('-', 1)[0]
     moved = []
-    if tops:
-        found = subprocess.run([python, '-c', (
-            'import json, sys, importlib.metadata as m; d = m.packages_distributions(); '
-            'print(json.dumps({t: [d[t][0], m.version(d[t][0])] for t in sys.argv[1:] '
-            'if t in d}))'), *sorted(tops)], capture_output=True, text=True)
-        for dist, version in json.loads(found.stdout or '{}').values():
-            major, minor = version.split('.')[:2]
-            spec = '%s>=%s,<%s.%d' % (dist, version, major, int(minor) + 1)
-            if dist.lower() != os.path.basename(path).rsplit('-', 1)[0] and not uv(
-                    'pip', 'install', '-q', '--python', python,
-                    '--exclude-newer', how['exclude_newer'],
-                    '--exclude-newer-package=%s=%s' % (dist, how['late']),
-                    '--upgrade-package', dist,
-                    spec).returncode:
-                moved.append(spec)
-    if added or moved:
+    for dist, args in distributions(python, failures, how['late']):
+        if dist.lower() != own and not uv(
+                'pip', 'install', '-q', '--python', python, '--exclude-newer',
+                how['exclude_newer'], '--upgrade-package', dist, *args).returncode:
+            moved.append(args[-1])
+    # What cannot be installed (an optional driver's client library) is stubbed.
+    stubbed = [m for m in missing if m not in added and
+               subprocess.run([python, '-c', 'import ' + m],
+                              capture_output=True).returncode]
+    if added or moved or stubbed:
         how.setdefault('undeclared', []).extend(added)
         how.setdefault('newer_for_imports', []).extend(moved)
+        how.setdefault('stubbed', []).extend(stubbed)
+        request['stubs'] = how['stubbed']
         with open(os.path.join(path, 'gmr-install.json'), 'w') as f:
             json.dump(how, f, indent=1)
         out = _probe(path, request)
     return out
+
+
+def distributions(python, failures, late):
+    """(distribution, uv arguments) to move it, for each import failure a repair knows.
+
+    ``cannot import name 'x' from 'os_brick'``: a later release of the library's own
+    minor series, up to the point release's date (`late`).  An AttributeError raised
+    inside a package (``[in OpenSSL]``: pyOpenSSL 22 beside cryptography 44, where
+    the release had pyOpenSSL 24): any newer release before the cutoff, so that the
+    resolver moves the other package back.
+    """
+    kinds = {}
+    for text in failures:
+        for top in re.findall(r"cannot import name '\w+' from '(\w+)", text):
+            kinds[top] = 'series'
+        for top in re.findall(r"No module named '(\w+)\.", text):
+            kinds[top] = 'series'
+        for top in re.findall(r"^AttributeError: .*\[in (\w+)\]$", text):
+            kinds[top] = 'newer'
+    if not kinds:
+        return
+    found = subprocess.run([python, '-c', (
+        'import json, sys, importlib.metadata as m; d = m.packages_distributions(); '
+        'print(json.dumps({t: [d[t][0], m.version(d[t][0])] for t in sys.argv[1:] '
+        'if t in d}))'), *sorted(kinds)], capture_output=True, text=True)
+    for top, (dist, version) in json.loads(found.stdout or '{}').items():
+        if kinds[top] == 'newer':
+            yield dist, ['%s>%s' % (dist, version)]
+        else:
+            major, minor = version.split('.')[:2]
+            yield dist, ['--exclude-newer-package=%s=%s' % (dist, late),
+                         '%s>=%s,<%s.%d' % (dist, version, major, int(minor) + 1)]
 
 
 def _probe(path, request):
@@ -413,6 +499,17 @@ def release_facts(service, series):
         if old is None:
             facts[key] = fact
             old = fact
+        elif old['error'] and not fact['error']:
+            # read in a file that lacks what it refers to ($state_path), then in one
+            # that has it
+            old.update({k: fact[k] for k in FIELDS[:12] + ('error',)})
+        elif source == 'import' and 'import' not in old['files'] and \
+                old['default'] != fact['default'] and not fact['error']:
+            # The daemon's own modules set it at import (neutron's control_exchange,
+            # privsep capabilities): that is what a report prints.
+            problems.setdefault('defaults set at import', []).append(
+                '%s.%s: %s -> %s' % (key[0], key[1], old['default'], fact['default']))
+            old.update({k: fact[k] for k in ('default', 'host_dependent', 'interpolated')})
         else:
             # A daemon may register an option with more deprecated names than its
             # generator listing has: keep them all.  Otherwise the first one wins.
@@ -429,7 +526,10 @@ def release_facts(service, series):
         elif source not in old['files']:
             old['files'].append(source)
 
-    for name, namespaces in generator_files(sdist).items():
+    # The service's own file first: an agent's file refers to its options.
+    listed = sorted(generator_files(sdist).items(),
+                    key=lambda kv: kv[0].split('.')[0] != service)
+    for name, namespaces in listed:
         out = probe(path, {'mode': 'generator', 'namespaces': namespaces}, how)
         if out['plugin_failures']:
             problems.setdefault('plugin_failures', {})[name] = out['plugin_failures']
@@ -463,6 +563,8 @@ def release_facts(service, series):
             add(fact, 'auth:' + fact.pop('auth_plugin'))
     errors = ['%s.%s: %s' % (k[0], k[1], f['error']) for k, f in facts.items()
               if f['error']]
+    errors += ['%s.%s: made from a stubbed module' % k for k, f in facts.items()
+               if '<stub>' in json.dumps(f['default'])]
     if errors:
         problems['unreadable defaults'] = errors
     versions = installed(path)
@@ -536,12 +638,14 @@ def write_readme():
     text = """# Option knowledge base data
 
 One file per service, made by `python tools/make_knowledge.py` (run %s; see its
-docstring for every step). Each release's options were read from the newest point
-version of the series, installed from PyPI with Python 3.11 and the libraries PyPI had
-on the day the series' first version came out. Each file's `releases` entry records
-the exact versions of the service and of every oslo.*, keystoneauth1,
-keystonemiddleware, os-* and stevedore library, and what could not be loaded
-(`problems`).
+docstring and `tools/knowledge_probe.py` for every step). Each release's options were
+read from the newest point version of the series, installed from PyPI with Python
+3.11 and the libraries PyPI had on the day the series' first version came out, except
+where the install record says otherwise (`install`: libraries a point release needed
+newer, modules installed or stubbed so that a plugin or driver could be loaded).
+Each file's `releases` entry records the exact versions of the service and of every
+oslo.*, keystoneauth1, keystonemiddleware, os-* and stevedore library, and what could
+not be loaded (`problems`).
 
 | service | release | recorded from | versions of the release on PyPI | python | oslo.config | install |
 |---|---|---|---|---|---|---|
