@@ -37,6 +37,12 @@ NOT_DEFAULT: dict[str, dict[tuple[str, str], str]] = {
     },
     "neutron": {
         ("default", "core_plugin"): "set in the sample's neutron.conf",
+        ("default", "control_exchange"):
+            "neutron sets it at start-up: register_common_config_options() calls "
+            "oslo_messaging.set_transport_defaults(control_exchange='neutron')",
+        ("default", "default_log_levels"):
+            "neutron adds os-ken's loggers at start-up (neutron/common/config.py, "
+            "setup_logging)",
         ("default", "config-file"): "the command line names the sample's neutron.conf",
     },
     "cinder": {
@@ -64,9 +70,27 @@ BACKENDS = {"cinder": ("enabled_backends", ("backend_defaults", "default"))}
 _STORE = ("glance_store registers every store's options once more in [backend_defaults] "
           "when glance-api starts (register_store_opts); the generator lists them in "
           "[glance_store]")
+_COMMON = ("registered at start-up by neutron.common.config."
+           "register_common_config_options(), which every neutron daemon calls and no "
+           "generator namespace lists: oslo.service's wsgi options, keystoneauth's "
+           "auth_section and [ironic] adapter options, [cli_script]")
 UNKNOWN: dict[str, dict[tuple[str, str], str]] = {
     "nova": {},
-    "neutron": {},
+    "neutron": {
+        **{("default", name): _COMMON for name in (
+            "api_paste_config", "client_socket_timeout", "max_header_line",
+            "tcp_keepidle", "wsgi_default_pool_size", "wsgi_keep_alive",
+            "wsgi_log_format", "wsgi_server_debug")},
+        **{("ironic", name): _COMMON for name in (
+            "auth_section", "connect-retries", "connect-retry-delay",
+            "endpoint-override", "interface", "max-version", "min-version",
+            "region-name", "retriable-status-codes", "service-name", "service-type",
+            "status-code-retries", "status-code-retry-delay", "valid-interfaces",
+            "version")},
+        ("nova", "auth_section"): _COMMON,
+        ("placement", "auth_section"): _COMMON,
+        ("cli_script", "dry_run"): _COMMON,
+    },
     "cinder": {
         ("backend_defaults", "backup_use_temp_snapshot"):
             "a volume driver adds it to [backend_defaults] when it is instantiated "

@@ -69,9 +69,10 @@ def machine_strings():
     try:
         from oslo_utils import netutils
         found.setdefault(netutils.get_my_ipv4(), '<host_ip>')
+        found.setdefault(netutils.get_my_ipv6(), '<host_ipv6>')
     except Exception:
         pass
-    for plain in ('', '127.0.0.1', 'localhost'):
+    for plain in ('', '127.0.0.1', 'localhost', '::1'):
         found.pop(plain, None)
     return sorted(found.items(), key=lambda kv: len(kv[0]), reverse=True)
 

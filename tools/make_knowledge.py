@@ -407,9 +407,9 @@ def probe(path, request, how=None):
                subprocess.run([python, '-c', 'import ' + m],
                               capture_output=True).returncode]
     if added or moved or stubbed:
-        how.setdefault('undeclared', []).extend(added)
-        how.setdefault('newer_for_imports', []).extend(moved)
-        how.setdefault('stubbed', []).extend(stubbed)
+        for key, done in (('undeclared', added), ('newer_for_imports', moved),
+                          ('stubbed', stubbed)):
+            how[key] = sorted(set(how.get(key, [])) | set(done))
         request['stubs'] = how['stubbed']
         with open(os.path.join(path, 'gmr-install.json'), 'w') as f:
             json.dump(how, f, indent=1)
@@ -429,8 +429,6 @@ def distributions(python, failures, late):
     kinds = {}
     for text in failures:
         for top in re.findall(r"cannot import name '\w+' from '(\w+)", text):
-            kinds[top] = 'series'
-        for top in re.findall(r"No module named '(\w+)\.", text):
             kinds[top] = 'series'
         for top in re.findall(r"^AttributeError: .*\[in (\w+)\]$", text):
             kinds[top] = 'newer'
@@ -484,8 +482,36 @@ def generator_files(sdist):
     return out
 
 
+def code_stamp():
+    """A digest of this tool and the probe: facts a venv keeps are reused while the
+    code that made them is unchanged."""
+    import hashlib
+    digest = hashlib.sha256()
+    for name in (__file__, PROBE):
+        with open(name, 'rb') as f:
+            digest.update(f.read())
+    return digest.hexdigest()
+
+
 def release_facts(service, series):
-    """(facts by (group, name), provenance) of one series."""
+    """(facts by (group, name), provenance) of one series, kept in its venv."""
+    saved = os.path.join(CACHE, 'venvs', '%s-%s' % (service, series['latest']),
+                         'gmr-facts.json')
+    if os.path.exists(saved):
+        with open(saved) as f:
+            kept = json.load(f)
+        if kept['stamp'] == code_stamp() and kept['series'] == series:
+            return {tuple(k.split('|', 1)): v for k, v in kept['facts'].items()}, \
+                kept['provenance']
+    facts, provenance = probe_release(service, series)
+    with open(saved, 'w') as f:
+        json.dump({'stamp': code_stamp(), 'series': series, 'provenance': provenance,
+                   'facts': {'%s|%s' % k: v for k, v in facts.items()}}, f)
+    return facts, provenance
+
+
+def probe_release(service, series):
+    """(facts by (group, name), provenance) of one series, read in its venv."""
     path, how = make_venv(service, series)
     how.setdefault('late', day_after(pypi(service)[series['latest']]['date']))
     sdist = download(pypi(service)[series['latest']]['sdist'])

@@ -31,8 +31,8 @@ Default = str | tuple[str, ...] | dict[str, str]
 _VERSION = re.compile(r"\d+(?:\.\d+)*")
 #: What a host-dependent default holds in place of the host's own text
 #: (tools/knowledge_probe.py puts them there).
-PLACEHOLDERS = ("<hostname>", "<fqdn>", "<host_ip>", "<site-packages>", "<prefix>",
-                "<python>", "<program>")
+PLACEHOLDERS = ("<hostname>", "<fqdn>", "<host_ip>", "<host_ipv6>", "<site-packages>",
+                "<prefix>", "<python>", "<program>")
 _PLACEHOLDER = re.compile("(%s)" % "|".join(map(re.escape, PLACEHOLDERS)))
 
 
@@ -48,8 +48,9 @@ class OptionFact:
     name: str
     type: str
     #: As oslo.reports prints it when nothing is configured, with this machine's
-    #: host name, address and install paths replaced by `<hostname>`, `<fqdn>`,
-    #: `<host_ip>`, `<site-packages>`, `<prefix>`, `<python>` and the program's name by
+    #: host name, addresses and install paths replaced by `<hostname>`, `<fqdn>`,
+    #: `<host_ip>`, `<host_ipv6>`, `<site-packages>`, `<prefix>`, `<python>` and the
+    #: program's name by
     #: `<program>` (see `host_dependent`); None in the rare case
     #: oslo.config itself cannot read the default (the data's `problems` list them).
     default: Default | None
