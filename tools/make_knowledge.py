@@ -63,6 +63,7 @@ SERVICES = ('nova', 'neutron', 'cinder', 'glance', 'keystone', 'ironic')
 LIBRARIES = re.compile(r'^(oslo[.-]|keystonemiddleware$|keystoneauth1$|os[-_]|'
                        r'stevedore$|castellan$|osprofiler$|glance[-_]store$|pbr$)')
 FINAL = re.compile(r'^\d+(\.\d+)+$')
+TODAY = datetime.date.today().isoformat() + 'T00:00:00Z'
 #: The branch a tree's upper-constraints URL names (new and old spellings).
 CONSTRAINTS = re.compile(r'constraints[^\s}]*?(?:/upper/|[?&]h=(?:stable/)?)'
                          r'([A-Za-z0-9.]+)')
@@ -287,16 +288,21 @@ def install(python, cutoff, late, *args):
     stable branch move for those, within the library's stable series.  So a library
     uv names as cut off is allowed up to `late` (the day after the point release)
     but kept to the series of the version asked for (neutron-lib>=3.4.2,<3.5), and
-    it tries again.
+    it tries again.  A library that has no wheel for this Python at the cutoff and
+    whose sdist does not build (PyYAML 5.4.1 on Python 3.11) is allowed its first
+    release that has one.
     """
-    allowed, pins = [], []
+    allowed, pins, wheels = [], [], []
     while True:
         done = uv('pip', 'install', '-q', '--python', python, '--exclude-newer', cutoff,
                   *('--exclude-newer-package=%s=%s' % (p, late) for p in allowed),
-                  *args, *pins)
+                  *('--exclude-newer-package=%s=%s' % (p, TODAY) for p in wheels),
+                  *('--only-binary=%s' % p for p in wheels), *args, *pins)
         cut = set(re.findall(r'`([^`]+)` was filtered by `exclude-newer`', done.stderr))
-        if not done.returncode or not cut - set(allowed):
-            return done, pins
+        built = set(re.findall(r'Failed to build `([^`=]+)==', done.stderr))
+        if not done.returncode or not (cut - set(allowed) or built - set(wheels)):
+            return done, pins + ['%s (first wheel for this Python)' % p for p in wheels]
+        wheels += sorted(built - set(wheels))
         for package in sorted(cut - set(allowed)):
             allowed.append(package)
             low = re.search(r'depends on %s\s*>=\s*(\d+)\.(\d+)(\.\d+)*' % re.escape(package),
