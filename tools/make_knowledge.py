@@ -625,9 +625,18 @@ def probe_release(service, series):
 
 def build(service, oldest):
     found = series_of(service, oldest)  # oldest first
-    releases, per_release = {}, []
+    releases, per_release, unloadable = {}, [], {}
     for series in found:
-        facts, provenance = release_facts(service, series)
+        try:
+            facts, provenance = release_facts(service, series)
+        except SystemExit as e:
+            # An old release whose libraries do not import on this Python at all
+            # (wrapt 1.12 needs inspect.formatargspec): said, not guessed.
+            unloadable[series['name']] = '%s: %s' % (
+                series['latest'], str(e).strip().splitlines()[-1])
+            log('%s %s: cannot be loaded: %s' % (service, series['name'],
+                                                 unloadable[series['name']]))
+            continue
         releases[series['name']] = provenance
         per_release.append(facts)
     options = {}
@@ -647,19 +656,22 @@ def build(service, oldest):
         'tool': 'tools/make_knowledge.py',
         'fields': list(FIELDS),
         'releases': releases,
+        'unloadable': unloadable,
         'options': options,
     }
 
 
 def write_readme():
     """data/README.md: how the data was made, from the data files themselves."""
-    rows, made = [], set()
+    rows, made, gaps = [], set(), []
     for name in sorted(os.listdir(DATA)):
         if not name.endswith('.json.gz'):
             continue
         with gzip.open(os.path.join(DATA, name)) as f:
             data = json.load(f)
         made.add(data['made'])
+        for release, why in data.get('unloadable', {}).items():
+            gaps.append('- %s %s was not loaded: %s' % (data['service'], release, why))
         for release, info in data['releases'].items():
             libs = info['libraries']
             rows.append('| %s | %s | %s | %s | %s | %s | %s |' % (
@@ -682,7 +694,11 @@ not be loaded (`problems`).
 | service | release | recorded from | versions of the release on PyPI | python | oslo.config | install |
 |---|---|---|---|---|---|---|
 %s
-""" % (', '.join(sorted(made)), '\n'.join(rows))
+
+Older releases tried and not loaded:
+
+%s
+""" % (', '.join(sorted(made)), '\n'.join(rows), '\n'.join(gaps) or '- none')
     with open(os.path.join(DATA, 'README.md'), 'w') as f:
         f.write(text)
 
