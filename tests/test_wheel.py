@@ -52,6 +52,8 @@ def test_the_wheel_holds_every_package_and_the_grammar(wheel):
     for package in packages:
         assert f"{package}/__init__.py" in names, package
     assert "gmr/grammar/gmr.lark" in names
+    data = {p.relative_to(ROOT).as_posix() for p in (ROOT / "gmr/knowledge/data").iterdir()}
+    assert data and data <= names
     assert not any(name.startswith(("tests/", "grammar/")) for name in names)
 
 
