@@ -19,6 +19,7 @@ ALLOWED = {
     "inputs": {"models", "errors", "parsing"},
     "diff": {"models", "errors", "parsing", "inputs", "credentials"},
     "lint": {"models", "errors", "parsing", "inputs", "credentials", "printable"},
+    "knowledge": {"models"},
 }
 
 

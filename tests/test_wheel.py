@@ -26,8 +26,14 @@ def wheel(tmp_path_factory) -> Path:
     """The wheel, built from a clean copy of the checkout: setuptools would reuse a stale
     build/ folder and ship modules the packaging no longer names."""
     source = tmp_path_factory.mktemp("source") / "gmr"
-    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
-        ".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", ".*cache", "data"))
+    patterns = shutil.ignore_patterns(
+        ".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", ".*cache")
+
+    def ignored(folder: str, names: list[str]) -> set[str]:
+        # bench/data holds generated benchmark files; gmr/knowledge/data ships
+        return patterns(folder, names) | ({"data"} if Path(folder).name == "bench" else set())
+
+    shutil.copytree(ROOT, source, ignore=ignored)
     folder = tmp_path_factory.mktemp("wheel")
     subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(folder),
                     str(source)], check=True, capture_output=True)
@@ -52,6 +58,8 @@ def test_the_wheel_holds_every_package_and_the_grammar(wheel):
     for package in packages:
         assert f"{package}/__init__.py" in names, package
     assert "gmr/grammar/gmr.lark" in names
+    data = {p.relative_to(ROOT).as_posix() for p in (ROOT / "gmr/knowledge/data").iterdir()}
+    assert data and data <= names
     assert not any(name.startswith(("tests/", "grammar/")) for name in names)
 
 
