@@ -384,6 +384,19 @@ class Source(_Model):
     trailing_newline: bool = True
 
 
+class ReportRelease(_Model):
+    """The OpenStack release a report comes from, and how gmr knows it."""
+
+    name: str | None = Field(description="The release (`2025.1`), or null when the report "
+                             "fits several (see candidates).")
+    source: Literal["package", "options", "user"] = Field(
+        description="`package`: the Package section's version; `options`: the options the "
+        "report prints fit these releases only; `user`: the operator said so (--release).")
+    candidates: tuple[str, ...] = Field(
+        default=(), description="Every release the report fits, oldest first; one when "
+        "the release is known.")
+
+
 class Report(_Model):
     """One Guru Meditation Report. A section the report did not contain is null.
 
@@ -402,6 +415,10 @@ class Report(_Model):
     node: str | None = Field(
         default=None, description="The node's name: `[DEFAULT] host`, else "
         "`[oslo_messaging_rabbit] hostname`, else the host a log prefix names.")
+    release: ReportRelease | None = Field(
+        default=None, description="The release the report comes from, when it can be "
+        "told; found by `gmr parse`, `gmr lint` and `gmr.releases.with_release`, not by "
+        "`gmr.parse` alone.")
     package: Package | None = None
     threads: tuple[Thread, ...] | None = None
     green_threads: tuple[GreenThread, ...] | None = None

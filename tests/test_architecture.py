@@ -17,8 +17,11 @@ ALLOWED = {
     "credentials": {"models"},
     "parsing": {"models", "errors"},
     "inputs": {"models", "errors", "parsing"},
-    "diff": {"models", "errors", "parsing", "inputs", "credentials"},
-    "lint": {"models", "errors", "parsing", "inputs", "credentials", "printable"},
+    "knowledge": {"models"},
+    "releases": {"models", "errors", "knowledge"},
+    "diff": {"models", "errors", "parsing", "inputs", "credentials", "knowledge", "releases"},
+    "lint": {"models", "errors", "parsing", "inputs", "credentials", "printable", "knowledge",
+             "releases"},
     "knowledge": {"models"},
 }
 

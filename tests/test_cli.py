@@ -30,7 +30,7 @@ def test_json_of_one_report_is_an_object_that_follows_the_schema(schema):
     assert result.returncode == 0 and result.stderr == ""
     document = json.loads(result.stdout)
     jsonschema.validate(document, schema)
-    assert list(document) == ["source", "service", "program", "node", "package", "threads", "green_threads", "processes",
+    assert list(document) == ["source", "service", "program", "node", "release", "package", "threads", "green_threads", "processes",
                               "configuration", "extra_sections", "warnings"]
     configuration = document["configuration"]
     assert configuration["default"]["config-file"] == ["/etc/nova/nova.conf"]

@@ -14,4 +14,4 @@ def test_summary_table_of_stdin_beside_a_file_names_both():
     assert ran.returncode == 0
     rows = [line.split()[:3] for line in ran.stdout.splitlines()
             if "glance" in line or "nova" in line]
-    assert rows == [["<stdin>", "glance", "3"], [NOVA, "nova", "34.0.0"]]
+    assert rows == [["<stdin>", "glance", "~2026.2"], [NOVA, "nova", "34.0.0"]]

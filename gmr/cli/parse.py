@@ -11,7 +11,7 @@ from gmr.cli.common import CONTEXT
 from gmr.cli.terminal import Column, Terminal
 
 if TYPE_CHECKING:
-    from gmr.models import Report
+    from gmr.models import Report, ReportRelease
 
 
 @click.command("parse", context_settings=CONTEXT)
@@ -36,11 +36,12 @@ def command(terminal: Terminal, inputs: tuple[str, ...], as_json: bool, jsonl: b
     from gmr.credentials import redacted
     from gmr.errors import UsageError
     from gmr.inputs import read_inputs
+    from gmr.releases import with_release
 
     if as_json and jsonl:
         raise UsageError("--json and --jsonl cannot be used together")
     read = read_inputs(inputs)
-    reports = [redacted(report) for report in read.items] if redact else read.items
+    reports = [with_release(redacted(report) if redact else report) for report in read.items]
     if jsonl:
         for report in reports:
             terminal.write(report.model_dump_json() + "\n")
@@ -75,6 +76,7 @@ def show_reports(terminal: Terminal, reports: list[Report]) -> None:
             where + (f":{source.first_line}" if source.first_line > 1 else ""),
             " ".join(filter(None, [report.service or "?",
                                    report.package.version if report.package else None])),
+            release_text(report.release),
             _count(report.threads),
             _count(report.green_threads),
             _count(report.processes),
@@ -83,14 +85,15 @@ def show_reports(terminal: Terminal, reports: list[Report]) -> None:
             ", ".join(flags(report)),
         ])
     columns = [Column("report"), Column("service", no_wrap=True),
+               Column("release", no_wrap=True),
                *(Column(name, justify="right", no_wrap=True)
                  for name in ("thr", "grn", "proc", "grp", "opt")),
                Column("flags")]
     terminal.table(columns, rows, boxed=False,
                    title=("Guru Meditation Reports" + (f" in {folder}/" if folder else "")
                           if terminal.is_terminal else None),
-                   caption="thr/grn: threads, green threads; proc: processes; "
-                           "grp/opt: config groups, options")
+                   caption="release: ~ found from the options; thr/grn: threads, green "
+                           "threads; proc: processes; grp/opt: config groups, options")
     for report in reports:
         where = report.source.path or "<stdin>"
         for warning in report.warnings:
@@ -113,6 +116,17 @@ def flags(report: Report) -> list[str]:
     if report.warnings:
         found.append(f"{len(report.warnings)} warning{'s' * (len(report.warnings) > 1)}")
     return found
+
+
+def release_text(release: ReportRelease | None) -> str:
+    """`2025.1`; `~2025.1` when only the options tell; `~2025.1-2025.2` when they fit
+    several releases; `?` when nothing tells."""
+    if release is None:
+        return "?"
+    mark = "~" if release.source == "options" else ""
+    if release.name is not None:
+        return mark + release.name
+    return f"{mark}{release.candidates[0]}-{release.candidates[-1]}"
 
 
 def _common_folder(paths: list[str]) -> str:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
-from gmr.lint.releases import Release, release_named
+from gmr.releases import Release, release_named
 from gmr.models import Option, Report
 
 CODE = re.compile(r"^GMR\d{3}$")
@@ -69,6 +69,8 @@ class Context:
         self.release = release
         #: (group, option, line) of masked options the check asked for.
         self.masked: list[tuple[str, str, int | None]] = []
+        #: Whether the check asked about the release (so its answer may depend on it).
+        self.asked_release = False
 
     def option(self, group: str, name: str) -> Option | None:
         """The option, or None when absent or masked (a masked one is remembered, so
@@ -81,6 +83,7 @@ class Context:
 
     def since(self, name: str) -> bool:
         """True from release `name` on; raises ReleaseUnknown when the release is unknown."""
+        self.asked_release = True
         if self.release is None:
             raise ReleaseUnknown
         return self.release >= release_named(name)

@@ -25,7 +25,7 @@ from typing import Any, Callable, Collection, Iterator
 
 from gmr.errors import ConfigError
 from gmr.lint.api import CODE, NAME, Hit, Rule, Severity, hit
-from gmr.lint.releases import release_named
+from gmr.releases import release_named
 from gmr.lint.settings import read_text
 from gmr.parsing.identify import SERVICES
 

@@ -17,13 +17,13 @@ from typing import Iterable, Sequence
 from pydantic import BaseModel, ConfigDict, Field
 
 from gmr.credentials import shown
-from gmr.errors import GmrError, InputError
+from gmr.errors import GmrError
 from gmr.lint.api import Context, Hit, ReleaseUnknown, Rule, Severity
-from gmr.lint.releases import Release, release_named, release_of
 from gmr.lint.rules import intrinsic
 from gmr.lint.settings import Settings, Waiver
-from gmr.models import Report, group_key, group_title
+from gmr.models import Report, ReportRelease, group_key, group_title
 from gmr.printable import escape_controls
+from gmr.releases import Release, release_named, report_release
 
 #: The findings the engine makes itself, by code.
 _OWN = {rule.code: rule for rule in intrinsic.RULES}
@@ -92,22 +92,19 @@ def lint(
     could not be parsed (each becomes a GMR001 finding); `baseline` holds fingerprints of
     findings to suppress."""
     settings = settings or Settings()
-    forced = release_named(release) if release else None
-    if release and forced is None:
-        raise InputError(f"unknown release {release!r}")
     selected = [r for r in rules if settings.selects(r.code)]
     findings = [_unparseable(error) for error in errors if settings.selects("GMR001")]
     single = [r for r in selected if not r.fleet]
     fleet = [r for r in selected if r.fleet] if len(reports) > 1 else []
     ran: dict[Place, set[str]] = {}
     for report in reports:
-        found, codes = _lint_report(report, single, settings, service, forced)
+        found, codes = _lint_report(report, single, settings, service, release)
         findings += found
         ran[_place(report)] = (codes | {r.code for r in fleet
                                         if r.applies_to(service or report.service)}
                                ) - _ABOUT_SETTINGS
     if fleet:
-        findings += _lint_fleet(reports, fleet, service, forced)
+        findings += _lint_fleet(reports, fleet, service, release)
     findings = [_with_severity(f, settings) for f in findings]
     result = _apply_waivers(findings, settings.waivers, today or date.today(), settings)
     known = set(baseline)
@@ -124,50 +121,88 @@ def _place(report: Report) -> Place:
 
 def _lint_report(report: Report, rules: list[Rule], settings: Settings,
                  service_override: str | None,
-                 forced: Release | None) -> tuple[list[Finding], set[str]]:
+                 given: str | None) -> tuple[list[Finding], set[str]]:
     """The findings of `rules` on one report, and the codes of the rules that ran on it."""
-    service, release = _identify(report, service_override, forced)
-    stamp = _Stamp(report, service, release)
-    found: list[Finding] = []
+    service, found = _identify(report, service_override, given)
+    stamp = _Stamp(report, service, found)
+    candidates = [release_named(name) for name in found.candidates] if found else []
+    findings: list[Finding] = []
     ran: set[str] = set()
     if report.source.truncated and settings.selects("GMR002"):
-        found.append(stamp.intrinsic("GMR002", report.source.last_line,
-                                     f"report cut short at line {report.source.last_line}; "
-                                     "rules ran on the part that is there"))
+        findings.append(stamp.intrinsic("GMR002", report.source.last_line,
+                                        f"report cut short at line {report.source.last_line}; "
+                                        "rules ran on the part that is there"))
     for rule in rules:
         if not rule.applies_to(service):
             continue
-        if rule.releases and release is not None and not _in_range(release, rule.releases):
-            continue
+        outcomes = _outcomes(rule, report, service, candidates)
+        if not outcomes:
+            continue  # the rule is for other releases than every one the report fits
         ran.add(rule.code)
-        context = Context(report, service, release)
-        try:
-            hits = list(rule.check(report, context))
-            unknown_release = bool(hits) and rule.releases is not None and release is None
-        except ReleaseUnknown:
-            hits, unknown_release = [], True
-        if unknown_release:
+        hits, context, unknown = outcomes[0]
+        if unknown or any(other[0] != hits for other in outcomes[1:]):
             if settings.selects("GMR004"):
-                found.append(stamp.intrinsic(
-                    "GMR004", hits[0].line if hits else None,
-                    f"{rule.code} ({rule.name}) could not be decided: the report does not "
-                    f"say which release {service or 'the service'} runs; pass --release",
-                    hits[0] if hits else None))
+                findings.append(_undecided(stamp, rule, service, found, outcomes))
             continue
-        found += [stamp.finding(rule, h) for h in hits]
+        findings += [stamp.finding(rule, h) for h in hits]
         if not hits and context.masked and settings.selects("GMR003"):
             group, option, line = context.masked[0]
-            found.append(stamp.intrinsic(
+            findings.append(stamp.intrinsic(
                 "GMR003", line, f"{rule.code} ({rule.name}) needs [{group}] {option}, which "
                 "the report masks (***): it cannot be decided from a GMR",
                 Hit(group, option, line)))
-    return found, ran
+    return findings, ran
+
+
+#: What a rule found for one release the report may come from: its hits, the context it
+#: ran in, and whether it could not tell without knowing the release.
+Outcome = tuple[list[Hit], Context, bool]
+
+
+def _outcomes(rule: Rule, report: Report, service: str | None,
+              candidates: list[Release]) -> list[Outcome]:
+    """The rule's outcome for each release the report fits, in range of the rule (for an
+    unknown release, the one outcome it has). A rule whose answer cannot depend on the
+    release (no release range, never asked) runs once."""
+    outcomes: list[Outcome] = []
+    out_of_range = False
+    for release in candidates or [None]:
+        if rule.releases and release is not None and not _in_range(release, rule.releases):
+            out_of_range = True
+            continue
+        context = Context(report, service, release)
+        try:
+            hits = list(rule.check(report, context))
+            unknown = release is None and bool(hits) and rule.releases is not None
+        except ReleaseUnknown:
+            hits, unknown = [], True
+        outcomes.append((hits, context, unknown))
+        if not rule.releases and not context.asked_release:
+            break
+    if outcomes and out_of_range:
+        # In range for some of the releases the report fits, not for the others.
+        outcomes.append(([], outcomes[0][1], False))
+    return outcomes
+
+
+def _undecided(stamp: _Stamp, rule: Rule, service: str | None, found: ReportRelease | None,
+               outcomes: list[Outcome]) -> Finding:
+    """GMR004: the rule's answer depends on a release the report does not tell."""
+    first = next((hits[0] for hits, _, _ in outcomes if hits), None)
+    if found is None or len(found.candidates) < 2:
+        why = (f"the report does not say which release {service or 'the service'} runs; "
+               "pass --release")
+    else:
+        why = (f"the report fits {' and '.join(found.candidates)}, and the rule's answer "
+               "differs between them; pass --release")
+    return stamp.intrinsic("GMR004", first.line if first else None,
+                           f"{rule.code} ({rule.name}) could not be decided: {why}", first)
 
 
 def _lint_fleet(reports: Sequence[Report], rules: list[Rule], service_override: str | None,
-                forced: Release | None) -> list[Finding]:
+                given: str | None) -> list[Finding]:
     """Rules that compare reports with each other; each hit names its report."""
-    identities = {id(r): _identify(r, service_override, forced) for r in reports}
+    identities = {id(r): _identify(r, service_override, given) for r in reports}
     found = []
     for rule in rules:
         for item in rule.check(list(reports)):
@@ -176,11 +211,12 @@ def _lint_fleet(reports: Sequence[Report], rules: list[Rule], service_override: 
 
 
 def _identify(report: Report, service_override: str | None,
-              forced: Release | None) -> tuple[str | None, Release | None]:
+              given: str | None) -> tuple[str | None, ReportRelease | None]:
     """The service and release a report is linted as: the operator's, else its own."""
     service = service_override or report.service
-    version = report.package.version if report.package else None
-    return service, forced or release_of(service, version)
+    if given is None and report.release is not None:
+        return service, report.release
+    return service, report_release(report.model_copy(update={"service": service}), given)
 
 
 def _in_range(release: Release, bounds: tuple[str | None, str | None]) -> bool:
@@ -191,12 +227,12 @@ def _in_range(release: Release, bounds: tuple[str | None, str | None]) -> bool:
 class _Stamp:
     """Makes findings for one report: file, node, service and release filled in."""
 
-    def __init__(self, report: Report, service: str | None, release: Release | None):
+    def __init__(self, report: Report, service: str | None, release: ReportRelease | None):
         self.base = {
             "file": report.source.path,
             "service": service,
             "node": report.node,
-            "release": str(release) if release else None,
+            "release": release.name if release else None,
             "report_line": report.source.first_line,
         }
 

@@ -16,7 +16,7 @@ from gmr.lint.api import Rule, Severity, catalogue
 from gmr.lint.baseline import read_baseline
 from gmr.lint.custom import load_rules
 from gmr.lint.engine import Finding, LintResult, lint
-from gmr.lint.releases import ALIASES, NAMES, release_named
+from gmr.releases import given_release, with_release
 from gmr.lint.rules import BUILTIN
 from gmr.lint.settings import Settings
 from gmr.models import Report
@@ -86,14 +86,6 @@ def all_rules(settings: Settings) -> list[Rule]:
         raise ConfigError(str(error), settings.source) from None
 
 
-def check_release(release: str | None) -> str | None:
-    """`--release` as given, refused when it names no release gmr knows."""
-    if release is not None and release_named(release) is None:
-        known = f"{NAMES[0]} to {NAMES[-1]}, or {', '.join(ALIASES)}"
-        raise UsageError(f"--release {release!r} is not an OpenStack release ({known})")
-    return release
-
-
 def check_service(service: str | None) -> str | None:
     """`--service` as given, refused when it names no service gmr knows."""
     if service is not None and service not in SERVICES:
@@ -110,16 +102,18 @@ def lint_inputs(names: Iterable[str], settings: Settings, *, release: str | None
     settings or rules file. An input that holds no report is an error of the run (and a
     GMR001 finding): a gate that checked nothing must not pass.
     """
-    check_release(release)
+    if release is not None:
+        given_release(release)
     check_service(service)
     rules = all_rules(settings)
     known = read_baseline(baseline) if baseline else set()
     inputs = read_inputs(names)
+    reports = [with_release(report.model_copy(update={"service": service or report.service}),
+                            release) for report in inputs.items]
     selected = [rule for rule in rules if settings.selects(rule.code)]
     notes = [f"gmr: warning: {flag} {code!r} matches no rule"
              for flag, codes in (("select", settings.select), ("ignore", settings.ignore))
              for code in codes if not any(rule.code.startswith(code) for rule in rules)]
-    result = lint(inputs.items, selected, settings=settings, release=release,
-                  service=service, errors=inputs.errors, baseline=known)
-    return LintRun(result=result, settings=settings, rules=selected, reports=inputs.items,
+    result = lint(reports, selected, settings=settings, errors=inputs.errors, baseline=known)
+    return LintRun(result=result, settings=settings, rules=selected, reports=reports,
                    errors=inputs.errors, skipped=inputs.skipped, notes=notes)
