@@ -1,0 +1,102 @@
+"""What the operator changed: every option of a report against upstream's default for the
+report's release.
+
+A report prints effective values only; whether one was set is told by comparing it with
+the default the release registers. A default that names the host (its name, address,
+install paths) matches whatever the report's host put there; a default that depends on
+the host otherwise (a CPU count, a documented sample value) cannot be told apart from a
+setting, so such an option is `host`, for callers to decide. Options a backend group
+holds (cinder's and glance's groups named in `enabled_backends`) take the facts of the
+group that defines them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from gmr import knowledge
+from gmr.errors import GmrError
+from gmr.knowledge import OptionFact
+from gmr.models import Option, Report
+
+#: default: upstream's value; changed: set to something else; masked: printed `***`, so
+#: unknown; host: depends on the host in a way the report cannot tell; unknown: not an
+#: option the release registers (a plug-in's, a driver's); command-line: oslo.config's
+#: own options (`config-file`), which are not configuration.
+Status = Literal["default", "changed", "masked", "host", "unknown", "command-line"]
+
+#: Services whose `[DEFAULT] enabled_backends` names groups that hold a backend's options,
+#: and the groups where those options are defined (the first that has one wins).
+BACKENDS = {"cinder": ("backend_defaults", "default"),
+            "glance": ("glance_store", "backend_defaults")}
+#: oslo.config's own options that only the command line sets (oslo_config/cfg.py:
+#: `_make_config_options`, "This option must be set from the command-line", and the
+#: `shell_completion` CLI option); its `config_source` is read from files, so it stays.
+COMMAND_LINE = ("config-file", "config-dir", "shell_completion")
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """One option of a report and what upstream says of it."""
+
+    group: str
+    option: Option
+    fact: OptionFact | None
+    status: Status
+
+
+def settings(report: Report, release: str) -> list[Setting]:
+    """Every option of `report` against the defaults of `release`, in printed order; a
+    GmrError when the knowledge base does not cover the service or the release."""
+    covered = [r.name for r in knowledge.releases(report.service)] \
+        if report.service in knowledge.services() else []
+    if release not in covered:
+        span = f" (it covers {covered[0]} to {covered[-1]})" if covered else ""
+        raise GmrError(f"gmr knows no upstream defaults of {report.service or 'this service'} "
+                       f"{release}{span}", report.source.path, report.source.first_line)
+    if report.configuration is None:
+        return []
+    facts = knowledge.options(report.service, release)
+    backends = _backend_groups(report)
+    found = []
+    for group, option in report.configuration.options():
+        if group.name in backends:
+            homes = BACKENDS[report.service]
+            fact = next((facts[home, option.name] for home in homes
+                         if (home, option.name) in facts), None)
+        else:
+            fact = facts.get((group.name, option.name))
+        found.append(Setting(group.name, option, fact,
+                             _status(option, fact, group.name in backends)))
+    return found
+
+
+def _status(option: Option, fact: OptionFact | None, in_backend: bool) -> Status:
+    if fact is None:
+        return "unknown"
+    if option.name in COMMAND_LINE and "oslo.config" in fact.files:
+        return "command-line"
+    if option.masked:
+        return "masked"
+    if in_backend and option.is_none:
+        return "default"  # unset in the backend's group: the defining group's value holds
+    if fact.matches(option.value):
+        return "default"
+    if fact.host_dependent and not any(mark in str(fact.default)
+                                       for mark in knowledge.PLACEHOLDERS):
+        return "host"
+    return "changed"
+
+
+def _backend_groups(report: Report) -> set[str]:
+    """The groups `[DEFAULT] enabled_backends` names: a list (cinder) or `name:type`
+    pairs (glance)."""
+    if report.service not in BACKENDS:
+        return set()
+    option = report.option("DEFAULT", "enabled_backends")
+    if option is None or option.masked:
+        return set()
+    if option.shape == "dict":
+        return set(option.value)
+    return set(option.as_list() or ())

@@ -1,0 +1,54 @@
+"""`gmr config`: the configuration file a report's daemon ran with, rebuilt against the
+upstream defaults of its release."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import SAMPLES, run_gmr
+
+DEFAULTS = SAMPLES / "defaults"
+
+
+def config(*args: str):
+    return run_gmr("config", *args)
+
+
+def test_a_daemon_started_with_a_near_empty_file_gives_that_file_back():
+    # samples/README.md: the defaults samples' nova.conf sets compute_driver, their
+    # cinder.conf enabled_backends; everything else nova and cinder print is upstream's.
+    nova = config(str(DEFAULTS / "nova-34.0.0-compute.txt"))
+    assert nova.returncode == 0
+    body = [line for line in nova.stdout.splitlines() if line and not line.startswith("#")]
+    assert body == ["[DEFAULT]", "compute_driver = libvirt.LibvirtDriver"]
+    cinder = config(str(DEFAULTS / "cinder-29.0.0-volume.txt")).stdout
+    assert "[DEFAULT]\n# upstream default: None\nenabled_backends = lvm-1\n" in cinder
+
+
+def test_a_configured_node_gives_its_settings_with_upstream_defaults_as_comments():
+    text = config(str(SAMPLES / "nova-34.0.0-compute-node1.txt")).stdout
+    assert "# upstream default: None\ncpu_allocation_ratio = 4.0\n" in text
+    assert "# upstream default: 512\nreserved_host_memory_mb = 4096\n" in text
+    assert text.index("[DEFAULT]") < text.index("[cinder]")  # [DEFAULT] first
+    assert "***" not in text  # masked values are never written, even with --all
+    everything = config("--all", str(SAMPLES / "nova-34.0.0-compute-node1.txt")).stdout
+    assert "***" not in everything and "# transport_url = <masked in the report>" in everything
+    assert "debug = False" in everything
+
+
+def test_json_gives_the_same_as_data():
+    document = json.loads(config("--json", str(SAMPLES / "nova-34.0.0-compute-node1.txt")).stdout)
+    assert (document["service"], document["release"], document["node"]) == (
+        "nova", "2026.2", "compute1")
+    ratio = next(o for o in document["options"] if o["option"] == "cpu_allocation_ratio")
+    assert ratio == {"group": "default", "option": "cpu_allocation_ratio", "value": "4.0",
+                     "default": "None", "status": "changed", "line": ratio["line"]}
+    assert document["left_out"]["default"] > 800
+
+
+def test_a_release_without_upstream_defaults_is_one_line_and_exit_2():
+    result = config(str(SAMPLES / "nova-13.0.0-mitaka-api.txt"))
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.startswith(f"{SAMPLES / 'nova-13.0.0-mitaka-api.txt'}:1: gmr knows "
+                                    "no upstream defaults of nova mitaka (it covers ")
+    assert len(result.stderr.splitlines()) == 1
