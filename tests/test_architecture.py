@@ -23,7 +23,6 @@ ALLOWED = {
     "diff": {"models", "errors", "parsing", "inputs", "credentials", "knowledge", "releases"},
     "lint": {"models", "errors", "parsing", "inputs", "credentials", "printable", "knowledge",
              "releases"},
-    "knowledge": {"models"},
 }
 
 
