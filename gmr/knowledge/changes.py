@@ -12,7 +12,7 @@ group that defines them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from gmr import knowledge
@@ -83,6 +83,8 @@ def _status(option: Option, fact: OptionFact | None, in_backend: bool) -> Status
         return "default"  # unset in the backend's group: the defining group's value holds
     if fact.matches(option.value):
         return "default"
+    if fact.secret and replace(fact, secret=False).matches(option.value):
+        return "default"  # printed in clear because another module registered it too
     if fact.host_dependent and not any(mark in str(fact.default)
                                        for mark in knowledge.PLACEHOLDERS):
         return "host"
