@@ -68,16 +68,19 @@ def release_of(service: str | None, version: str | None) -> Release | None:
 
 
 def release_of_version(service: str | None, version: str | None) -> Release | None:
-    """The release of a service's version: from the knowledge base when it knows the
-    service and the version, else by the service's offset."""
-    if service is not None and version:
-        from gmr import knowledge
+    """The release of a service's version: by the service's offset where it numbers its
+    versions in step with the releases (tests/test_releases.py checks the offsets against
+    every version the knowledge base holds), else from the knowledge base, which lists
+    the versions of each release (ironic makes several a cycle)."""
+    found = release_of(service, version)
+    if found is not None or service is None or not version:
+        return found
+    from gmr import knowledge
 
-        if service in knowledge.services():
-            name = knowledge.release_of_version(service, version)
-            if name is not None:
-                return release_named(name)
-    return release_of(service, version)
+    if service not in knowledge.services():
+        return None
+    name = knowledge.release_of_version(service, version)
+    return release_named(name) if name is not None else None
 
 
 def given_release(given: str) -> Release:

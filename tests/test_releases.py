@@ -91,3 +91,16 @@ def test_a_release_bound_rule_is_decided_where_every_candidate_agrees(tmp_path, 
     assert [f.code for f in findings] == codes
     if codes == ["GMR004"]:
         assert "fits 2023.1 and 2023.2" in findings[0].message
+
+
+def test_the_version_offsets_agree_with_every_version_the_knowledge_base_holds():
+    from gmr import knowledge
+    from gmr.releases import LIBERTY_MAJOR, release_of
+
+    checked = 0
+    for service in set(LIBERTY_MAJOR) & set(knowledge.services()):
+        for release in knowledge.releases(service):
+            for version in release.versions:
+                assert str(release_of(service, version)) == release.name, (service, version)
+                checked += 1
+    assert checked > 100
