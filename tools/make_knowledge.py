@@ -624,7 +624,9 @@ def probe_release(service, series):
 # ---------------------------------------------------------------------------
 
 def build(service, oldest):
-    found = series_of(service, oldest)  # oldest first
+    # oldest first; bit i of a variant's mask is the i-th release in version order,
+    # which gmr.knowledge rebuilds from the recorded versions
+    found = sorted(series_of(service, oldest), key=lambda s: version_key(s['latest']))
     releases, per_release, unloadable = {}, [], {}
     for series in found:
         try:
