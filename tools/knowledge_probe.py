@@ -38,8 +38,7 @@ import socket
 import sys
 import traceback
 
-from oslo_config import cfg
-from oslo_config import generator
+cfg = generator = None  # oslo.config's, imported by main(): its import may fail
 
 
 def printed(value):
@@ -434,6 +433,15 @@ class PluginFailures(object):
 
 
 def main():
+    global cfg, generator
+    try:
+        from oslo_config import cfg, generator
+    except Exception as e:
+        # An old library that this Python no longer runs (wrapt 1.12 needs
+        # inspect.formatargspec): said, so that make_knowledge.py can move it.
+        sys.stdout.write(json.dumps({'fatal': traceback.format_exc(),
+                                     'failed': {'oslo_config': failure(e)}}))
+        return
     failures = PluginFailures()
     request = json.load(sys.stdin)
     if request.get('stubs'):

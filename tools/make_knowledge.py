@@ -392,27 +392,33 @@ def probe(path, request, how=None):
     request = dict(request, stubs=how.get('stubbed', []) if how else [])
     out = _probe(path, request)
     if how is None:
+        if 'fatal' in out:
+            raise SystemExit('probe failed in %s:\n%s' % (path, out['fatal']))
         return out
     python = os.path.join(path, 'bin', 'python')
-    failures = list(out.get('failed_namespaces', {}).values())
-    failures += list(out.get('failed', {}).values())
-    text = ' '.join(out.get('plugin_failures', []) + failures)
-    missing = sorted(set(re.findall(r"No module named '(\w+)'", text)))
-    added = [m for m in missing if not uv('pip', 'install', '-q', '--python', python,
-                                          '--exclude-newer', how['exclude_newer'],
-                                          m).returncode]
     own = os.path.basename(path).rsplit('-', 1)[0]
-    moved = []
-    for dist, args in distributions(python, failures, how['late']):
-        if dist.lower() != own and not uv(
-                'pip', 'install', '-q', '--python', python, '--exclude-newer',
-                how['exclude_newer'], '--upgrade-package', dist, *args).returncode:
-            moved.append(args[-1])
-    # What cannot be installed (an optional driver's client library) is stubbed.
-    stubbed = [m for m in missing if m not in added and
-               subprocess.run([python, '-c', 'import ' + m],
-                              capture_output=True).returncode]
-    if added or moved or stubbed:
+    for _ in range(6):  # one repair can uncover the next (wrapt, then eventlet)
+        failures = list(out.get('failed_namespaces', {}).values())
+        failures += list(out.get('failed', {}).values())
+        text = ' '.join(out.get('plugin_failures', []) + failures)
+        missing = sorted(set(re.findall(r"No module named '(\w+)'", text)))
+        added = [m for m in missing if not uv('pip', 'install', '-q', '--python', python,
+                                              '--exclude-newer', how['exclude_newer'],
+                                              m).returncode]
+        moved = []
+        for dist, args in distributions(python, failures, how['late']):
+            if dist.lower() != own and args[-1] not in how.get('newer_for_imports', []) \
+                    and not uv('pip', 'install', '-q', '--python', python,
+                               '--exclude-newer', how['exclude_newer'],
+                               '--upgrade-package', dist, *args).returncode:
+                moved.append(args[-1])
+        # What cannot be installed (an optional driver's client library) is stubbed.
+        stubbed = [m for m in missing if m not in added and
+                   m not in how.get('stubbed', []) and
+                   subprocess.run([python, '-c', 'import ' + m],
+                                  capture_output=True).returncode]
+        if not (added or moved or stubbed):
+            break
         for key, done in (('undeclared', added), ('newer_for_imports', moved),
                           ('stubbed', stubbed)):
             how[key] = sorted(set(how.get(key, [])) | set(done))
@@ -420,6 +426,8 @@ def probe(path, request, how=None):
         with open(os.path.join(path, 'gmr-install.json'), 'w') as f:
             json.dump(how, f, indent=1)
         out = _probe(path, request)
+    if 'fatal' in out:
+        raise SystemExit('probe failed in %s:\n%s' % (path, out['fatal']))
     return out
 
 
@@ -429,15 +437,23 @@ def distributions(python, failures, late):
     ``cannot import name 'x' from 'os_brick'``: a later release of the library's own
     minor series, up to the point release's date (`late`).  An AttributeError raised
     inside a package (``[in OpenSSL]``: pyOpenSSL 22 beside cryptography 44, where
-    the release had pyOpenSSL 24): any newer release before the cutoff, so that the
-    resolver moves the other package back.
+    the release had pyOpenSSL 24), or a name this Python's standard library dropped
+    (wrapt 1.12 imports inspect.formatargspec): a newer release, up to `late`, and
+    the resolver moves the other packages to match.
     """
     kinds = {}
     for text in failures:
         for top in re.findall(r"cannot import name '\w+' from '(\w+)", text):
             kinds[top] = 'series'
-        for top in re.findall(r"^AttributeError: .*\[in (\w+)\]$", text):
+        for top in re.findall(r"^(?:AttributeError|TypeError): .*\[in (\w+)\]$",
+                              text, re.M):
             kinds[top] = 'newer'
+        # a name this Python's standard library dropped (inspect.formatargspec):
+        # the package that asks for it needs its first release without it
+        for lib, top in re.findall(r"cannot import name '\w+' from '(\w+)'.*\[in (\w+)\]$",
+                                   text, re.M):
+            if lib in sys.stdlib_module_names:
+                kinds[top] = 'newer'
     if not kinds:
         return
     found = subprocess.run([python, '-c', (
@@ -446,7 +462,8 @@ def distributions(python, failures, late):
         'if t in d}))'), *sorted(kinds)], capture_output=True, text=True)
     for top, (dist, version) in json.loads(found.stdout or '{}').items():
         if kinds[top] == 'newer':
-            yield dist, ['%s>%s' % (dist, version)]
+            yield dist, ['--exclude-newer-package=%s=%s' % (dist, late),
+                         '%s>%s' % (dist, version)]
         else:
             major, minor = version.split('.')[:2]
             yield dist, ['--exclude-newer-package=%s=%s' % (dist, late),
@@ -463,7 +480,7 @@ def _probe(path, request):
         out = json.loads(run.stdout)
     except ValueError:
         raise SystemExit('probe failed in %s:\n%s' % (path, run.stderr[-3000:]))
-    if 'fatal' in out:
+    if 'fatal' in out and 'failed' not in out:
         raise SystemExit('probe failed in %s:\n%s' % (path, out['fatal']))
     return out
 
@@ -624,7 +641,9 @@ def probe_release(service, series):
 # ---------------------------------------------------------------------------
 
 def build(service, oldest):
-    found = series_of(service, oldest)  # oldest first
+    # oldest first; bit i of a variant's mask is the i-th release in version order,
+    # which gmr.knowledge rebuilds from the recorded versions
+    found = sorted(series_of(service, oldest), key=lambda s: version_key(s['latest']))
     releases, per_release, unloadable = {}, [], {}
     for series in found:
         try:

@@ -145,6 +145,18 @@ def _data(service: str) -> dict:
     return json.loads(gzip.decompress(path.read_bytes()))
 
 
+@lru_cache(maxsize=None)
+def _order(service: str) -> tuple[str, ...]:
+    """Release names oldest first, the order of the bits in each variant's mask.
+
+    The file keeps releases by name (`zed` sorts after `2026.2`); a service's version
+    grows from one release to the next, so the recorded versions give the order.
+    """
+    releases = _data(service)["releases"]
+    return tuple(sorted(releases, key=lambda name: tuple(
+        int(part) for part in releases[name]["version"].split("."))))
+
+
 def releases(service: str) -> tuple[Release, ...]:
     """The releases known for `service`, oldest first."""
     return tuple(
@@ -156,7 +168,8 @@ def releases(service: str) -> tuple[Release, ...]:
             libraries=dict(info["libraries"]),
             named_as=info.get("named_as"),
         )
-        for name, info in _data(service)["releases"].items()
+        for name, info in ((name, _data(service)["releases"][name])
+                           for name in _order(service))
     )
 
 
@@ -184,7 +197,7 @@ def release_of_version(service: str, version: str) -> str | None:
 def options(service: str, release: str) -> Mapping[tuple[str, str], OptionFact]:
     """Every option of `service` in `release`, keyed by (group as printed, name)."""
     data = _data(service)
-    names = list(data["releases"])
+    names = _order(service)
     if release not in names:
         raise KeyError(f"no knowledge of {service} {release!r}; known: {', '.join(names)}")
     bit = 1 << names.index(release)
