@@ -31,7 +31,10 @@ knowledge base was read from.  For each sample:
 3. **The config file**: ``cfg.CONF(['--config-file', ini] or [], project=service,
    default_config_files=[], default_config_dirs=[])``.  No file at all for the plain
    samples, so nothing of this machine's ``/etc`` is read; for a ``-config`` sample,
-   the known ini file ``tests/data/release_samples/<service>-<version>.conf``.
+   the known ini file ``tests/data/release_samples/<service>-<version>.conf``, copied
+   to ``~/.cache/gmr-release-samples/run/<sample>/etc/<service>/<the daemon's first
+   config file>`` (``nova.conf``, ``glance-api.conf`` ...), a path like a deployment's
+   (the report prints it in ``config-file``).
 4. **The report**, by oslo.reports itself, as the release's own daemon sets it up
    (the tool reads that code in the venv and refuses to go on when it looks
    otherwise): ``oslo_reports.opts.set_defaults(CONF)`` where the daemon calls it,
@@ -183,6 +186,15 @@ def make(name, service, release, version, ini):
     with open(os.path.join(venv, 'gmr-install.json')) as f:
         how = json.load(f)
     info = knowledge(service)['releases'][release]
+    if ini is not None:
+        # Where a deployment keeps it (/etc/<service>/<file>), below a run folder.
+        etc = os.path.join(CACHE, 'run', name, 'etc', service)
+        os.makedirs(etc, exist_ok=True)
+        with open(ini, 'rb') as f:
+            text = f.read()
+        ini = os.path.join(etc, DAEMONS[service]['files'][0])
+        with open(ini, 'wb') as f:
+            f.write(text)
     request = dict(DAEMONS[service], service=service, version_string=version,
                    namespaces=sorted({n for file in DAEMONS[service]['files']
                                       for n in info['files'][file]}),
@@ -359,7 +371,7 @@ def report(request, io, signal, types):
             sys.stderr = saved
     text = captured.getvalue()
     if not text.startswith('=' * 72):
-        raise SystemExit('oslo.reports printed no report:\n' + text[-3000:])
+        raise SystemExit('oslo.reports printed no report:\n' + text[:3000])
     from importlib.metadata import version as dist_version
     libraries = {}
     for dist in ('oslo.reports', 'oslo.config', 'psutil', 'greenlet', 'eventlet'):
