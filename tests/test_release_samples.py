@@ -35,7 +35,7 @@ CONFIGURED = [path for path in REPORTS if path.stem.endswith("-config")]
 #: so the service is told by `_SIGNATURES` only, checked in order:
 #: - glance registers `[DEFAULT] enabled_backends` (multi-store), which the signatures
 #:   take for cinder's, and cinder is checked before glance;
-#: - ironic registers a `[vnc]` group (graphical consoles) from 2024.2 on, which the
+#: - ironic registers a `[vnc]` group (graphical consoles) from 2025.1 on, which the
 #:   signatures take for nova's;
 #: - keystone has no signature at all.
 #: The `-config` samples name /etc/<service>/<file> in config-file and are identified.
