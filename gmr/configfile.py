@@ -113,9 +113,35 @@ def _lines(entry: Entry) -> list[str]:
         return [*comment, f"# {entry.name} = <masked in the report>"]
     if entry.value == "None":
         return [*comment, f"# {entry.name} is unset (None): a file cannot write that"]
+    dicts = _dicts(entry.value)
+    if dicts is not None:
+        return [*comment, *(f"{entry.name} = {_written(item)}" for item in dicts)]
     if entry.multi and isinstance(entry.value, tuple):
         return [*comment, *(f"{entry.name} = {item}" for item in entry.value)]
     return [*comment, f"{entry.name} = {_written(entry.value)}".rstrip()]
+
+
+#: How oslo.reports prints a dict inside a list (nova's multi-valued `reserved_huge_pages`
+#: of dicts): `[dict]`, then its entries one level deeper, which the parser keeps as
+#: list items indented by two spaces.
+_ANON_DICT = "[dict]"
+
+
+def _dicts(value: Value) -> list[dict[str, str]] | None:
+    """The dicts of a list of dicts as a report prints it, each to be one line of a
+    multi-valued option; None when `value` is not one."""
+    if not isinstance(value, tuple) or not value or value[0] != _ANON_DICT:
+        return None
+    found: list[dict[str, str]] = []
+    for item in value:
+        if item == _ANON_DICT:
+            found.append({})
+        elif item.startswith("  ") and " = " in item:
+            key, _, entry = item[2:].partition(" = ")
+            found[-1][key] = entry
+        else:
+            return None
+    return found
 
 
 def _written(value: Value) -> str:

@@ -12,6 +12,7 @@ group that defines them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -67,9 +68,45 @@ def settings(report: Report, release: str) -> list[Setting]:
                          if (home, option.name) in facts), None)
         else:
             fact = facts.get((group.name, option.name))
+        if fact is not None and fact.interpolated:
+            fact = _substituted(report, group.name, fact)
         found.append(Setting(group.name, option, fact,
                              _status(option, fact, group.name in backends)))
     return found
+
+
+#: A reference to another option in a default, as oslo.config substitutes it (its
+#: string.Template's identifier, dots allowed): `$name`, `${name}`, `$group.name`; `$$`
+#: is a literal `$`.
+_REFERENCE = re.compile(r"\$(?:\$|\{([_a-z][._a-z0-9]*)\}|([_a-z][._a-z0-9]*))", re.I)
+
+
+def _substituted(report: Report, group: str, fact: OptionFact) -> OptionFact:
+    """`fact` with the references its default still holds (`$state_path/dhcp`: the
+    knowledge base keeps a default as written when it was read where the option it names
+    was not registered) replaced by the report's own values of those options, as
+    oslo.config does: `$name` is looked up in the option's group, then in [DEFAULT].
+    `fact` itself when a reference cannot be resolved from the report."""
+    default = fact.default
+    if not isinstance(default, str) or "$" not in default:
+        return fact
+    unresolved = False
+
+    def value(match: re.Match[str]) -> str:
+        nonlocal unresolved
+        name = match.group(1) or match.group(2)
+        if name is None:
+            return "$"
+        where, _, key = name.rpartition(".")
+        found = report.option(where, key) if where else (
+            report.option(group, key) or report.option("DEFAULT", key))
+        if found is None or found.shape != "scalar" or found.masked or found.is_none:
+            unresolved = True
+            return match.group(0)
+        return found.value
+
+    resolved = _REFERENCE.sub(value, default)
+    return fact if unresolved or resolved == default else replace(fact, default=resolved)
 
 
 def _status(option: Option, fact: OptionFact | None, in_backend: bool) -> Status:
