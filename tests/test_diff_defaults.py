@@ -90,6 +90,10 @@ def test_several_nodes_are_each_held_against_upstream():
     assert ratio["upstream"] == [{"release": "2026.2", "default": "None", "nodes": ["vm"]}]
     driver = next(d for d in found["differences"] if d["option"] == "compute_driver")
     assert driver["outliers"] == ["compute1", "compute2", "vm"]
+    printed = [(group.name, option.name)
+               for group, option in gmr.parse_file(COMPUTE1)[0].configuration.options()]
+    listed = [(d["group"], d["option"]) for d in found["differences"]]
+    assert listed == sorted(listed, key=printed.index)  # in the order reports print them
     assert [entry["node"] for entry in found["left_out"]] == ["compute1", "compute2", "vm"]
 
 
@@ -279,13 +283,18 @@ def test_text_marks_upstreams_default_in_each_layout(tmp_path):
     assert "(default): upstream's default in 2026.2" in terminal.stdout
 
 
-def test_text_against_upstream_shows_the_default_and_what_was_left_out():
+def test_text_against_upstream_holds_the_outliers_against_upstreams_default():
     text = run_gmr("diff", "--defaults", str(COMPUTE1), str(COMPUTE2), str(VM),
                    "--only", "DEFAULT.cpu_allocation_ratio", tty=True, width=100).stdout
     assert text.splitlines()[0] == (
         "nova (nova-compute): 3 nodes against upstream 2026.2: 1 option differs")
-    assert re.search(r"│ default │ cpu_allocation_ratio │ None +│ compute1: 4\.0 +│", text)
-    assert "(default)" not in text  # no node that differs holds it
+    assert re.search(r"│ default │ cpu_allocation_ratio │ None +│ compute1: 4\.0 +│",
+                     text)
+    assert "vm" not in text and "(default)" not in text  # vm holds it: no outlier
+    # vm listens on its own address too, but that is upstream's 127.0.0.1: not an outlier.
+    listen = diff("--defaults", str(VM), str(COMPUTE1), "--only", "vnc.server_listen")
+    assert listen.stdout.splitlines()[2] == (
+        "vnc\tserver_listen\t127.0.0.1\tcompute1: <my_block_storage_ip>")
 
 
 def test_left_out_is_one_line_for_nodes_alike_else_one_per_node():

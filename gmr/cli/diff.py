@@ -98,7 +98,7 @@ def show_diff(terminal: Terminal, result: FleetDiff) -> None:
         if result.left_out is not None:
             releases = sorted({node.release for node in result.nodes
                                if node.service == service and node.release})
-            _against_upstream(terminal, f"{service}: {count} against upstream "
+            _against_upstream(terminal, service, f"{count} against upstream "
                               f"{' and '.join(releases)}", names, differences,
                               [entry for entry in result.left_out if entry.service == service])
             continue
@@ -132,27 +132,26 @@ def show_diff(terminal: Terminal, result: FleetDiff) -> None:
                           "(***) could not be compared", style="dim")
 
 
-def _against_upstream(terminal: Terminal, head: str, names: list[str],
+def _against_upstream(terminal: Terminal, service: str, head: str, names: list[str],
                       differences: list[Difference], left_out: list[LeftOut]) -> None:
     """The options not at upstream's default, then what upstream could not judge: one line
     for the nodes alike, else one per node."""
+    found = _count(len(differences), "option differs", "options differ")
     if differences:
-        _table(terminal, f"{head}: {_count(len(differences), 'option differs', 'options differ')}",
-               names, differences, None, upstream=True)
+        _table(terminal, f"{service}: {head}: {found}", names, differences, None, upstream=True)
     else:
-        terminal.line(f"{head}: every option at upstream's default", style="green")
+        terminal.line(f"{service}: {head}: every option at upstream's default", style="green")
     alike: dict[tuple[tuple[str, int], ...], list[str]] = {}
     for entry in left_out:
         counts = tuple((status, entry.counts[status]) for status in UNJUDGED
                        if status in entry.counts)
         alike.setdefault(counts, []).append(entry.node)
-    service = head.split(": ", 1)[0]
     for counts, nodes in alike.items():
         if counts:
             who = f"{', '.join(nodes)}: " if len(alike) > 1 else ""
-            terminal.line(f"{service}: {who}{_count(sum(n for _, n in counts), 'option', 'options')}"
-                          " not compared with upstream: "
-                          + ", ".join(f"{n} {UNJUDGED[status]}" for status, n in counts),
+            total = _count(sum(n for _, n in counts), "option", "options")
+            why = ", ".join(f"{n} {UNJUDGED[status]}" for status, n in counts)
+            terminal.line(f"{service}: {who}{total} not compared with upstream: {why}",
                           style="dim")
 
 
