@@ -208,11 +208,11 @@ def test_release_overrides_and_a_release_without_knowledge_tells_nothing():
         gmr.diff_reports([compute1], release="mitaka", defaults=True)
 
 
-def healing(tmp_path: Path, host: str, interval: int, package: tuple) -> str:
+def healing(tmp_path: Path, host: str, interval: int, package: tuple, *options) -> str:
     path = tmp_path / f"{host}.txt"
     path.write_text(report_text([("DEFAULT", "host", "str", host),
                                  ("DEFAULT", "heal_instance_info_cache_interval", "int",
-                                  interval)], package))
+                                  interval), *options], package))
     return str(path)
 
 
@@ -223,16 +223,19 @@ def test_nodes_of_two_releases_are_each_held_against_their_own(tmp_path):
     assert heal["upstream"] == [{"release": "2024.1", "default": "60", "nodes": ["old"]},
                                 {"release": "2026.2", "default": "-1", "nodes": ["new"]}]
     assert diff("--defaults", old, new).returncode == 0
-    tuned = [healing(tmp_path, host, 120, package)
+    memory = ("DEFAULT", "reserved_host_memory_mb", "int", 4096)  # 512 in both releases
+    tuned = [healing(tmp_path, host, 120, package, memory)
              for host, package in (("old-tuned", NOVA_29), ("new-tuned", NOVA_34))]
-    (heal,) = document("--defaults", *tuned)["differences"]
+    heal, reserved = document("--defaults", *tuned)["differences"]
     assert (heal["majority"], heal["outliers"]) == (None, ["old-tuned", "new-tuned"])
+    assert reserved["majority"] == "512" and len(reserved["upstream"]) == 2
     text = diff("--defaults", *tuned).stdout.splitlines()
-    assert text[:3] == [
-        "nova: 2 nodes against upstream 2024.1 and 2026.2: 1 option differs",
+    assert text[:4] == [
+        "nova: 2 nodes against upstream 2024.1 and 2026.2: 2 options differ",
         "group\toption\tupstream\toutliers",
         "default\theal_instance_info_cache_interval\t2024.1: 60; 2026.2: -1\t"
-        "old-tuned, new-tuned: 120"]
+        "old-tuned, new-tuned: 120",
+        "default\treserved_host_memory_mb\t512\told-tuned, new-tuned: 4096"]
 
 
 def test_the_knowledge_base_is_asked_only_about_values_a_diff_shows(monkeypatch):

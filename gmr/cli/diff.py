@@ -220,8 +220,9 @@ def _upstream_default(difference: Difference) -> Cell:
     """Upstream's default; per release when the nodes run several."""
     from rich.text import Text
 
-    if len(difference.upstream) == 1:
-        return _value(difference.upstream[0].default, True)
+    first = difference.upstream[0]
+    if all(entry.default == first.default for entry in difference.upstream):
+        return _value(first.default, True)
     lines = []
     for entry in difference.upstream:
         value = _value(entry.default, True)

@@ -16,7 +16,9 @@ from gmr.diff.compare import (
     Difference,
     Display,
     FleetDiff,
+    JsonValue,
     LeftOut,
+    Upstream,
     by_role,
     histogram,
     item_changes,
@@ -81,11 +83,17 @@ def _against_upstream(service: str, key: Key, nodes: list[Node], judge: Judge) -
         option=option,
         values={node.name: shown.printed(node.printed(key), held[node.name]) for node in nodes},
         histogram=histogram(held, shown),
-        majority=upstream[0].default if len(upstream) == 1 else None,
+        majority=_one_default(upstream),
         outliers=[node.name for node in outliers],
         changes=changes,
         upstream=upstream,
     )
+
+
+def _one_default(upstream: list[Upstream]) -> JsonValue:
+    """Upstream's default when every release the nodes run has the same one, else None."""
+    defaults = [entry.default for entry in upstream]
+    return defaults[0] if defaults and all(d == defaults[0] for d in defaults) else None
 
 
 def _comparable(default: Default | None) -> Comparable | None:
