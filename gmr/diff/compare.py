@@ -7,8 +7,9 @@ and the outlier nodes; versions and worker counts are compared the same way. Val
 compared as `gmr.diff.nodes` made them comparable (own addresses as placeholders, lists as
 sets), or as printed where that makes more nodes agree; a value masked everywhere cannot be
 compared and is listed apart. A group that some nodes lack as a whole is one entry, not
-an absent value per option. Nothing here prints a secret: values that leak one are
-redacted before they reach the result.
+an absent value per option. Each difference says which nodes hold upstream's default,
+where gmr knows the nodes' release (`gmr.diff.upstream`). Nothing here prints a secret:
+values that leak one are redacted before they reach the result.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from gmr.credentials import leaks, shown
 from gmr.diff.nodes import IDENTITY, MASKED, Comparable, Key, Node, glob_matcher, node_from_report
+from gmr.diff.upstream import Judge
+from gmr.knowledge import Default
 from gmr.models import Report
 
 ABSENT = None  # what a node that lacks an option "holds"
@@ -41,6 +44,9 @@ class NodeInfo(_Result):
     line: int = Field(description="First line of the report in its file")
     version: str | None
     workers: int | None = Field(description="Processes under the reporting one")
+    release: str | None = Field(description="The release the report comes from (--release, "
+                                            "its Package version, else the options it "
+                                            "prints); null when that cannot be told")
 
 
 class ValueGroup(_Result):
@@ -50,6 +56,18 @@ class ValueGroup(_Result):
                                          "unless the values as printed agree more; null "
                                          "when the nodes lack the option")
     nodes: list[str]
+
+
+class Upstream(_Result):
+    """Upstream's default of an option in one release, and the nodes that hold it."""
+
+    release: str
+    default: JsonValue = Field(description="As a report prints it when the option is not "
+                                           "set: `***` for a secret option, `<hostname>` "
+                                           "and the like where it names the host; secrets "
+                                           "redacted as values are")
+    nodes: list[str] = Field(description="The nodes of this release whose value is the "
+                                         "default (the baseline's name too)")
 
 
 class Difference(_Result):
@@ -69,6 +87,11 @@ class Difference(_Result):
         description="For list and dict options: node -> items its value adds (`+ item`), "
                     "removes (`- item`) or, for a dict, changes (`~ key`), against the "
                     "majority (the baseline; without a majority, the first node)")
+    upstream: list[Upstream] = Field(
+        default_factory=list,
+        description="Per release of the nodes that gmr knows upstream's defaults of: the "
+                    "default and the nodes that hold it; empty where gmr cannot tell (a "
+                    "release it does not know, a plug-in's option, a masked value)")
 
 
 class Masked(_Result):
@@ -102,8 +125,21 @@ class Drift(_Result):
     outliers: list[str]
 
 
+class LeftOut(_Result):
+    """With --defaults: the options of a node that upstream's defaults cannot judge."""
+
+    service: str
+    node: str
+    counts: dict[str, int] = Field(
+        description="How many, by why: `masked` (printed `***`), `host` (upstream's default "
+                    "depends on the host), `unknown` (not an option upstream registers in "
+                    "the release: a plug-in's, a driver's), `command-line` (oslo.config's "
+                    "own, such as `config-file`)")
+
+
 class FleetDiff(_Result):
-    """The comparison of a set of nodes, per service."""
+    """The comparison of a set of nodes, per service, with each other, with a baseline or
+    with upstream's defaults."""
 
     baseline: list[NodeInfo] | None = Field(description="The baseline nodes (one per service "
                                                         "and program), null without a baseline")
@@ -117,6 +153,10 @@ class FleetDiff(_Result):
     package: list[Drift] = Field(description="Services whose nodes run different versions")
     processes: list[Drift] = Field(description="Services whose nodes run different "
                                                "numbers of worker processes")
+    left_out: list[LeftOut] | None = Field(
+        default=None, description="With --defaults, each node compared with upstream's "
+                                  "defaults of its release: the options upstream cannot "
+                                  "judge; null without --defaults")
 
     @property
     def identical(self) -> bool:
@@ -126,7 +166,7 @@ class FleetDiff(_Result):
     def empty(cls) -> FleetDiff:
         """The comparison of no nodes at all."""
         return cls(baseline=None, nodes=[], differences=[], groups=[], masked=[], package=[],
-                   processes=[])
+                   processes=[], left_out=None)
 
 
 def compare_nodes(
@@ -141,15 +181,8 @@ def compare_nodes(
 
     `ignore` and `only` are glob patterns on `group.option` (`DEFAULT` or `default`).
     """
-    only = tuple(only)
-    ignored, kept = glob_matcher(ignore), glob_matcher(only) if only else None
-
-    def selected(dotted: str) -> bool:
-        return not ignored(dotted) and (kept is None or bool(kept(dotted)))
-
-    by_service: dict[str, list[Node]] = defaultdict(list)
-    for node in nodes:
-        by_service[node.role].append(node)
+    selected = option_selector(ignore, only)
+    by_service = by_role(nodes)
     baselines: dict[str, Node] = {}
     for node in baseline:
         baselines.setdefault(node.role, node)
@@ -158,17 +191,19 @@ def compare_nodes(
     masked: list[Masked] = []
     package: list[Drift] = []
     processes: list[Drift] = []
+    judge = Judge()
     for service in sorted(by_service):
-        members = _unique_names(by_service[service])
+        members = unique_names(by_service[service])
         reference = baselines.get(service)
-        differences += _differences(service, members, reference, selected, groups, masked)
+        differences += _differences(service, members, reference, selected, groups, masked,
+                                    judge)
         for attribute, into in (("version", package), ("workers", processes)):
             drift = _drift(service, members, reference, attribute)
             if drift is not None:
                 into.append(drift)
     return FleetDiff(
-        baseline=[_info(node) for node in baselines.values()] or None,
-        nodes=[_info(node) for node in nodes],
+        baseline=[node_info(node) for node in baselines.values()] or None,
+        nodes=[node_info(node) for node in nodes],
         differences=differences,
         groups=groups,
         masked=masked,
@@ -177,22 +212,49 @@ def compare_nodes(
     )
 
 
-def _info(node: Node) -> NodeInfo:
+def option_selector(ignore: Iterable[str], only: Iterable[str]) -> Callable[[str], bool]:
+    """A test of `group.option`: not ignored, and among `only` when that is given."""
+    only = tuple(only)
+    ignored, kept = glob_matcher(ignore), glob_matcher(only) if only else None
+
+    def selected(dotted: str) -> bool:
+        return not ignored(dotted) and (kept is None or bool(kept(dotted)))
+
+    return selected
+
+
+def by_role(nodes: Iterable[Node]) -> dict[str, list[Node]]:
+    """The nodes of each service and program, the set compared within."""
+    found: dict[str, list[Node]] = defaultdict(list)
+    for node in nodes:
+        found[node.role].append(node)
+    return found
+
+
+def node_info(node: Node) -> NodeInfo:
     return NodeInfo(name=node.name, service=node.role, path=node.path, line=node.first_line,
-                    version=node.version, workers=node.workers)
+                    version=node.version, workers=node.workers, release=node.release)
 
 
 def diff_reports(reports: Sequence[Report], baseline: Sequence[Report] = (), *,
-                    identity: Iterable[str] = IDENTITY, ignore: Iterable[str] = (),
-                    only: Iterable[str] = ()) -> FleetDiff:
-    """Compare parsed reports, each one node: what `gmr diff` computes."""
+                 identity: Iterable[str] = IDENTITY, ignore: Iterable[str] = (),
+                 only: Iterable[str] = (), release: str | None = None,
+                 defaults: bool = False) -> FleetDiff:
+    """Compare parsed reports, each one node: what `gmr diff` computes. `release` is the
+    operator's word for the reports' release; with `defaults`, each node is compared with
+    upstream's defaults of its release, and a report gmr cannot judge is a GmrError."""
     identity = tuple(identity)
-    return compare_nodes([node_from_report(r, identity) for r in reports],
-                   [node_from_report(r, identity) for r in baseline],
-                   ignore=ignore, only=only)
+    nodes = [node_from_report(r, identity, release=release, defaults=defaults)
+             for r in reports]
+    if defaults:
+        from gmr.diff.defaults import compare_with_upstream  # it builds on this module
+
+        return compare_with_upstream(nodes, ignore=ignore, only=only)
+    return compare_nodes(nodes, [node_from_report(r, identity, release=release)
+                                 for r in baseline], ignore=ignore, only=only)
 
 
-def _unique_names(nodes: list[Node]) -> list[Node]:
+def unique_names(nodes: list[Node]) -> list[Node]:
     """Give nodes that share a name (a parent and its workers) distinct names: the place
     of their report, or a number when even that is shared."""
     counts = Counter(node.name for node in nodes)
@@ -209,7 +271,7 @@ def _unique_names(nodes: list[Node]) -> list[Node]:
 
 def _differences(service: str, nodes: list[Node], reference: Node | None,
                  selected: Callable[[str], bool], groups: list[PartialGroup],
-                 masked: list[Masked]) -> list[Difference]:
+                 masked: list[Masked], judge: Judge) -> list[Difference]:
     """The options that differ between `nodes` (or between them and `reference`); the
     groups some of them lack go to `groups`, the options masked everywhere to `masked`."""
     everyone = nodes if reference is None else [reference, *nodes]
@@ -246,7 +308,7 @@ def _differences(service: str, nodes: list[Node], reference: Node | None,
                                  nodes=[node.name for node in among if node is not reference]))
             continue
         found.append(_difference(service, key, among, values,
-                                 reference if among[0] is reference else None))
+                                 reference if among[0] is reference else None, judge))
     for group, count in partial_options.items():
         have = holders[group]
         groups.append(PartialGroup(
@@ -277,7 +339,7 @@ def _as_compared(key: Key, nodes: list[Node], values: list[Comparable | None]
 
 
 def _difference(service: str, key: Key, nodes: list[Node], values: list[Comparable | None],
-                reference: Node | None) -> Difference:
+                reference: Node | None, judge: Judge) -> Difference:
     """The difference in `key` between `nodes`, which hold `values`; with a `reference`
     (the first of `nodes`), the others are compared with it."""
     group, option = key
@@ -285,7 +347,7 @@ def _difference(service: str, key: Key, nodes: list[Node], values: list[Comparab
     held = dict(zip((node.name for node in members),
                     values[1:] if reference is not None else values))
     counts = Counter(held.values())
-    shown = _Display(option)
+    shown = Display(option)
     if reference is not None:
         majority = values[0]
         has_majority = True
@@ -293,11 +355,6 @@ def _difference(service: str, key: Key, nodes: list[Node], values: list[Comparab
         (top, top_count), *rest = counts.most_common()
         has_majority = top_count > 1 and (not rest or rest[0][1] < top_count)
         majority = top if has_majority else ABSENT
-    histogram = [
-        ValueGroup(value=shown.comparable(value),
-                   nodes=[name for name, held_value in held.items() if held_value == value])
-        for value, _ in counts.most_common()
-    ]
     outliers = [name for name, value in held.items() if has_majority and value != majority]
     against = majority if has_majority else next(iter(held.values()))
     return Difference(
@@ -305,16 +362,31 @@ def _difference(service: str, key: Key, nodes: list[Node], values: list[Comparab
         group=group,
         option=option,
         values={node.name: shown.printed(node.printed(key), held[node.name]) for node in members},
-        histogram=histogram,
+        histogram=histogram(held, shown),
         majority=shown.comparable(majority) if has_majority else None,
         outliers=outliers,
-        changes={name: _changes(against, value, shown) for name, value in held.items()
+        changes={name: item_changes(against, value, shown) for name, value in held.items()
                  if value != against and isinstance(value, (frozenset, tuple))
                  and isinstance(against, type(value))},
+        upstream=upstream_of(judge, key, nodes, shown),
     )
 
 
-class _Display:
+def histogram(held: dict[str, Comparable | None], shown: Display) -> list[ValueGroup]:
+    """The distinct values among those the nodes hold, most common first."""
+    return [ValueGroup(value=shown.comparable(value),
+                       nodes=[name for name, held_value in held.items() if held_value == value])
+            for value, _ in Counter(held.values()).most_common()]
+
+
+def upstream_of(judge: Judge, key: Key, nodes: list[Node], shown: Display) -> list[Upstream]:
+    """Upstream's default of `key` per release of `nodes`, and who holds it."""
+    return [Upstream(release=held.release, default=shown.default(held.default),
+                     nodes=[node.name for node in held.nodes])
+            for held in judge.held(key, nodes)]
+
+
+class Display:
     """Turns one option's values into JSON for output, redacting what leaks a secret.
 
     Redacted values stay distinguishable: each distinct secret gets its own number.
@@ -343,6 +415,12 @@ class _Display:
             return [self._text(item, item) for item in value]
         return {k: self._text(v, (k, v)) for k, v in value.items()}
 
+    def default(self, value: Default | None) -> JsonValue:
+        """Upstream's default as printed; a list's items come as a tuple."""
+        if isinstance(value, tuple):
+            return [self._text(item, item) for item in value]
+        return self.printed(value, value)
+
     def comparable(self, value: Comparable | None) -> JsonValue:
         if value is None:
             return None
@@ -353,7 +431,7 @@ class _Display:
         return {k: self._text(v, (k, v)) for k, v in value}
 
 
-def _changes(against: Comparable, value: Comparable, shown: _Display) -> list[str]:
+def item_changes(against: Comparable, value: Comparable, shown: Display) -> list[str]:
     """What a list or dict adds to or removes from the one it is held `against`, by
     DeepDiff; list items redacted as values are."""
     from deepdiff import DeepDiff

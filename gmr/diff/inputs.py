@@ -20,21 +20,39 @@ from gmr.parsing.identify import identify
 
 
 def load_nodes(names: Iterable[str], identity: Iterable[str] = IDENTITY, *, jobs: int = 0,
-               done: Callable[[], None] | None = None) -> Inputs[Node]:
+               done: Callable[[], None] | None = None, release: str | None = None,
+               defaults: bool = False) -> Inputs[Node]:
     """The nodes of every report behind `names`, in input order; `jobs` worker processes
-    (0: one per core) parse many files. `done` is called once per file."""
-    return read_inputs(names, partial(nodes_of, identity=tuple(identity)), jobs=jobs, done=done)
+    (0: one per core) parse many files. `done` is called once per file. `release` and
+    `defaults` as `node_from_report` takes them; a report that cannot be judged against
+    upstream is an error, its file's other reports still nodes."""
+    loaded = read_inputs(names, partial(nodes_of, identity=tuple(identity), release=release,
+                                        defaults=defaults), jobs=jobs, done=done)
+    loaded.errors += [item for item in loaded.items if isinstance(item, GmrError)]
+    loaded.items = [item for item in loaded.items if not isinstance(item, GmrError)]
+    return loaded
 
 
-def nodes_of(name: str, identity: tuple[str, ...]) -> list[Node] | GmrError:
-    """The nodes of the reports in the file `name`, or the error reading it."""
+def nodes_of(name: str, identity: tuple[str, ...], release: str | None = None,
+             defaults: bool = False) -> list[Node | GmrError] | GmrError:
+    """The nodes of the reports in the file `name`, each or the error judging it against
+    upstream; or the error reading the file."""
     outcome = reports_or_error(name)
     if isinstance(outcome, GmrError):
         return outcome
-    return [node_from_report(report, identity) for report in outcome]
+    return [_node_or_error(report, identity, release, defaults) for report in outcome]
 
 
-def load_baseline(name: str, identity: Iterable[str] = IDENTITY) -> list[Node]:
+def _node_or_error(report: Report, identity: tuple[str, ...], release: str | None,
+                   defaults: bool) -> Node | GmrError:
+    try:
+        return node_from_report(report, identity, release=release, defaults=defaults)
+    except GmrError as error:
+        return error
+
+
+def load_baseline(name: str, identity: Iterable[str] = IDENTITY,
+                  release: str | None = None) -> list[Node]:
     """The baseline: a report file or the JSON `gmr parse --json` wrote for one."""
     identity = tuple(identity)
     try:
@@ -43,7 +61,7 @@ def load_baseline(name: str, identity: Iterable[str] = IDENTITY) -> list[Node]:
     except OSError as error:
         raise InputError(f"cannot open: {error.strerror or error}", name) from None
     reports = _reports_from_json(name) if head in ("{", "[") else read_reports(name)
-    return [node_from_report(report, identity) for report in reports]
+    return [node_from_report(report, identity, release=release) for report in reports]
 
 
 def _reports_from_json(name: str) -> list[Report]:

@@ -10,6 +10,9 @@ went into is kept as printed too: a host name can also be a word of a value that
 about the node (host `ubuntu`, `/home/ubuntu/...`), and `gmr.diff.compare` must not call
 two equal printed values different.
 
+A node also knows the release its report comes from (`gmr.releases`), so that its values
+can be held against upstream's defaults (`gmr.diff.upstream`).
+
 A `Node` is small and plain so that worker processes can build it and send it back.
 """
 
@@ -23,7 +26,10 @@ from functools import lru_cache, partial
 from pathlib import Path
 from typing import Callable, Iterable
 
+from gmr.diff.upstream import statuses
+from gmr.knowledge.changes import Status
 from gmr.models import MASKS, Option, Report, group_key
+from gmr.releases import with_release
 
 #: `group.option` patterns of the options that name the node itself. Their values are
 #: the node's own names and addresses. Override with `identity=` (`gmr diff --identity`).
@@ -69,6 +75,14 @@ class Node:
     #: The groups the node has options in: a group that a node lacks as a whole is one
     #: fact, not one missing value per option.
     groups: frozenset[str] = frozenset()
+    #: The release the report comes from (`--release`, its Package version, else the
+    #: options it prints); None when that cannot be told.
+    release: str | None = None
+    #: Against upstream's defaults of `release` (`gmr diff --defaults` only): the status
+    #: of each compared option whose value is not upstream's default (`changed`, or one
+    #: upstream cannot judge: `masked`, `host`, `unknown`, `command-line`); None when
+    #: not asked for.
+    upstream: dict[Key, Status] | None = None
 
     def printed(self, key: Key) -> str | list[str] | dict[str, str] | None:
         """The value of `key` as the report printed it; None when the node lacks it."""
@@ -82,8 +96,16 @@ class Node:
         return dict(value)
 
 
-def node_from_report(report: Report, identity: Iterable[str] = IDENTITY) -> Node:
-    """The node a report describes, named after `report.node`, else its file."""
+def node_from_report(report: Report, identity: Iterable[str] = IDENTITY, *,
+                     release: str | None = None, defaults: bool = False) -> Node:
+    """The node a report describes, named after `report.node`, else its file.
+
+    `release` is the operator's word for the release (`--release`); else the report's
+    own, found when it was not yet. With `defaults`, the node carries its options' status
+    against upstream's defaults; a report gmr cannot judge is a GmrError.
+    """
+    if release is not None or report.release is None:
+        report = with_release(report, release)
     is_identity = glob_matcher(identity)
     configuration = report.configuration
     own: dict[str, str] = {}
@@ -119,6 +141,9 @@ def node_from_report(report: Report, identity: Iterable[str] = IDENTITY) -> Node
         values=values,
         as_printed=as_printed,
         groups=frozenset(groups),
+        release=report.release.name if report.release else None,
+        upstream={key: status for key, status in statuses(report).items() if key in values}
+        if defaults else None,
     )
 
 

@@ -1,7 +1,9 @@
-"""A whole `gmr diff` run as a library call: nodes read, baseline checked, nodes compared.
+"""A whole `gmr diff` run as a library call: nodes read, baseline checked, nodes compared
+with each other, with the baseline or with upstream's defaults.
 
 `diff_inputs` refuses what would make a diff lie by saying "identical": a baseline that
-matches no node, inputs of which no two can be compared.
+matches no node, inputs of which no two can be compared, a node that cannot be held
+against upstream.
 """
 
 from __future__ import annotations
@@ -10,9 +12,11 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from gmr.diff.compare import FleetDiff, compare_nodes
+from gmr.diff.defaults import compare_with_upstream
 from gmr.diff.inputs import load_baseline, load_nodes
 from gmr.diff.nodes import IDENTITY, Node, glob_matcher, option_pattern
 from gmr.errors import GmrError, UsageError
+from gmr.releases import given_release
 
 
 @dataclass
@@ -35,39 +39,55 @@ class DiffRun:
 
 
 def diff_inputs(names: Iterable[str], *, baseline: str | None = None,
+                defaults: bool = False, release: str | None = None,
                 identity: Iterable[str] | None = None, compare_all: bool = False,
                 ignore: Iterable[str] = (), only: Iterable[str] = (), jobs: int = 0,
                 done: Callable[[], None] | None = None) -> DiffRun:
-    """Compare the nodes behind `names`, with each other or with `baseline`, as `gmr diff`
-    does. `identity` replaces the identity options; `compare_all` compares them too.
+    """Compare the nodes behind `names`, with each other, with `baseline` or, with
+    `defaults`, each with upstream's defaults of its release, as `gmr diff` does.
+    `release` is the operator's word for the release of every report; `identity`
+    replaces the identity options; `compare_all` compares them too.
 
-    Raises UsageError when nothing can be compared: fewer than two nodes of any one service
-    (without a baseline), or a baseline that matches no node's service and program.
+    A node that cannot be held against upstream (no release told, or one gmr has no
+    defaults of) is an error of the run; the others are compared. Raises UsageError
+    when nothing can be compared: fewer than two nodes of any one service (without a
+    baseline or `defaults`), or a baseline that matches no node's service and program.
     """
+    if baseline and defaults:
+        raise UsageError("--baseline and --defaults: compare with one or the other")
+    if release is not None:
+        given_release(release)
     identity = tuple(identity) if identity else (() if compare_all else IDENTITY)
     ignore, only = tuple(ignore), tuple(only)  # read twice: compared, then checked
     notes: list[str] = []
-    reference = _baseline(baseline, identity, notes) if baseline else []
-    loaded = load_nodes(names, identity, jobs=jobs, done=done)
+    reference = _baseline(baseline, identity, release, notes) if baseline else []
+    loaded = load_nodes(names, identity, jobs=jobs, done=done, release=release,
+                        defaults=defaults)
     nodes: list[Node] = loaded.items
     if not nodes:
         return DiffRun(FleetDiff.empty(), loaded.errors, loaded.skipped)
-    if reference:
-        reference = _matched(baseline, reference, nodes, notes)
-    elif not _comparable(nodes):
-        spread = ", ".join(f"{role}: {node}" for role, node in
-                           sorted({n.role: n.name for n in nodes}.items()))
-        raise UsageError(f"nothing to compare: no two nodes run the same service and "
-                         f"program ({spread}); give two nodes of one, or --baseline")
-    result = compare_nodes(nodes, reference, ignore=[option_pattern(p) for p in ignore],
-                           only=[option_pattern(p) for p in only])
+    patterns = {"ignore": [option_pattern(p) for p in ignore],
+                "only": [option_pattern(p) for p in only]}
+    if defaults:
+        result = compare_with_upstream(nodes, **patterns)
+    else:
+        if reference:
+            reference = _matched(baseline, reference, nodes, notes)
+        elif not _comparable(nodes):
+            spread = ", ".join(f"{role}: {node}" for role, node in
+                               sorted({n.role: n.name for n in nodes}.items()))
+            raise UsageError(f"nothing to compare: no two nodes run the same service and "
+                             f"program ({spread}); give two nodes of one, --baseline or "
+                             "--defaults")
+        result = compare_nodes(nodes, reference, **patterns)
     notes += _unmatched_patterns(nodes + reference, ignore, only)
     return DiffRun(result, loaded.errors, loaded.skipped, notes)
 
 
-def _baseline(name: str, identity: tuple[str, ...], notes: list[str]) -> list[Node]:
+def _baseline(name: str, identity: tuple[str, ...], release: str | None,
+              notes: list[str]) -> list[Node]:
     """The baseline's nodes that have a configuration to compare with."""
-    nodes = load_baseline(name, identity)
+    nodes = load_baseline(name, identity, release)
     empty = [node for node in nodes if not node.values]
     if len(empty) == len(nodes):
         raise UsageError(f"the baseline {name} holds no Configuration section: there is "
