@@ -59,7 +59,14 @@ def asked() -> dict[str, set[tuple[str, str]]]:
     return found
 
 
-@pytest.mark.parametrize("rule", BUILTIN, ids=lambda rule: rule.code)
+#: Rules whose options are chosen by upstream's data (those the report's release
+#: deprecates, or registers without secret=True under a credential's name), so they
+#: declare none: an option new in a release is not for them.
+BY_UPSTREAM_DATA = {"GMR701", "GMR702"}
+
+
+@pytest.mark.parametrize("rule", [r for r in BUILTIN if r.code not in BY_UPSTREAM_DATA],
+                         ids=lambda rule: rule.code)
 def test_a_rule_reads_only_what_it_declares(rule, asked):
     undeclared = {key for key in asked.get(rule.code, ()) if not rule.reads_option(*key)}
     assert not undeclared, f"{rule.code} reads {sorted(undeclared)} without declaring them"

@@ -124,7 +124,8 @@ class Rule:
     #: The options the check reads, as `group.option` patterns (`DEFAULT.debug`;
     #: `*.volume_clear` for whichever backend group holds it): what the rule cares about,
     #: so that `gmr upgrade` can name the new options of a release that a rule will read.
-    #: Empty for a check that looks at every option (GMR010) or at none.
+    #: Empty for a check that looks at every option (GMR010), at none, or at those
+    #: upstream's data picks (GMR7xx).
     reads: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
