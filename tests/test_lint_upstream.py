@@ -70,11 +70,11 @@ def test_the_deprecation_is_of_the_reports_own_release():
 
 def test_the_real_2025_1_compute_sets_a_deprecated_option():
     (report,) = gmr.parse_file(SAMPLES / "upgrade" / "nova-31.3.1-compute.txt")
-    found = [f for f in lint_reports([report]).findings if f.code.startswith("GMR7")]
-    assert [(f.code, f.group, f.option) for f in found] == [
+    upstream = [f for f in lint_reports([report]).findings if f.code.startswith("GMR7")]
+    assert [(f.code, f.group, f.option) for f in upstream] == [
         ("GMR701", "keystone_authtoken", "auth_uri")]
     assert "deprecated for removal in nova 2025.1 (since Queens): The auth_uri option is " \
-           "deprecated in favor of www_authenticate_uri" in found[0].message
+           "deprecated in favor of www_authenticate_uri" in upstream[0].message
 
 
 @pytest.mark.parametrize("path", sorted(SAMPLES.glob("*.txt")) + sorted(
