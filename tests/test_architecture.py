@@ -23,6 +23,8 @@ ALLOWED = {
     "diff": {"models", "errors", "parsing", "inputs", "credentials", "knowledge", "releases"},
     "lint": {"models", "errors", "parsing", "inputs", "credentials", "printable", "knowledge",
              "releases"},
+    "upgrade": {"models", "errors", "printable", "credentials", "knowledge", "releases",
+                "lint"},
 }
 
 

@@ -1,4 +1,5 @@
-"""`gmr schema`: the JSON Schema of what `gmr parse --json` or `gmr diff --json` writes."""
+"""`gmr schema`: the JSON Schema of what `gmr parse --json`, `gmr diff --json` or
+`gmr upgrade --json` writes."""
 
 from __future__ import annotations
 
@@ -9,17 +10,19 @@ from gmr.cli.terminal import Terminal
 
 
 @click.command("schema", context_settings=CONTEXT)
-@click.argument("of", metavar="[report|diff]", type=click.Choice(["report", "diff"]),
-                default="report")
+@click.argument("of", metavar="[report|diff|upgrade]",
+                type=click.Choice(["report", "diff", "upgrade"]), default="report")
 @click.pass_obj
 def command(terminal: Terminal, of: str) -> int:
-    """Print the JSON Schema of what `gmr parse --json` (report, the default) or
-    `gmr diff --json` (diff) writes."""
+    """Print the JSON Schema of what `gmr parse --json` (report, the default),
+    `gmr diff --json` (diff) or `gmr upgrade --json` (upgrade) writes."""
     import json
 
     if of == "report":
         from gmr.models import Report as model
-    else:
+    elif of == "diff":
         from gmr.diff.compare import FleetDiff as model
+    else:
+        from gmr.upgrade import UpgradePlan as model
     terminal.write(json.dumps(model.model_json_schema(mode="serialization"), indent=2) + "\n")
     return 0

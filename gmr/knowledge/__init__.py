@@ -131,8 +131,10 @@ def _pattern(default: str) -> re.Pattern[str]:
     return re.compile("".join(parts), re.S)
 
 
+@lru_cache(maxsize=1)
 def services() -> tuple[str, ...]:
-    """The services the knowledge base covers."""
+    """The services the knowledge base covers (the data files do not change while gmr
+    runs, and a diff asks for every value it judges)."""
     names = (f.name for f in resources.files(__package__).joinpath("data").iterdir())
     return tuple(sorted(n[: -len(".json.gz")] for n in names if n.endswith(".json.gz")))
 

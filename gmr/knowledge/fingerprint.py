@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
 
-from gmr.knowledge import _data
+from gmr.knowledge import _data, _order
 from gmr.models import group_key
 
 #: Fewer known options than this are too little to tell a release by: a real daemon
@@ -57,7 +57,7 @@ def presence(service: str) -> tuple[tuple[str, ...], dict[tuple[str, str], Prese
                 bits |= variant[0]
                 plugin = plugin or bool(variant[plugins_at])
             found[group_key(group), name] = Presence(bits, plugin)
-    return tuple(data["releases"]), found
+    return _order(service), found
 
 
 def fitting_releases(service: str, printed: Iterable[tuple[str, str]]) -> tuple[str, ...]:

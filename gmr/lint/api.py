@@ -2,10 +2,10 @@
 
 A rule is declared once with `@rule(...)` on its check function (see STYLE.md): a stable
 code (`GMR101`; the hundreds digit is the family, codes are never reused), a kebab-case
-name, a default severity, the services it applies to, an optional release range, a
-message template, its docs and its public source. The decorator turns the function into a
-`Rule`; the rule modules list their rules and `gmr.lint.rules.BUILTIN` gathers them, so
-nothing registers itself on import. A check looks at one report through its `Context` and
+name, a default severity, the services it applies to, an optional release range, the
+options it reads, a message template, its docs and its public source. The decorator turns
+the function into a `Rule`; the rule modules list their rules and `gmr.lint.rules.BUILTIN`
+gathers them, so nothing registers itself on import. A check looks at one report through its `Context` and
 yields `Hit`s naming the exact group and option; the engine turns them into findings,
 stamping code, severity, file and line.
 """
@@ -15,10 +15,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from enum import Enum
+from fnmatch import fnmatchcase
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from gmr.releases import Release, release_named
-from gmr.models import Option, Report
+from gmr.models import Option, Report, group_title
 
 CODE = re.compile(r"^GMR\d{3}$")
 NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
@@ -66,7 +67,7 @@ class Context:
     def __init__(self, report: Report, service: str | None, release: Release | None):
         self.report = report
         self.service = service
-        self.release = release
+        self._release = release
         #: (group, option, line) of masked options the check asked for.
         self.masked: list[tuple[str, str, int | None]] = []
         #: Whether the check asked about the release (so its answer may depend on it).
@@ -81,9 +82,15 @@ class Context:
             return None
         return option
 
+    @property
+    def release(self) -> Release | None:
+        """The release the check runs for; reading it is asking about the release, so
+        the engine runs the check for every release the report fits."""
+        self.asked_release = True
+        return self._release
+
     def since(self, name: str) -> bool:
         """True from release `name` on; raises ReleaseUnknown when the release is unknown."""
-        self.asked_release = True
         if self.release is None:
             raise ReleaseUnknown
         return self.release >= release_named(name)
@@ -114,6 +121,12 @@ class Rule:
     #: A fleet rule's check receives every report linted together (no context: it tells
     #: the reports apart by program and node) and runs when there are several.
     fleet: bool = False
+    #: The options the check reads, as `group.option` patterns (`DEFAULT.debug`;
+    #: `*.volume_clear` for whichever backend group holds it): what the rule cares about,
+    #: so that `gmr upgrade` can name the new options of a release that a rule will read.
+    #: Empty for a check that looks at every option (GMR010), at none, or at those
+    #: upstream's data picks (GMR7xx).
+    reads: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not CODE.match(self.code):
@@ -123,6 +136,12 @@ class Rule:
 
     def applies_to(self, service: str | None) -> bool:
         return not self.services or service in self.services
+
+    def reads_option(self, group: str, name: str) -> bool:
+        """Whether the check reads option `name` of `group` (as printed or as files name
+        it)."""
+        key = f"{group_title(group)}.{name}"
+        return any(fnmatchcase(key, pattern) for pattern in self.reads)
 
 
 def rule(
@@ -140,13 +159,14 @@ def rule(
     services: tuple[str, ...] = (),
     releases: tuple[str | None, str | None] | None = None,
     fleet: bool = False,
+    reads: tuple[str, ...] = (),
 ) -> Callable[[ReportCheck | FleetCheck], Rule]:
     """Declare the decorated check as a rule; the module lists it in its `RULES`."""
 
     def declare(check: ReportCheck | FleetCheck) -> Rule:
         return Rule(code=code, name=name, severity=severity, message=message, what=what,
                     why=why, fix=fix, before=before, after=after, source=source, check=check,
-                    services=services, releases=releases, fleet=fleet)
+                    services=services, releases=releases, fleet=fleet, reads=reads)
 
     return declare
 

@@ -27,6 +27,7 @@ from gmr.errors import ConfigError
 from gmr.lint.api import CODE, NAME, Hit, Rule, Severity, hit
 from gmr.releases import release_named
 from gmr.lint.settings import read_text
+from gmr.models import group_title
 from gmr.parsing.identify import SERVICES
 
 CONDITIONS = ("eq", "ne", "lt", "le", "gt", "ge", "in", "not_in", "contains", "matches",
@@ -115,7 +116,7 @@ def _rule(table: Any) -> Rule:
                 message=table["message"], what=what, why=table.get("why", ""),
                 fix=table.get("fix", ""), before="", after="",
                 source=table.get("source", "custom rule"), check=check, services=services,
-                releases=releases)
+                releases=releases, reads=(f"{group_title(group)}.{option}",))
 
 
 def _condition(kind: str, expected: Any) -> Callable[[Any], bool]:

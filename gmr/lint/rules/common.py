@@ -18,6 +18,7 @@ def _scheme(text: str) -> str | None:
 
 @rule(
     code="GMR101", name="debug-logging", severity=Severity.WARNING,
+    reads=("DEFAULT.debug",),
     message="[DEFAULT] debug = {value}: debug logging is on",
     what="The service logs at DEBUG level.",
     why="Debug logs carry request bodies, tokens and other secrets into log collectors, and "
@@ -34,6 +35,7 @@ def debug_logging(report, context) -> Iterator[Hit]:
 
 @rule(
     code="GMR102", name="tls-verification-disabled", severity=Severity.WARNING,
+    reads=("*.insecure", "*.*_insecure", "glance_store.stores", "DEFAULT.enabled_backends"),
     message="[{group}] {option} = {value}: certificates are not verified",
     what="A client of another service skips TLS certificate verification.",
     why="Without verification anyone on the path can impersonate the other service and read "
@@ -67,6 +69,7 @@ def _http_store_used(context, group: str) -> bool:
 
 @rule(
     code="GMR103", name="auth-uri-plain-http", severity=Severity.WARNING,
+    reads=("keystone_authtoken.www_authenticate_uri", "keystone_authtoken.auth_uri"),
     message="[keystone_authtoken] {option} = {value}: the identity service is reached "
             "without TLS",
     what="The keystone URL that clients are sent to for tokens uses plain http.",
@@ -86,6 +89,8 @@ def auth_uri_plain_http(report, context) -> Iterator[Hit]:
 
 @rule(
     code="GMR104", name="auth-scheme-contradiction", severity=Severity.WARNING,
+    reads=("keystone_authtoken.www_authenticate_uri", "keystone_authtoken.auth_uri",
+           "keystone_authtoken.auth-url", "keystone_authtoken.auth_url"),
     message="[keystone_authtoken] {option} = {value} uses {scheme}, but {other} uses "
             "{other_scheme}",
     what="The URLs of [keystone_authtoken] disagree about http and https.",
@@ -111,6 +116,7 @@ def auth_scheme_contradiction(report, context) -> Iterator[Hit]:
 
 @rule(
     code="GMR105", name="noauth-strategy", severity=Severity.ERROR,
+    reads=("DEFAULT.auth_strategy", "api.auth_strategy"),
     message="[{group}] {option} = {value}: the API accepts requests without authentication",
     what="The API's auth strategy is `noauth` (or nova's `noauth2`).",
     why="Anyone who can reach the API acts as any user, admin included.",
@@ -128,6 +134,8 @@ def noauth_strategy(report, context) -> Iterator[Hit]:
 
 @rule(
     code="GMR106", name="messaging-without-tls", severity=Severity.WARNING,
+    reads=("oslo_messaging_rabbit.ssl", "oslo_messaging_rabbit.rabbit_use_ssl",
+           "DEFAULT.transport_url"),
     message="[oslo_messaging_rabbit] {option} = {value} and the transport URL asks for no "
             "TLS: RPC travels in clear",
     what="RabbitMQ connections are not encrypted.",
@@ -152,6 +160,7 @@ def messaging_without_tls(report, context) -> Iterator[Hit]:
 
 @rule(
     code="GMR107", name="rabbit-heartbeat-disabled", severity=Severity.WARNING,
+    reads=("oslo_messaging_rabbit.heartbeat_timeout_threshold",),
     message="[oslo_messaging_rabbit] heartbeat_timeout_threshold = {value}: dead broker "
             "connections go unnoticed",
     what="AMQP heartbeats are turned off.",
@@ -169,6 +178,7 @@ def rabbit_heartbeat_disabled(report, context) -> Iterator[Hit]:
 
 @rule(
     code="GMR108", name="authtoken-auth-uri-deprecated", severity=Severity.INFO,
+    reads=("keystone_authtoken.auth_uri",),
     releases=("queens", None),
     message="[keystone_authtoken] auth_uri = {value}: renamed www_authenticate_uri",
     what="The service sets the deprecated `auth_uri` of keystonemiddleware.",
@@ -188,6 +198,8 @@ def authtoken_auth_uri_deprecated(report, context) -> Iterator[Hit]:
 
 @rule(
     code="GMR109", name="memcache-token-cache-unprotected", severity=Severity.WARNING,
+    reads=("keystone_authtoken.memcached_servers",
+           "keystone_authtoken.memcache_security_strategy"),
     message="[keystone_authtoken] memcache_security_strategy = {value} with memcached_servers "
             "set: cached tokens are neither signed nor encrypted",
     what="Token validation results are cached in memcached without protection.",
@@ -209,6 +221,7 @@ def memcache_unprotected(report, context) -> Iterator[Hit]:
 
 @rule(
     code="GMR110", name="service-token-roles-not-required", severity=Severity.WARNING,
+    reads=("keystone_authtoken.service_token_roles_required",),
     message="[keystone_authtoken] service_token_roles_required = {value}: any user token "
             "passes as a service token",
     what="keystonemiddleware does not check the roles of service tokens.",
@@ -227,6 +240,7 @@ def service_token_roles(report, context) -> Iterator[Hit]:
 
 @rule(
     code="GMR111", name="sql-statement-logging", severity=Severity.WARNING,
+    reads=("database.connection_debug",),
     message="[database] connection_debug = {value}: every SQL statement is logged",
     what="oslo.db logs every SQL statement with its parameters.",
     why="Logs fill with row data, including what users stored, and the database slows down.",
@@ -242,6 +256,7 @@ def sql_statement_logging(report, context) -> Iterator[Hit]:
 
 @rule(
     code="GMR112", name="host-is-localhost", severity=Severity.WARNING,
+    reads=("DEFAULT.host",),
     message="[DEFAULT] host = {value}: the node does not have a name of its own",
     what="The service's `host` is a loopback name.",
     why="`host` names the service's RPC queue and, for nova and neutron, the port binding; "
@@ -258,6 +273,7 @@ def host_is_localhost(report, context) -> Iterator[Hit]:
 
 @rule(
     code="GMR113", name="broker-hostname-not-verified", severity=Severity.WARNING,
+    reads=("oslo_messaging_rabbit.ssl", "oslo_messaging_rabbit.ssl_enforce_hostname_verification"),
     message="[oslo_messaging_rabbit] ssl_enforce_hostname_verification = {value} with TLS on: "
             "the broker's certificate name is not checked",
     what="TLS to RabbitMQ is on, but the broker's host name is not verified.",
@@ -277,6 +293,7 @@ def broker_hostname_not_verified(report, context) -> Iterator[Hit]:
 
 @rule(
     code="GMR114", name="ha-and-quorum-queues", severity=Severity.ERROR,
+    reads=("oslo_messaging_rabbit.rabbit_ha_queues", "oslo_messaging_rabbit.rabbit_quorum_queue"),
     message="[oslo_messaging_rabbit] rabbit_ha_queues and rabbit_quorum_queue are both True",
     what="Classic mirrored queues and quorum queues are both requested.",
     why="oslo.messaging documents the two as exclusive: queue declarations conflict and "
@@ -295,6 +312,7 @@ def ha_and_quorum_queues(report, context) -> Iterator[Hit]:
 
 @rule(
     code="GMR115", name="mysql-sql-mode-empty", severity=Severity.WARNING,
+    reads=("database.mysql_sql_mode",),
     message="[database] mysql_sql_mode = {value}: the server's SQL mode applies instead of "
             "TRADITIONAL",
     what="oslo.db does not set the MySQL SQL mode.",
@@ -312,6 +330,7 @@ def mysql_sql_mode_empty(report, context) -> Iterator[Hit]:
 
 @rule(
     code="GMR116", name="json-policy-file", severity=Severity.WARNING,
+    reads=("oslo_policy.policy_file",),
     releases=("wallaby", None),
     message="[oslo_policy] policy_file = {value}: JSON policy files are deprecated",
     what="The policy file is JSON.",
@@ -329,6 +348,7 @@ def json_policy_file(report, context) -> Iterator[Hit]:
 
 @rule(
     code="GMR117", name="long-token-cache", severity=Severity.INFO,
+    reads=("keystone_authtoken.token_cache_time",),
     message="[keystone_authtoken] token_cache_time = {value}: revoked tokens stay valid that "
             "long",
     what="Validated tokens are cached for more than the default five minutes.",

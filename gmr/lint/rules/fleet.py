@@ -49,6 +49,7 @@ def _agents(reports: list[Report]) -> list[Report]:
 
 @rule(
     code="GMR601", name="nova-neutron-host-mismatch", severity=Severity.ERROR,
+    reads=("DEFAULT.host", "DEFAULT.my_ip", "ovs.local_ip", "OVS.local_ip"),
     services=("nova", "neutron"), fleet=True,
     message="[DEFAULT] host = {value} here, but the neutron agent on the same node says "
             "host = {agent_host} ({agent}): port bindings fail",
@@ -78,6 +79,7 @@ def nova_neutron_host_mismatch(reports: list[Report]) -> Iterator[Hit]:
 
 @rule(
     code="GMR602", name="agent-down-time-below-agents-interval", severity=Severity.ERROR,
+    reads=("agent.report_interval", "DEFAULT.agent_down_time"),
     services=("neutron",), fleet=True,
     message="[DEFAULT] agent_down_time = {value} is below twice the report_interval "
             "{interval} of {agent}: agents flap between alive and dead",
@@ -124,6 +126,7 @@ def _outliers(reports: list[Report], group: str, names: tuple[str, ...]):
 
 @rule(
     code="GMR603", name="instances-path-differs", severity=Severity.ERROR,
+    reads=("DEFAULT.instances_path",),
     services=("nova",), fleet=True,
     message="[DEFAULT] instances_path = {value}, while most computes use {majority}: live "
             "migration between them fails",
@@ -142,6 +145,7 @@ def instances_path_differs(reports: list[Report]) -> Iterator[Hit]:
 
 @rule(
     code="GMR604", name="cpu-model-differs", severity=Severity.WARNING,
+    reads=("libvirt.cpu_mode", "libvirt.cpu_models"),
     services=("nova",), fleet=True,
     message="[libvirt] {option} = {value} differs from most computes ({majority}): instances "
             "may not live-migrate between them",
@@ -162,6 +166,7 @@ def cpu_model_differs(reports: list[Report]) -> Iterator[Hit]:
 
 @rule(
     code="GMR605", name="cloned-node-identity", severity=Severity.ERROR,
+    reads=("DEFAULT.host", "DEFAULT.my_ip"),
     fleet=True,
     message="[DEFAULT] {option} = {value} is also the {option} of {other}, whose {differs} "
             "differs: a configuration was cloned",

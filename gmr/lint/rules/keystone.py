@@ -9,6 +9,7 @@ from gmr.lint.api import Hit, Severity, hit, rule
 
 @rule(
     code="GMR501", name="keystone-insecure-debug", severity=Severity.ERROR,
+    reads=("DEFAULT.insecure_debug",),
     services=("keystone",),
     message="[DEFAULT] insecure_debug = {value}: authentication failures are explained to "
             "the caller",
@@ -26,6 +27,7 @@ def keystone_insecure_debug(report, context) -> Iterator[Hit]:
 
 @rule(
     code="GMR502", name="persistent-token-provider", severity=Severity.ERROR,
+    reads=("token.provider",),
     services=("keystone",),
     message="[token] provider = {value}: tokens are persisted or forgeable",
     what="keystone issues UUID or PKI tokens.",
@@ -43,6 +45,7 @@ def persistent_token_provider(report, context) -> Iterator[Hit]:
 
 @rule(
     code="GMR503", name="admin-token-set", severity=Severity.WARNING,
+    reads=("DEFAULT.admin_token",),
     services=("keystone",),
     message="[DEFAULT] admin_token is set: a shared super-token bypasses authentication",
     what="keystone accepts the bootstrap admin_token.",
@@ -59,6 +62,7 @@ def admin_token_set(report, context) -> Iterator[Hit]:
 
 @rule(
     code="GMR504", name="keystone-cache-disabled", severity=Severity.INFO,
+    reads=("cache.enabled",),
     services=("keystone",),
     message="[cache] enabled = {value}: every token validation goes to the database",
     what="keystone runs without its cache.",
@@ -77,6 +81,7 @@ def keystone_cache_disabled(report, context) -> Iterator[Hit]:
 
 @rule(
     code="GMR505", name="keystone-cache-null-backend", severity=Severity.WARNING,
+    reads=("cache.enabled", "cache.backend"),
     services=("keystone",),
     message="[cache] backend = {value} while the cache is enabled: nothing is cached",
     what="The cache is switched on with the null backend.",
@@ -96,6 +101,8 @@ def keystone_cache_null_backend(report, context) -> Iterator[Hit]:
 
 @rule(
     code="GMR506", name="password-age-exceeds-expiry", severity=Severity.WARNING,
+    reads=("security_compliance.minimum_password_age",
+           "security_compliance.password_expires_days"),
     services=("keystone",),
     message="[security_compliance] minimum_password_age = {value} is not below "
             "password_expires_days = {expires}: users cannot change passwords in time",
@@ -118,6 +125,7 @@ def password_age_exceeds_expiry(report, context) -> Iterator[Hit]:
 
 @rule(
     code="GMR507", name="shared-key-repository", severity=Severity.ERROR,
+    reads=("credential.key_repository", "fernet_tokens.key_repository"),
     services=("keystone",),
     message="[credential] key_repository = {value} is also [fernet_tokens] key_repository",
     what="Credential encryption keys and token keys live in the same directory.",
@@ -138,6 +146,7 @@ def shared_key_repository(report, context) -> Iterator[Hit]:
 
 @rule(
     code="GMR508", name="password-regex-unexplained", severity=Severity.INFO,
+    reads=("security_compliance.password_regex", "security_compliance.password_regex_description"),
     services=("keystone",),
     message="[security_compliance] password_regex is set without "
             "password_regex_description: users get no explanation",

@@ -18,6 +18,7 @@ def _project_types(context):
 
 @rule(
     code="GMR301", name="agent-down-time-too-short", severity=Severity.ERROR,
+    reads=("DEFAULT.agent_down_time", "agent.report_interval"),
     services=("neutron",),
     message="[DEFAULT] agent_down_time = {value} is below twice [agent] report_interval = "
             "{interval}: agents flap between alive and dead",
@@ -41,6 +42,7 @@ def agent_down_time_too_short(report, context) -> Iterator[Hit]:
 
 @rule(
     code="GMR302", name="local-network-type", severity=Severity.WARNING,
+    reads=("ml2.project_network_types", "ml2.tenant_network_types"),
     services=("neutron",),
     message="[ml2] {option} has `local`: project networks do not reach beyond one host",
     what="Projects get `local` networks, which only exist on one host.",
@@ -58,6 +60,7 @@ def local_network_type(report, context) -> Iterator[Hit]:
 
 @rule(
     code="GMR303", name="project-network-type-not-loaded", severity=Severity.ERROR,
+    reads=("ml2.project_network_types", "ml2.tenant_network_types", "ml2.type_drivers"),
     services=("neutron",),
     message="[ml2] {option} has {missing}, which type_drivers does not load",
     what="A project network type has no type driver.",
@@ -79,6 +82,7 @@ def project_network_type_not_loaded(report, context) -> Iterator[Hit]:
 
 @rule(
     code="GMR304", name="single-dhcp-agent", severity=Severity.INFO,
+    reads=("DEFAULT.dhcp_agents_per_network",),
     services=("neutron",),
     message="[DEFAULT] dhcp_agents_per_network = {value}: each network has one DHCP agent",
     what="Every network is served by a single DHCP agent.",
@@ -96,6 +100,7 @@ def single_dhcp_agent(report, context) -> Iterator[Hit]:
 
 @rule(
     code="GMR305", name="dns-domain-not-absolute", severity=Severity.WARNING,
+    reads=("ml2.extension_drivers", "DEFAULT.dns_domain"),
     services=("neutron",),
     message="[DEFAULT] dns_domain = {value} with DNS integration on: names are not absolute",
     what="With DNS integration, the DNS domain is empty or lacks its final dot.",
@@ -116,6 +121,7 @@ def dns_domain_not_absolute(report, context) -> Iterator[Hit]:
 
 @rule(
     code="GMR306", name="rpc-workers-unset", severity=Severity.INFO, services=("neutron",),
+    reads=("ml2.mechanism_drivers", "DEFAULT.rpc_workers"),
     message="[DEFAULT] rpc_workers = {value}: the number of RPC workers is left to a default "
             "that changed",
     what="neutron-server's RPC worker count is not set.",

@@ -35,6 +35,7 @@ def _filters(context):
 
 @rule(
     code="GMR201", name="allocation-ratio-legacy-zero", severity=Severity.WARNING,
+    reads=("DEFAULT.*_allocation_ratio",),
     services=("nova",), releases=("stein", None),
     message="[DEFAULT] {option} = {value}: since Stein 0.0 does not mean the scheduler's "
             "default; the placement inventory ratio is left as it is",
@@ -58,6 +59,7 @@ def allocation_ratio_legacy_zero(report, context) -> Iterator[Hit]:
 
 @rule(
     code="GMR202", name="allocation-ratio-negative", severity=Severity.ERROR,
+    reads=("DEFAULT.*_allocation_ratio",),
     services=("nova",),
     message="[DEFAULT] {option} = {value}: a negative allocation ratio",
     what="An allocation ratio is below zero.",
@@ -75,6 +77,7 @@ def allocation_ratio_negative(report, context) -> Iterator[Hit]:
 
 @rule(
     code="GMR203", name="allocation-ratio-unlimited", severity=Severity.WARNING,
+    reads=("DEFAULT.*_allocation_ratio",),
     services=("nova",),
     message="[DEFAULT] {option} = {value}: the node offers practically unlimited capacity",
     what="An allocation ratio is 9999.0 or more.",
@@ -93,6 +96,7 @@ def allocation_ratio_unlimited(report, context) -> Iterator[Hit]:
 
 @rule(
     code="GMR204", name="ram-overcommit", severity=Severity.INFO,
+    reads=("DEFAULT.ram_allocation_ratio",),
     services=("nova",), releases=("2023.1", None),
     message="[DEFAULT] ram_allocation_ratio = {value}: memory is overcommitted",
     what="RAM is overcommitted on nova 27 (2023.1) or later.",
@@ -111,6 +115,7 @@ def ram_overcommit(report, context) -> Iterator[Hit]:
 
 @rule(
     code="GMR205", name="removed-scheduler-filter", severity=Severity.ERROR,
+    reads=("filter_scheduler.enabled_filters", "DEFAULT.scheduler_default_filters"),
     services=("nova",), releases=("rocky", None),
     message="[{group}] {option} has {filter}, removed in {removed}: the scheduler fails to "
             "start",
@@ -135,6 +140,7 @@ def removed_scheduler_filter(report, context) -> Iterator[Hit]:
 
 @rule(
     code="GMR206", name="compute-filter-missing", severity=Severity.WARNING,
+    reads=("filter_scheduler.enabled_filters", "DEFAULT.scheduler_default_filters"),
     services=("nova",),
     message="[{group}] {option} lacks ComputeFilter: disabled or down computes can be chosen",
     what="The scheduler runs without ComputeFilter.",
@@ -153,6 +159,7 @@ def compute_filter_missing(report, context) -> Iterator[Hit]:
 
 @rule(
     code="GMR207", name="image-service-plain-http", severity=Severity.WARNING,
+    reads=("glance.api_servers", "DEFAULT.glance_api_servers"),
     services=("nova", "cinder"),
     message="[{group}] {option} = {value}: images travel without TLS",
     what="The image service is reached over plain http.",
@@ -172,6 +179,7 @@ def image_service_plain_http(report, context) -> Iterator[Hit]:
 
 @rule(
     code="GMR208", name="libvirt-lxc", severity=Severity.WARNING, services=("nova",),
+    reads=("libvirt.virt_type",),
     message="[libvirt] virt_type = {value}: containers, not virtual machines, isolate tenants",
     what="nova runs instances as LXC containers.",
     why="Containers share the host kernel: a kernel exploit in one tenant's instance reaches "
@@ -188,6 +196,7 @@ def libvirt_lxc(report, context) -> Iterator[Hit]:
 
 @rule(
     code="GMR209", name="sysinfo-serial-hardware", severity=Severity.WARNING,
+    reads=("libvirt.sysinfo_serial",),
     services=("nova",),
     message="[libvirt] sysinfo_serial = {value}: guests see the host's serial number",
     what="Instances are given the hypervisor's hardware serial number.",
@@ -205,6 +214,8 @@ def sysinfo_serial_hardware(report, context) -> Iterator[Hit]:
 
 @rule(
     code="GMR210", name="native-tls-without-scheme", severity=Severity.ERROR,
+    reads=("libvirt.live_migration_with_native_tls", "libvirt.live_migration_scheme",
+           "libvirt.live_migration_uri"),
     services=("nova",),
     message="[libvirt] live_migration_with_native_tls = True without live_migration_scheme or "
             "live_migration_uri: instance memory still migrates in clear",
@@ -229,6 +240,7 @@ def native_tls_without_scheme(report, context) -> Iterator[Hit]:
 
 @rule(
     code="GMR211", name="vnc-listens-on-host-address", severity=Severity.WARNING,
+    reads=("DEFAULT.my_ip", "vnc.server_listen", "vnc.vncserver_listen"),
     services=("nova",),
     message="[vnc] {option} = {value} is this host's my_ip: consoles break after a live "
             "migration",
@@ -253,6 +265,7 @@ def vnc_listens_on_host_address(report, context) -> Iterator[Hit]:
 
 @rule(
     code="GMR212", name="service-down-time-too-short", severity=Severity.ERROR,
+    reads=("DEFAULT.service_down_time", "DEFAULT.report_interval"),
     services=("nova",),
     message="[DEFAULT] service_down_time = {value} is not above report_interval = {interval}: "
             "services are taken for dead between two reports",
@@ -276,6 +289,7 @@ def service_down_time_too_short(report, context) -> Iterator[Hit]:
 
 @rule(
     code="GMR213", name="vif-plugging-not-awaited", severity=Severity.WARNING,
+    reads=("DEFAULT.vif_plugging_is_fatal", "DEFAULT.vif_plugging_timeout"),
     services=("nova",),
     message="[DEFAULT] {option} = {value}: instances may go ACTIVE without working network",
     what="nova does not wait for neutron to report the instance's ports plugged.",
@@ -297,6 +311,7 @@ def vif_plugging_not_awaited(report, context) -> Iterator[Hit]:
 
 @rule(
     code="GMR214", name="service-user-token-disabled", severity=Severity.ERROR,
+    reads=("service_user.send_service_user_token",),
     services=("nova", "cinder"), releases=("2023.2", None),
     message="[service_user] send_service_user_token = {value}: volumes can be exposed to "
             "other tenants (OSSA-2023-003)",
@@ -318,6 +333,7 @@ def service_user_token_disabled(report, context) -> Iterator[Hit]:
 
 @rule(
     code="GMR215", name="tunnelled-live-migration", severity=Severity.WARNING,
+    reads=("libvirt.live_migration_tunnelled",),
     services=("nova",), releases=("wallaby", None),
     message="[libvirt] live_migration_tunnelled = {value}: deprecated, slow, and no block "
             "migration",
@@ -338,6 +354,9 @@ def tunnelled_live_migration(report, context) -> Iterator[Hit]:
 
 @rule(
     code="GMR216", name="console-proxyclient-loopback", severity=Severity.WARNING,
+    reads=("vnc.server_proxyclient_address", "spice.server_proxyclient_address",
+           "serial_console.proxyclient_address", "vnc.enabled", "spice.enabled",
+           "serial_console.enabled"),
     services=("nova",),
     message="[{group}] {option} = {value}: a console proxy on another host cannot reach it",
     what="A compute's console (VNC, SPICE or serial) is offered to the proxy on loopback.",
@@ -364,6 +383,7 @@ def console_proxyclient_loopback(report, context) -> Iterator[Hit]:
 
 @rule(
     code="GMR217", name="preallocate-with-cow", severity=Severity.WARNING,
+    reads=("DEFAULT.preallocate_images", "DEFAULT.use_cow_images"),
     services=("nova",),
     message="[DEFAULT] preallocate_images = {value} with use_cow_images = True: a known bug "
             "fills hosts",
@@ -384,6 +404,7 @@ def preallocate_with_cow(report, context) -> Iterator[Hit]:
 
 @rule(
     code="GMR218", name="libvirt-perf-events", severity=Severity.INFO, services=("nova",),
+    reads=("libvirt.enabled_perf_events",),
     message="[libvirt] enabled_perf_events = {value}: performance counters are collected",
     what="libvirt collects hardware performance events for every guest.",
     why="The counters cost CPU on every guest, and most events are unsupported on recent "
@@ -400,6 +421,7 @@ def libvirt_perf_events(report, context) -> Iterator[Hit]:
 
 @rule(
     code="GMR219", name="vcpu-pin-set-with-dedicated", severity=Severity.ERROR,
+    reads=("DEFAULT.vcpu_pin_set", "compute.cpu_dedicated_set", "compute.cpu_shared_set"),
     services=("nova",), releases=("train", None),
     message="[DEFAULT] vcpu_pin_set is set together with [compute] {option}: nova-compute "
             "refuses to start",
@@ -424,6 +446,7 @@ def vcpu_pin_set_with_dedicated(report, context) -> Iterator[Hit]:
 
 @rule(
     code="GMR220", name="guests-not-resumed", severity=Severity.INFO, services=("nova",),
+    reads=("DEFAULT.resume_guests_state_on_host_boot",),
     message="[DEFAULT] resume_guests_state_on_host_boot = {value}: guests stay off after a "
             "hypervisor reboot",
     what="Instances that were running are not started again when their host reboots.",

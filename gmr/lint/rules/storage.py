@@ -17,6 +17,8 @@ def _backend_groups(report, context):
 
 @rule(
     code="GMR401", name="nas-secure-operations-off", severity=Severity.WARNING,
+    reads=("DEFAULT.enabled_backends", "*.nas_secure_file_operations",
+           "*.nas_secure_file_permissions"),
     services=("cinder",),
     message="[{group}] {option} = {value}: NAS volume files are handled as root",
     what="The NFS/NAS backend runs file operations as root, with open permissions.",
@@ -38,6 +40,7 @@ def nas_secure_operations_off(report, context) -> Iterator[Hit]:
 
 @rule(
     code="GMR402", name="volume-wipe-disabled", severity=Severity.WARNING,
+    reads=("DEFAULT.enabled_backends", "*.volume_clear", "*.lvm_type"),
     services=("cinder",),
     message="[{group}] volume_clear = {value}: deleted volumes are not wiped",
     what="Deleted thick LVM volumes are not overwritten.",
@@ -57,6 +60,7 @@ def volume_wipe_disabled(report, context) -> Iterator[Hit]:
 
 @rule(
     code="GMR403", name="image-locations-shown", severity=Severity.WARNING,
+    reads=("DEFAULT.show_multiple_locations",),
     services=("glance",),
     message="[DEFAULT] show_multiple_locations = {value}: users can see and swap image "
             "locations",
@@ -75,6 +79,7 @@ def image_locations_shown(report, context) -> Iterator[Hit]:
 
 @rule(
     code="GMR404", name="image-direct-url-shown", severity=Severity.INFO,
+    reads=("DEFAULT.show_image_direct_url",),
     services=("glance",),
     message="[DEFAULT] show_image_direct_url = {value}: image backend locations are shown",
     what="Image records show where the data sits in the backend.",
@@ -102,6 +107,7 @@ def _store_groups(context) -> list[str]:
 
 @rule(
     code="GMR405", name="ceph-keyring-exposed", severity=Severity.WARNING,
+    reads=("DEFAULT.enabled_backends", "*.rbd_keyring_conf"),
     services=("cinder",),
     message="[{group}] rbd_keyring_conf = {value}: the backend's Ceph keyring is handed to "
             "users",
@@ -122,6 +128,7 @@ def ceph_keyring_exposed(report, context) -> Iterator[Hit]:
 
 @rule(
     code="GMR406", name="backup-driver-module-path", severity=Severity.ERROR,
+    reads=("DEFAULT.backup_driver",),
     services=("cinder",),
     message="[DEFAULT] backup_driver = {value}: a module path, no longer accepted",
     what="The backup driver is given as a module instead of a class.",
@@ -139,6 +146,7 @@ def backup_driver_module_path(report, context) -> Iterator[Hit]:
 
 @rule(
     code="GMR407", name="nested-quota-driver", severity=Severity.ERROR,
+    reads=("DEFAULT.quota_driver",),
     services=("cinder",), releases=("wallaby", None),
     message="[DEFAULT] quota_driver = {value}: removed in Wallaby",
     what="cinder is told to use the nested quota driver.",
@@ -156,6 +164,7 @@ def nested_quota_driver(report, context) -> Iterator[Hit]:
 
 @rule(
     code="GMR408", name="image-size-cap-small", severity=Severity.INFO,
+    reads=("DEFAULT.image_size_cap",),
     services=("glance",),
     message="[DEFAULT] image_size_cap = {value}: uploads above this size fail",
     what="The largest image glance accepts is below its 1 TiB default.",
@@ -172,6 +181,7 @@ def image_size_cap_small(report, context) -> Iterator[Hit]:
 
 @rule(
     code="GMR409", name="store-files-world-readable", severity=Severity.WARNING,
+    reads=("DEFAULT.enabled_backends", "*.filesystem_store_file_perm"),
     services=("glance",),
     message="[{group}] filesystem_store_file_perm = {value}: image files are readable by "
             "every local user",
