@@ -6,7 +6,8 @@ from a known ini file (tests/data/release_samples/) gives that file back, value 
 
 Where the knowledge base's defaults differ from what the daemon prints, or the samples'
 way of registering options differs from a running daemon's, the option is listed in
-EXCEPTIONS with the reason; where gmr names the wrong service, MISIDENTIFIED says so.
+EXCEPTIONS with the reason. The plain samples print neither a config file nor a
+Package product, so they also prove the service is told by its options alone.
 """
 
 from __future__ import annotations
@@ -29,26 +30,6 @@ KNOWN = Path(__file__).parent / "data" / "release_samples"
 REPORTS = sorted(RELEASE_SAMPLES.glob("*.txt"))
 PLAIN = [path for path in REPORTS if not path.stem.endswith("-config")]
 CONFIGURED = [path for path in REPORTS if path.stem.endswith("-config")]
-
-#: Reports whose service gmr/parsing/identify.py gets wrong (not this test's to fix).
-#: The plain samples print no config-file path (there is none) and no Package product,
-#: so the service is told by `_SIGNATURES` only, checked in order:
-#: - glance registers `[DEFAULT] enabled_backends` (multi-store), which the signatures
-#:   take for cinder's, and cinder is checked before glance;
-#: - ironic registers a `[vnc]` group (graphical consoles) from 2025.1 on, which the
-#:   signatures take for nova's;
-#: - keystone has no signature at all.
-#: The `-config` samples name /etc/<service>/<file> in config-file and are identified.
-MISIDENTIFIED = {
-    "glance-26.1.0-api": "cinder",
-    "glance-30.2.0-api": "cinder",
-    "glance-33.0.0-api": "cinder",
-    "ironic-29.1.0-conductor": "nova",
-    "ironic-39.0.0-conductor": "nova",
-    "keystone-23.0.2-api": None,
-    "keystone-27.1.0-api": None,
-    "keystone-30.0.0-api": None,
-}
 
 _KEYSTONE_CACHE = (
     "knowledge base: keystone's `oslo.config.opts.defaults` hook "
@@ -96,16 +77,13 @@ def sample(path: Path) -> tuple[str, str, str]:
 
 
 def parsed(path: Path) -> Report:
-    """The sample's report, with the service its file name says (see MISIDENTIFIED)."""
+    """The sample's one report."""
     (report,) = gmr.parse(path.read_text(encoding="utf-8"), path=str(path))
-    return report.model_copy(update={"service": sample(path)[0]})
+    return report
 
 
 def rebuilt_text(path: Path) -> str:
-    """`gmr config PATH`: through the CLI where gmr identifies the service, else
-    `gmr.configfile.rebuild` of the report with the right service."""
-    if path.stem in MISIDENTIFIED:
-        return rebuild(with_release(parsed(path))).text()
+    """`gmr config PATH`, through the CLI."""
     result = run_gmr("config", str(path))
     assert (result.returncode, result.stderr) == (0, "")
     return result.stdout
@@ -123,10 +101,7 @@ def test_the_samples_cover_every_service_three_times():
         "-".join(sample(p)[:2]) for p in CONFIGURED}
 
 
-@pytest.mark.parametrize("path", [
-    pytest.param(path, marks=pytest.mark.xfail(
-        strict=True, reason=f"gmr names {MISIDENTIFIED[path.stem]}: see MISIDENTIFIED"))
-    if path.stem in MISIDENTIFIED else path for path in REPORTS], ids=_name)
+@pytest.mark.parametrize("path", REPORTS, ids=_name)
 def test_the_service_is_identified(path):
     (report,) = gmr.parse(path.read_text(encoding="utf-8"))
     assert report.service == sample(path)[0]

@@ -22,14 +22,18 @@ SERVICES = (
 )
 
 #: (group, option or None) pairs only one service registers; None means "the group".
+#: Tried in this order, the first that matches wins: services that share a group with
+#: another come after the one whose signature is unique (glance also registers
+#: `enabled_backends`, cinder's; ironic 2025.1 and later a `[vnc]` group, as nova does).
 _SIGNATURES: dict[str, tuple[tuple[str, str | None], ...]] = {
+    "glance": (("glance_store", None), ("image_format", None), ("default", "show_image_direct_url")),
+    "ironic": (("default", "enabled_hardware_types"), ("pxe", None), ("ipmi", None)),
+    "keystone": (("fernet_tokens", None), ("identity_mapping", None)),
     "nova": (("default", "compute_driver"), ("api_database", None), ("libvirt", None),
              ("vnc", None), ("scheduler", "discover_hosts_in_cells_interval")),
     "neutron": (("default", "core_plugin"), ("ml2", None), ("ovs", None), ("agent", "root_helper")),
     "cinder": (("default", "volume_driver"), ("default", "enabled_backends"),
                ("default", "scheduler_driver"), ("backend_defaults", None)),
-    "glance": (("glance_store", None), ("image_format", None), ("default", "show_image_direct_url")),
-    "ironic": (("default", "enabled_hardware_types"), ("pxe", None), ("ipmi", None)),
     "heat": (("default", "heat_metadata_server_url"), ("clients_heat", None)),
     "manila": (("default", "enabled_share_backends"),),
     "octavia": (("controller_worker", None), ("haproxy_amphora", None)),
