@@ -9,6 +9,8 @@ Everything the command line does, this package does; it never prints.
     gmr.redact(report)                        # credentials printed in clear masked
     gmr.diff_reports(reports)                 # what `gmr diff` computes
     gmr.lint_reports(reports)                 # what `gmr lint` computes, with the built-in rules
+    gmr.rebuild_config(report)                # what `gmr config` computes: the operator's file
+    gmr.plan_upgrade(reports, to="2026.2")    # what `gmr upgrade` computes
 """
 
 from __future__ import annotations
@@ -21,8 +23,10 @@ from gmr.models import Report
 from gmr.parsing import iter_file, iter_reports, parse, parse_file, render
 
 if TYPE_CHECKING:
+    from gmr.configfile import ConfigFile
     from gmr.diff.compare import FleetDiff
     from gmr.lint.engine import LintResult
+    from gmr.upgrade import UpgradePlan
 
 __all__ = [
     "GmrError",
@@ -37,8 +41,10 @@ __all__ = [
     "lint_reports",
     "parse",
     "parse_file",
+    "plan_upgrade",
     "read_inputs",
     "read_reports",
+    "rebuild_config",
     "redact",
     "render",
 ]
@@ -54,7 +60,7 @@ def redact(report: Report) -> Report:
 def diff_reports(reports: Sequence[Report], baseline: Sequence[Report] = (),
                  **options: Any) -> FleetDiff:
     """Compare reports as fleet nodes, with each other or with `baseline`; `options` are
-    those of `gmr.diff.diff_reports` (identity, ignore, only)."""
+    those of `gmr.diff.compare.diff_reports` (identity, ignore, only, release, defaults)."""
     from gmr.diff.compare import diff_reports as compare
 
     return compare(reports, baseline, **options)
@@ -66,3 +72,33 @@ def lint_reports(reports: Sequence[Report], **options: Any) -> LintResult:
     from gmr.lint import Settings, all_rules, lint
 
     return lint(reports, all_rules(options.get("settings") or Settings()), **options)
+
+
+def rebuild_config(report: Report, release: str | None = None,
+                   everything: bool = False) -> ConfigFile:
+    """The configuration file `report`'s daemon ran with: the options that differ from the
+    upstream defaults of its release (`release` when the report does not say; with
+    `everything`, all of them). A service or release gmr has no defaults of is a GmrError."""
+    from gmr.configfile import rebuild
+    from gmr.releases import given_release, with_release
+
+    if release is not None:
+        given_release(release)
+    return rebuild(with_release(report, release), everything)
+
+
+def plan_upgrade(reports: Sequence[Report], to: str, release: str | None = None,
+                 rules_file: Sequence[str] = ()) -> UpgradePlan:
+    """What an upgrade to release `to` changes for each report's configuration; options
+    the built-in rules and the custom rules in `rules_file` read count as new options."""
+    from gmr.lint.run import all_rules
+    from gmr.lint.settings import Settings
+    from gmr.releases import given_release, with_release
+    from gmr.upgrade import UpgradePlan, target_release, upgrade
+
+    target = target_release(to)
+    if release is not None:
+        given_release(release)
+    readers = all_rules(Settings().with_flags(rules=rules_file))
+    return UpgradePlan(to=target, reports=[upgrade(with_release(report, release), target,
+                                                   readers) for report in reports])

@@ -31,18 +31,18 @@ def command(terminal: Terminal, inputs: tuple[str, ...], as_json: bool, everythi
     """
     import json
 
-    from gmr.configfile import rebuild
+    from gmr import rebuild_config
     from gmr.errors import GmrError
     from gmr.inputs import read_inputs
-    from gmr.releases import given_release, with_release
+    from gmr.releases import given_release
 
     if release is not None:
-        given_release(release)
+        given_release(release)  # a wrong flag fails before any input is read
     read = read_inputs(inputs)
     files, errors = [], list(read.errors)
     for report in read.items:
         try:
-            files.append(rebuild(with_release(report, release), everything))
+            files.append(rebuild_config(report, release, everything))
         except GmrError as error:
             errors.append(error)
     if as_json:
