@@ -40,6 +40,11 @@ EVERY_KIND = (
 )
 
 
+#: Package sections of nova releases, for reports whose release matters to a test.
+NOVA_34 = ("OpenStack Nova", "OpenStack Foundation", "34.0.0")
+NOVA_13 = ("OpenStack Nova", "OpenStack Foundation", "13.0.0")
+
+
 def report_text(options, package, **spec) -> str:
     """A real report holding `options`, each (group, name, type, value) with an optional
     fifth item True for a secret option; no threads or greenlets beyond the main ones."""

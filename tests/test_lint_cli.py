@@ -14,7 +14,7 @@ from xml.etree import ElementTree
 
 import pytest
 from conftest import report_text, run_gmr
-from lint_cases import NOVA_13, NOVA_34
+from conftest import NOVA_13, NOVA_34
 
 ESC_FORMAT = "\x1b[01;36m%(request_id)s \x1b[00;36m%(user)s"
 

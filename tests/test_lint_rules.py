@@ -1,64 +1,53 @@
-"""Every built-in rule fails on a real report configured the bad way and passes on a good
-one; every rule is documented and sourced."""
+"""Every built-in rule proves itself on its own examples: each failing example, made into
+a real report by the real generator (tests/rule_examples.py), gives exactly the finding
+the example states, on the line of the option it names; each passing one gives none.
+Every rule is documented and sourced."""
 
 from __future__ import annotations
 
 import pytest
-from conftest import report_text
-from lint_cases import CASES, REPORTED_AS
+from rule_examples import node_report
 
-import gmr
 from gmr import lint_reports
 from gmr.lint import BUILTIN
-from gmr.lint.api import CODE, NAME
+from gmr.lint.api import CODE, NAME, Example, Rule
 
-#: Rules the engine itself reports, and fleet rules: tests/test_lint.py and
-#: tests/test_lint_fleet.py cover them.
+#: Rules the engine itself reports (about the run, not a configuration): tests/test_lint.py
+#: covers them.
 BY_ENGINE = {"GMR001", "GMR002", "GMR003", "GMR004", "GMR005"}
-FLEET = {code for code, rule in ((r.code, r) for r in BUILTIN) if rule.fleet}
+#: Fleet rules still proven by tests/test_lint_fleet.py alone, until their examples land.
+FLEET_WITHOUT_EXAMPLES = {"GMR601", "GMR602", "GMR603", "GMR604", "GMR605"}
 
-_made: dict[tuple, gmr.Report] = {}
-
-
-def report_for(case) -> gmr.Report:
-    """The real report of a case, generated once per session."""
-    package, options = case
-    key = (package, repr(options))
-    if key not in _made:
-        text = report_text(options, package)
-        (_made[key],) = gmr.parse(text, path=f"{options[0][1] if options else 'empty'}.txt")
-    return _made[key]
+EXAMPLES = [pytest.param(rule, example, id=f"{rule.code}-{index}-"
+                         f"{'fails' if example.failing else 'passes'}")
+            for rule in BUILTIN for index, example in enumerate(rule.examples)]
 
 
-@pytest.mark.parametrize("code", sorted(CASES))
-def test_rule_fails_on_the_bad_configuration(code):
-    failing, _ = CASES[code]
-    report = report_for(failing)
-    expected = REPORTED_AS.get(code, code)
-    found = [f for f in lint_reports([report]).findings if f.code == expected]
-    assert found, f"{code} did not fire"
-    finding = found[0]
-    assert finding.line is not None and finding.option is not None
-    assert finding.line == report.option(finding.group, finding.option).line
-    if expected != code:
-        assert code in finding.message
+def _findings(rule: Rule, example: Example):
+    reports = [node_report(node, f"{rule.code}/{index}/report.txt")
+               for index, node in enumerate(example.nodes)]
+    return reports, [f for f in lint_reports(reports).findings if f.code == rule.code]
 
 
-@pytest.mark.parametrize("code", sorted(CASES))
-def test_rule_passes_on_the_good_configuration(code):
-    _, passing = CASES[code]
-    findings = lint_reports([report_for(passing)]).findings
-    assert not [f for f in findings if f.code == code or code in f.message]
+@pytest.mark.parametrize(("rule", "example"), EXAMPLES)
+def test_the_rule_gives_what_its_example_says(rule, example):
+    reports, found = _findings(rule, example)
+    assert [f.message for f in found] == ([example.message] if example.failing else [])
+    for finding in found:
+        (report,) = [r for r in reports if r.source.path == finding.file]
+        assert finding.option is not None
+        assert finding.line == report.option(finding.group, finding.option).line
 
 
-def test_every_rule_has_cases_and_docs():
-    assert set(CASES) | BY_ENGINE | FLEET == {r.code for r in BUILTIN}
+def test_every_rule_has_examples_and_docs():
     for rule in BUILTIN:
         assert CODE.match(rule.code) and NAME.match(rule.name), rule.code
         assert rule.what and rule.why and rule.fix and rule.source, rule.code
-        assert rule.before and rule.after, rule.code
         assert not rule.message.endswith("."), rule.code
         assert rule.what.endswith("."), rule.code
+        if rule.code not in BY_ENGINE | FLEET_WITHOUT_EXAMPLES:
+            kinds = {example.failing for example in rule.examples}
+            assert kinds == {True, False}, f"{rule.code} needs a failing and a passing example"
 
 
 def test_a_code_or_name_used_twice_is_refused():
@@ -66,10 +55,16 @@ def test_a_code_or_name_used_twice_is_refused():
 
     def declared(code: str, name: str):
         return rule(code=code, name=name, severity=Severity.INFO, message="m", what="w.",
-                    why="w", fix="f", before="b", after="a", source="s")(lambda r, c: iter(()))
+                    why="w", fix="f", source="s")(lambda r, c: iter(()))
 
     with pytest.raises(ValueError, match="code GMR101 is declared twice"):
         catalogue([*BUILTIN, declared("GMR101", "another-name")])
     with pytest.raises(ValueError, match="name debug-logging is declared twice"):
         catalogue([*BUILTIN, declared("GMR999", "debug-logging")])
     assert len(catalogue(BUILTIN)) == len(BUILTIN)
+
+
+def test_a_retired_code_is_never_reused():
+    from gmr.lint.rules import RETIRED
+
+    assert not set(RETIRED) & {rule.code for rule in BUILTIN}

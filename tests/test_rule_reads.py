@@ -7,9 +7,8 @@ from __future__ import annotations
 from fnmatch import fnmatchcase
 
 import pytest
-from conftest import SAMPLES
-from lint_cases import CASES
-from test_lint_rules import report_for
+from conftest import SAMPLES, report_text
+from rule_examples import node_report
 
 import gmr
 from gmr.lint import BUILTIN
@@ -29,11 +28,13 @@ _NEUTRON = [(None, [_MARK, ("oslo_messaging_rabbit", "processname", "str", progr
 @pytest.fixture(scope="module")
 def asked() -> dict[str, set[tuple[str, str]]]:
     """(group, option) of every option each rule asked for, over every sample and every
-    pass and fail case of tests/lint_cases.py, for each release a report may be."""
+    rule's example, for each release a report may be."""
     reports = [with_release(r) for path in sorted(SAMPLES.rglob("*.txt"))
                for r in gmr.parse_file(path)]
-    reports += [with_release(report_for(case)) for cases in (*CASES.values(), _NEUTRON)
-                for case in cases]
+    reports += [with_release(node_report(node, "example.txt")) for rule in BUILTIN
+                for example in rule.examples for node in example.nodes]
+    reports += [with_release(gmr.parse(report_text(options, package))[0])
+                for package, options in _NEUTRON]
     found: dict[str, set[tuple[str, str]]] = {}
     current = [""]
     option = Report.option

@@ -15,7 +15,7 @@ DOC = Path(__file__).resolve().parent.parent / "docs" / "rules.md"
 
 def rules_markdown() -> str:
     from gmr.lint import BUILTIN
-    from gmr.lint.docs import releases_text
+    from gmr.lint.docs import example_heading, releases_text
 
     rules = list(BUILTIN)
     lines = ["# gmr lint rules", "",
@@ -28,9 +28,16 @@ def rules_markdown() -> str:
         lines += ["", f"## {rule.code}", "", f"**{rule.name}** ({rule.severity.value}; "
                   f"services: {', '.join(rule.services) or 'all'}; releases: "
                   f"{releases_text(rule)})", "", f"**What it does.** {rule.what}", "",
-                  f"**Why it matters.** {rule.why}", "", f"**How to fix.** {rule.fix}", "",
-                  "Before:", "", "```ini", rule.before, "```", "", "After:", "", "```ini",
-                  rule.after, "```", "", f"**Source.** {rule.source}"]
+                  f"**Why it matters.** {rule.why}", "", f"**How to fix.** {rule.fix}"]
+        for example in rule.examples:
+            lines += ["", f"{example_heading(example)}:", ""]
+            for node in example.nodes:
+                if len(example.nodes) > 1:
+                    lines += [f"{node.service} {node.release}:", ""]
+                lines += ["```ini", node.config, "```", ""]
+            if example.message is not None:
+                lines += [f"gives `{example.message}`", ""]
+        lines += ([] if rule.examples else [""]) + [f"**Source.** {rule.source}"]
     return "\n".join(lines) + "\n"
 
 

@@ -3,7 +3,9 @@
 A rule is declared once with `@rule(...)` on its check function (see STYLE.md): a stable
 code (`GMR101`; the hundreds digit is the family, codes are never reused), a kebab-case
 name, a default severity, the services it applies to, an optional release range, the
-options it reads, a message template, its docs and its public source. The decorator turns
+options it reads, a message template, its docs, its public source and its examples:
+configurations it must flag (with the exact message) and must pass, which the tests run
+through the real oslo.reports generator and docs/rules.md shows. The decorator turns
 the function into a `Rule`; the rule modules list their rules and `gmr.lint.rules.BUILTIN`
 gathers them, so nothing registers itself on import. A check looks at one report through its `Context` and
 yields `Hit`s naming the exact group and option; the engine turns them into findings,
@@ -96,6 +98,82 @@ class Context:
         return self.release >= release_named(name)
 
 
+@dataclass(frozen=True, slots=True)
+class Node:
+    """One report of an example: the service and release it comes from, and the options
+    set in it, as the lines of a config file (`[group]`, then `name = value`; a list is
+    comma-separated, a dict `key:value` pairs, a multi-valued option one line per value;
+    `None` is an unset value)."""
+
+    service: str
+    release: str
+    config: str
+
+    def settings(self) -> list[tuple[str, str, str | list[str]]]:
+        """(group, name, value) in file order; a name given twice is multi-valued."""
+        found: dict[tuple[str, str], str | list[str]] = {}
+        group = "DEFAULT"
+        for line in self.config.splitlines():
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            if line.startswith("[") and line.endswith("]"):
+                group = line[1:-1]
+                continue
+            name, sep, value = line.partition("=")
+            if not sep:
+                raise ValueError(f"example line {line!r} is not `name = value`")
+            key = (group, name.strip())
+            value = value.strip()
+            if key in found:
+                before = found[key]
+                found[key] = [*before, value] if isinstance(before, list) else [before, value]
+            else:
+                found[key] = value
+        return [(group, name, value) for (group, name), value in found.items()]
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """A configuration the rule is proven on: the message it must give (`fails`), or
+    None when it must give none (`passes`). A fleet rule's example holds several nodes,
+    each its own report."""
+
+    nodes: tuple[Node, ...]
+    message: str | None
+
+    @property
+    def failing(self) -> bool:
+        return self.message is not None
+
+
+def _node(on: str, config: str) -> Node:
+    service, _, release = on.partition(" ")
+    if not release:
+        raise ValueError(f"example {on!r} is not `SERVICE RELEASE`")
+    return Node(service, release, config)
+
+
+def fails(on: str, config: str, message: str) -> Example:
+    """An example the rule flags with `message`: `on` is `SERVICE RELEASE` (`nova 2026.2`),
+    `config` the options set (see `Node`)."""
+    return Example((_node(on, config),), message)
+
+
+def passes(on: str, config: str) -> Example:
+    """An example the rule must not flag."""
+    return Example((_node(on, config),), None)
+
+
+def fleet_fails(*nodes: tuple[str, str], message: str) -> Example:
+    """A fleet rule's example of several reports, each (`SERVICE RELEASE`, config)."""
+    return Example(tuple(_node(on, config) for on, config in nodes), message)
+
+
+def fleet_passes(*nodes: tuple[str, str]) -> Example:
+    return Example(tuple(_node(on, config) for on, config in nodes), None)
+
+
 #: A check of one report: it reads the report through its context.
 ReportCheck = Callable[[Report, Context], Iterator[Hit]]
 #: A fleet rule's check: every report linted together; each hit names its report.
@@ -111,8 +189,6 @@ class Rule:
     what: str
     why: str
     fix: str
-    before: str
-    after: str
     source: str
     check: ReportCheck | FleetCheck
     services: tuple[str, ...] = ()
@@ -127,6 +203,8 @@ class Rule:
     #: Empty for a check that looks at every option (GMR010), at none, or at those
     #: upstream's data picks (GMR7xx).
     reads: tuple[str, ...] = ()
+    #: Configurations it flags and passes: its tests and its documentation.
+    examples: tuple[Example, ...] = ()
 
     def __post_init__(self) -> None:
         if not CODE.match(self.code):
@@ -153,20 +231,19 @@ def rule(
     what: str,
     why: str,
     fix: str,
-    before: str,
-    after: str,
     source: str,
     services: tuple[str, ...] = (),
     releases: tuple[str | None, str | None] | None = None,
     fleet: bool = False,
     reads: tuple[str, ...] = (),
+    examples: tuple[Example, ...] = (),
 ) -> Callable[[ReportCheck | FleetCheck], Rule]:
     """Declare the decorated check as a rule; the module lists it in its `RULES`."""
 
     def declare(check: ReportCheck | FleetCheck) -> Rule:
         return Rule(code=code, name=name, severity=severity, message=message, what=what,
-                    why=why, fix=fix, before=before, after=after, source=source, check=check,
-                    services=services, releases=releases, fleet=fleet, reads=reads)
+                    why=why, fix=fix, source=source, check=check, services=services,
+                    releases=releases, fleet=fleet, reads=reads, examples=examples)
 
     return declare
 

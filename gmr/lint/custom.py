@@ -114,7 +114,7 @@ def _rule(table: Any) -> Rule:
                 if "since" in table or "until" in table else None)
     return Rule(code=table["code"], name=table["name"], severity=severity,
                 message=table["message"], what=what, why=table.get("why", ""),
-                fix=table.get("fix", ""), before="", after="",
+                fix=table.get("fix", ""),
                 source=table.get("source", "custom rule"), check=check, services=services,
                 releases=releases, reads=(f"{group_title(group)}.{option}",))
 

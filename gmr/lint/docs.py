@@ -3,7 +3,7 @@ docs/rules.md."""
 
 from __future__ import annotations
 
-from gmr.lint.api import Rule
+from gmr.lint.api import Example, Rule
 
 
 def releases_text(rule: Rule) -> str:
@@ -24,10 +24,26 @@ def rule_doc(rule: Rule) -> str:
     for heading, text in (("Why it matters", rule.why), ("How to fix", rule.fix)):
         if text:
             parts += ["", f"{heading}: {text}"]
-    if rule.before or rule.after:
-        parts += ["", "Before:", _indent(rule.before), "", "After:", _indent(rule.after)]
+    for example in rule.examples:
+        parts += ["", example_heading(example) + ":"]
+        for node in example.nodes:
+            if len(example.nodes) > 1:
+                parts.append(f"  {node.service} {node.release}:")
+            parts.append(_indent(node.config))
+        if example.message is not None:
+            parts.append(f"  gives: {example.message}")
     parts += ["", f"Source: {rule.source}"]
     return "\n".join(parts)
+
+
+def example_heading(example: Example) -> str:
+    """`Flagged on nova 2026.2` or `Passes on neutron 2025.1` (one node), or the same
+    with `a fleet of N reports`."""
+    verb = "Flagged" if example.failing else "Passes"
+    if len(example.nodes) > 1:
+        return f"{verb} on a fleet of {len(example.nodes)} reports"
+    (node,) = example.nodes
+    return f"{verb} on {node.service} {node.release}"
 
 
 def _indent(text: str) -> str:

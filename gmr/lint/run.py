@@ -17,7 +17,7 @@ from gmr.lint.baseline import read_baseline
 from gmr.lint.custom import load_rules
 from gmr.lint.engine import Finding, LintResult, lint
 from gmr.releases import given_release, with_release
-from gmr.lint.rules import BUILTIN
+from gmr.lint.rules import BUILTIN, RETIRED
 from gmr.lint.settings import Settings
 from gmr.models import Report
 from gmr.parsing.identify import SERVICES
@@ -112,6 +112,7 @@ def lint_inputs(names: Iterable[str], settings: Settings, *, release: str | None
                             release) for report in inputs.items]
     selected = [rule for rule in rules if settings.selects(rule.code)]
     notes = [f"gmr: warning: {flag} {code!r} matches no rule"
+             + (f" ({code} was retired: {RETIRED[code]})" if code in RETIRED else "")
              for flag, codes in (("select", settings.select), ("ignore", settings.ignore))
              for code in codes if not any(rule.code.startswith(code) for rule in rules)]
     result = lint(reports, selected, settings=settings, errors=inputs.errors, baseline=known)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from gmr.lint.api import Hit, Severity, hit, rule
+from gmr.lint.api import Hit, Severity, fails, hit, passes, rule
 
 _AUTHTOKEN = "keystone_authtoken"
 _LOCALHOST = {"localhost", "localhost.localdomain", "127.0.0.1", "::1"}
@@ -24,7 +24,11 @@ def _scheme(text: str) -> str | None:
     why="Debug logs carry request bodies, tokens and other secrets into log collectors, and "
         "cost performance; some services also show debug pages to API users.",
     fix="Turn it off outside troubleshooting.",
-    before="[DEFAULT]\ndebug = True", after="[DEFAULT]\ndebug = False",
+    examples=(
+        fails("nova 2026.2", "[DEFAULT]\ndebug = True",
+              "[DEFAULT] debug = True: debug logging is on"),
+        passes("nova 2026.2", "[DEFAULT]\ndebug = False"),
+    ),
     source="OSSN-0046, OSSN-0049, OSSN-0023; keystone-manage doctor; risu debug.sh",
 )
 def debug_logging(report, context) -> Iterator[Hit]:
@@ -41,8 +45,11 @@ def debug_logging(report, context) -> Iterator[Hit]:
     why="Without verification anyone on the path can impersonate the other service and read "
         "or change tokens and data in transit.",
     fix="Remove the option and give the CA bundle in `cafile` instead.",
-    before="[keystone_authtoken]\ninsecure = True",
-    after="[keystone_authtoken]\ncafile = /etc/pki/tls/certs/ca-bundle.crt",
+    examples=(
+        fails("nova 2026.2", "[placement]\ninsecure = True",
+              "[placement] insecure = True: certificates are not verified"),
+        passes("nova 2026.2", "[placement]\ninsecure = False"),
+    ),
     source="OpenStack Security Guide Check-Compute-04/05, Check-Block-04/05/06, "
            "Check-Image-04, Check-Neutron-04; RULES.md KSM-006",
 )
@@ -75,8 +82,14 @@ def _http_store_used(context, group: str) -> bool:
     what="The keystone URL that clients are sent to for tokens uses plain http.",
     why="Tokens and credentials then travel in clear between clients, services and keystone.",
     fix="Serve keystone over https and point the URL at it.",
-    before="[keystone_authtoken]\nwww_authenticate_uri = http://keystone:5000",
-    after="[keystone_authtoken]\nwww_authenticate_uri = https://keystone:5000",
+    examples=(
+        fails("nova 2026.2", "[keystone_authtoken]\nwww_authenticate_uri = "
+                             "http://keystone:5000",
+              "[keystone_authtoken] www_authenticate_uri = http://keystone:5000: the identity "
+              "service is reached without TLS"),
+        passes("nova 2026.2", "[keystone_authtoken]\nwww_authenticate_uri = "
+                              "https://keystone:5000"),
+    ),
     source="OpenStack Security Guide Check-Compute-04, Check-Block-04, Check-Image-04, "
            "Check-Neutron-04",
 )
@@ -97,8 +110,14 @@ def auth_uri_plain_http(report, context) -> Iterator[Hit]:
     why="The service validates tokens over one scheme while clients are told another: one of "
         "them is wrong, and usually the http one carries tokens in clear.",
     fix="Use https for every keystone URL of the group.",
-    before="www_authenticate_uri = https://keystone:5000\nauth_url = http://keystone:5000",
-    after="www_authenticate_uri = https://keystone:5000\nauth_url = https://keystone:5000",
+    examples=(
+        fails("nova 2026.2", "[keystone_authtoken]\nwww_authenticate_uri = "
+                             "https://keystone:5000\nauth-url = http://keystone:5000",
+              "[keystone_authtoken] auth-url = http://keystone:5000 uses http, but "
+              "www_authenticate_uri uses https"),
+        passes("nova 2026.2", "[keystone_authtoken]\nwww_authenticate_uri = "
+                              "https://keystone:5000\nauth-url = https://keystone:5000"),
+    ),
     source="keystonemiddleware auth_token options help; seed report (auth_protocol = https "
            "with auth-url = http://...); RULES.md NOVA-011, NOVA-012",
 )
@@ -121,7 +140,11 @@ def auth_scheme_contradiction(report, context) -> Iterator[Hit]:
     what="The API's auth strategy is `noauth` (or nova's `noauth2`).",
     why="Anyone who can reach the API acts as any user, admin included.",
     fix="Use keystone.",
-    before="[api]\nauth_strategy = noauth2", after="[api]\nauth_strategy = keystone",
+    examples=(
+        fails("nova 2026.2", "[api]\nauth_strategy = noauth2",
+              "[api] auth_strategy = noauth2: the API accepts requests without authentication"),
+        passes("nova 2026.2", "[api]\nauth_strategy = keystone"),
+    ),
     source="OpenStack Security Guide Check-Compute-03, Check-Neutron-03, Check-Block-03, "
            "Check-Image-03; nova release note deprecate-api-auth_strategy-noauth2 (21.0.0)",
 )
@@ -141,8 +164,13 @@ def noauth_strategy(report, context) -> Iterator[Hit]:
     what="RabbitMQ connections are not encrypted.",
     why="RPC messages carry tokens, passwords and instance data between services.",
     fix="Enable TLS to the broker.",
-    before="[oslo_messaging_rabbit]\nssl = False",
-    after="[oslo_messaging_rabbit]\nssl = True\nssl_ca_file = /etc/pki/ca.crt",
+    examples=(
+        fails("nova mitaka", "[oslo_messaging_rabbit]\nrabbit_use_ssl = "
+                             "False\n[DEFAULT]\ntransport_url = None",
+              "[oslo_messaging_rabbit] rabbit_use_ssl = False and the transport URL asks for "
+              "no TLS: RPC travels in clear"),
+        passes("nova mitaka", "[oslo_messaging_rabbit]\nrabbit_use_ssl = True"),
+    ),
     source="OpenStack Security Guide, messaging/security.rst; RULES.md OSLO-MSG-003",
 )
 def messaging_without_tls(report, context) -> Iterator[Hit]:
@@ -167,7 +195,12 @@ def messaging_without_tls(report, context) -> Iterator[Hit]:
     why="With 0, oslo.messaging never notices a connection that died behind a firewall or a "
         "failed-over broker, and RPC calls hang until they time out.",
     fix="Keep the default of 60 seconds.",
-    before="heartbeat_timeout_threshold = 0", after="heartbeat_timeout_threshold = 60",
+    examples=(
+        fails("nova 2026.2", "[oslo_messaging_rabbit]\nheartbeat_timeout_threshold = 0",
+              "[oslo_messaging_rabbit] heartbeat_timeout_threshold = 0: dead broker "
+              "connections go unnoticed"),
+        passes("nova 2026.2", "[oslo_messaging_rabbit]\nheartbeat_timeout_threshold = 60"),
+    ),
     source="oslo.messaging impl_rabbit.py option help (\"0 disables heartbeat\")",
 )
 def rabbit_heartbeat_disabled(report, context) -> Iterator[Hit]:
@@ -185,8 +218,12 @@ def rabbit_heartbeat_disabled(report, context) -> Iterator[Hit]:
     why="keystonemiddleware 4.18 (Queens) renamed it and 13.0 removed it: the setting is "
         "lost on upgrade.",
     fix="Rename the option.",
-    before="[keystone_authtoken]\nauth_uri = https://keystone:5000",
-    after="[keystone_authtoken]\nwww_authenticate_uri = https://keystone:5000",
+    examples=(
+        fails("nova 2026.2", "[keystone_authtoken]\nauth_uri = https://keystone:5000",
+              "[keystone_authtoken] auth_uri = https://keystone:5000: renamed "
+              "www_authenticate_uri"),
+        passes("nova 2026.2", "[keystone_authtoken]\nauth_uri = None"),
+    ),
     source="keystonemiddleware release notes rename-auth-uri (4.18.0), "
            "remove-AuthTokenPlugin (13.0.0)",
 )
@@ -205,9 +242,14 @@ def authtoken_auth_uri_deprecated(report, context) -> Iterator[Hit]:
     what="Token validation results are cached in memcached without protection.",
     why="Anyone who can reach memcached can read or forge cached token data.",
     fix="Set memcache_security_strategy to ENCRYPT (or MAC) with a memcache_secret_key.",
-    before="memcached_servers = cache1:11211\nmemcache_security_strategy = None",
-    after="memcached_servers = cache1:11211\nmemcache_security_strategy = ENCRYPT\n"
-          "memcache_secret_key = <secret>",
+    examples=(
+        fails("nova 2026.2", "[keystone_authtoken]\nmemcached_servers = "
+                             "c1:11211\nmemcache_security_strategy = None",
+              "[keystone_authtoken] memcache_security_strategy = None with memcached_servers "
+              "set: cached tokens are neither signed nor encrypted"),
+        passes("nova 2026.2", "[keystone_authtoken]\nmemcached_servers = "
+                              "c1:11211\nmemcache_security_strategy = ENCRYPT"),
+    ),
     source="keystonemiddleware auth_token option help; RULES.md KSM-002",
 )
 def memcache_unprotected(report, context) -> Iterator[Hit]:
@@ -228,7 +270,12 @@ def memcache_unprotected(report, context) -> Iterator[Hit]:
     why="A user's own token can then be sent as the service token, which unlocks the "
         "expired-token and service-only paths meant for services.",
     fix="Require the roles (the default since keystonemiddleware 13.0).",
-    before="service_token_roles_required = False", after="service_token_roles_required = True",
+    examples=(
+        fails("nova 2026.2", "[keystone_authtoken]\nservice_token_roles_required = False",
+              "[keystone_authtoken] service_token_roles_required = False: any user token "
+              "passes as a service token"),
+        passes("nova 2026.2", "[keystone_authtoken]\nservice_token_roles_required = True"),
+    ),
     source="keystonemiddleware release notes allow-expired (4.12.0), "
            "service-token-roles-required-default-true (13.0.0)",
 )
@@ -245,7 +292,11 @@ def service_token_roles(report, context) -> Iterator[Hit]:
     what="oslo.db logs every SQL statement with its parameters.",
     why="Logs fill with row data, including what users stored, and the database slows down.",
     fix="Set it back to 0.",
-    before="[database]\nconnection_debug = 100", after="[database]\nconnection_debug = 0",
+    examples=(
+        fails("nova 2026.2", "[database]\nconnection_debug = 100",
+              "[database] connection_debug = 100: every SQL statement is logged"),
+        passes("nova 2026.2", "[database]\nconnection_debug = 0"),
+    ),
     source="oslo.db options help (\"100=Log everything\"); RULES.md OSLO-DB-001",
 )
 def sql_statement_logging(report, context) -> Iterator[Hit]:
@@ -262,7 +313,11 @@ def sql_statement_logging(report, context) -> Iterator[Hit]:
     why="`host` names the service's RPC queue and, for nova and neutron, the port binding; "
         "several nodes called localhost take each other's messages and ports.",
     fix="Leave `host` unset (the machine's host name is used) or give the node's own name.",
-    before="[DEFAULT]\nhost = localhost", after="[DEFAULT]\nhost = compute-12",
+    examples=(
+        fails("nova 2026.2", "[DEFAULT]\nhost = localhost",
+              "[DEFAULT] host = localhost: the node does not have a name of its own"),
+        passes("nova 2026.2", "[DEFAULT]\nhost = compute-12"),
+    ),
     source="nova/conf/netconf.py `host` help; risu BZ 1474092; RULES.md NOVA-020",
 )
 def host_is_localhost(report, context) -> Iterator[Hit]:
@@ -280,8 +335,14 @@ def host_is_localhost(report, context) -> Iterator[Hit]:
     why="Any certificate from the CA is accepted, so whoever holds one can pose as the broker "
         "(OSSN-0096); stable branches default to False.",
     fix="Turn hostname verification on.",
-    before="ssl = True\nssl_enforce_hostname_verification = False",
-    after="ssl = True\nssl_enforce_hostname_verification = True",
+    examples=(
+        fails("nova 2026.2", "[oslo_messaging_rabbit]\nssl = "
+                             "True\nssl_enforce_hostname_verification = False",
+              "[oslo_messaging_rabbit] ssl_enforce_hostname_verification = False with TLS on: "
+              "the broker's certificate name is not checked"),
+        passes("nova 2026.2", "[oslo_messaging_rabbit]\nssl = "
+                              "True\nssl_enforce_hostname_verification = True"),
+    ),
     source="OSSN-0096; oslo.messaging impl_rabbit.py help",
 )
 def broker_hostname_not_verified(report, context) -> Iterator[Hit]:
@@ -299,8 +360,13 @@ def broker_hostname_not_verified(report, context) -> Iterator[Hit]:
     why="oslo.messaging documents the two as exclusive: queue declarations conflict and "
         "services fail to consume.",
     fix="Use quorum queues alone.",
-    before="rabbit_ha_queues = True\nrabbit_quorum_queue = True",
-    after="rabbit_ha_queues = False\nrabbit_quorum_queue = True",
+    examples=(
+        fails("nova 2026.2", "[oslo_messaging_rabbit]\nrabbit_ha_queues = "
+                             "True\nrabbit_quorum_queue = True",
+              "[oslo_messaging_rabbit] rabbit_ha_queues and rabbit_quorum_queue are both True"),
+        passes("nova 2026.2", "[oslo_messaging_rabbit]\nrabbit_ha_queues = "
+                              "False\nrabbit_quorum_queue = True"),
+    ),
     source="oslo.messaging impl_rabbit.py option help; RULES.md OSLO-MSG-005",
 )
 def ha_and_quorum_queues(report, context) -> Iterator[Hit]:
@@ -319,7 +385,12 @@ def ha_and_quorum_queues(report, context) -> Iterator[Hit]:
     why="Depending on the server, MySQL then truncates too-long values and accepts invalid "
         "dates silently instead of failing the statement.",
     fix="Keep TRADITIONAL.",
-    before="mysql_sql_mode =", after="mysql_sql_mode = TRADITIONAL",
+    examples=(
+        fails("nova 2026.2", "[database]\nmysql_sql_mode =",
+              "[database] mysql_sql_mode = : the server's SQL mode applies instead of "
+              "TRADITIONAL"),
+        passes("nova 2026.2", "[database]\nmysql_sql_mode = TRADITIONAL"),
+    ),
     source="oslo.db options help; RULES.md OSLO-DB-003",
 )
 def mysql_sql_mode_empty(report, context) -> Iterator[Hit]:
@@ -337,7 +408,11 @@ def mysql_sql_mode_empty(report, context) -> Iterator[Hit]:
     why="JSON policy files are deprecated since Wallaby; `*-status upgrade check` fails, and "
         "support is being removed.",
     fix="Convert with oslopolicy-convert-json-to-yaml and point at the YAML file.",
-    before="policy_file = policy.json", after="policy_file = policy.yaml",
+    examples=(
+        fails("nova 2026.2", "[oslo_policy]\npolicy_file = policy.json",
+              "[oslo_policy] policy_file = policy.json: JSON policy files are deprecated"),
+        passes("nova 2026.2", "[oslo_policy]\npolicy_file = policy.yaml"),
+    ),
     source="oslo.upgradecheck check_policy_json; oslo.policy release notes; cinder-status",
 )
 def json_policy_file(report, context) -> Iterator[Hit]:
@@ -354,7 +429,12 @@ def json_policy_file(report, context) -> Iterator[Hit]:
     what="Validated tokens are cached for more than the default five minutes.",
     why="A revoked token keeps working until its cache entry expires (OSSN-0056).",
     fix="Keep 300 seconds or less.",
-    before="token_cache_time = 3600", after="token_cache_time = 300",
+    examples=(
+        fails("nova 2026.2", "[keystone_authtoken]\ntoken_cache_time = 3600",
+              "[keystone_authtoken] token_cache_time = 3600: revoked tokens stay valid that "
+              "long"),
+        passes("nova 2026.2", "[keystone_authtoken]\ntoken_cache_time = 300"),
+    ),
     source="OSSN-0056; keystonemiddleware auth_token option help",
 )
 def long_token_cache(report, context) -> Iterator[Hit]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from gmr.lint.api import Hit, Severity, hit, rule
+from gmr.lint.api import Hit, Severity, fails, hit, passes, rule
 
 
 @rule(
@@ -16,7 +16,12 @@ from gmr.lint.api import Hit, Severity, hit, rule
     what="keystone tells API clients why their authentication failed.",
     why="The details help an attacker enumerate users and guess credentials.",
     fix="Turn it off.",
-    before="insecure_debug = True", after="insecure_debug = False",
+    examples=(
+        fails("keystone 2026.2", "[DEFAULT]\ninsecure_debug = True",
+              "[DEFAULT] insecure_debug = True: authentication failures are explained to the "
+              "caller"),
+        passes("keystone 2026.2", "[DEFAULT]\ninsecure_debug = False"),
+    ),
     source="OpenStack Security Guide Check-Identity-07",
 )
 def keystone_insecure_debug(report, context) -> Iterator[Hit]:
@@ -34,30 +39,17 @@ def keystone_insecure_debug(report, context) -> Iterator[Hit]:
     why="UUID tokens fill the database and PKI tokens' revocation can be bypassed; both are "
         "removed from current keystone.",
     fix="Use fernet (or jws).",
-    before="[token]\nprovider = uuid", after="[token]\nprovider = fernet",
+    examples=(
+        fails("keystone 2026.2", "[token]\nprovider = uuid",
+              "[token] provider = uuid: tokens are persisted or forgeable"),
+        passes("keystone 2026.2", "[token]\nprovider = fernet"),
+    ),
     source="OpenStack Security Guide Check-Identity-08; OSSN-0062",
 )
 def persistent_token_provider(report, context) -> Iterator[Hit]:
     option = context.option("token", "provider")
     if option is not None and option.value.lower() in ("uuid", "pki", "pkiz"):
         yield hit("token", option)
-
-
-@rule(
-    code="GMR503", name="admin-token-set", severity=Severity.WARNING,
-    reads=("DEFAULT.admin_token",),
-    services=("keystone",),
-    message="[DEFAULT] admin_token is set: a shared super-token bypasses authentication",
-    what="keystone accepts the bootstrap admin_token.",
-    why="Whoever has the token is admin without a user; `keystone-manage bootstrap` replaced it.",
-    fix="Remove admin_token and bootstrap with keystone-manage.",
-    before="admin_token = s3cr3t", after="(unset)",
-    source="OpenStack Security Guide Check-Identity-06; OSSN-0064",
-)
-def admin_token_set(report, context) -> Iterator[Hit]:
-    option = context.option("DEFAULT", "admin_token")  # masked in every release that has it
-    if option is not None and not option.is_none and option.value:
-        yield hit("DEFAULT", option)
 
 
 @rule(
@@ -69,8 +61,11 @@ def admin_token_set(report, context) -> Iterator[Hit]:
     why="Token validation, catalog and role lookups hit the database on every API call of "
         "every service; keystone becomes the cloud's bottleneck.",
     fix="Enable the cache with a memcached backend.",
-    before="[cache]\nenabled = False",
-    after="[cache]\nenabled = True\nbackend = dogpile.cache.pymemcache",
+    examples=(
+        fails("keystone 2026.2", "[cache]\nenabled = False",
+              "[cache] enabled = False: every token validation goes to the database"),
+        passes("keystone 2026.2", "[cache]\nenabled = True"),
+    ),
     source="keystone-manage doctor (caching.py); RULES.md KEYSTONE-005",
 )
 def keystone_cache_disabled(report, context) -> Iterator[Hit]:
@@ -87,8 +82,12 @@ def keystone_cache_disabled(report, context) -> Iterator[Hit]:
     what="The cache is switched on with the null backend.",
     why="It looks configured but caches nothing.",
     fix="Choose a real backend.",
-    before="[cache]\nenabled = True\nbackend = dogpile.cache.null",
-    after="[cache]\nenabled = True\nbackend = dogpile.cache.pymemcache",
+    examples=(
+        fails("keystone 2026.2", "[cache]\nenabled = True\nbackend = dogpile.cache.null",
+              "[cache] backend = dogpile.cache.null while the cache is enabled: nothing is "
+              "cached"),
+        passes("keystone 2026.2", "[cache]\nenabled = True\nbackend = dogpile.cache.pymemcache"),
+    ),
     source="keystone-manage doctor (caching.py); RULES.md KEYSTONE-006",
 )
 def keystone_cache_null_backend(report, context) -> Iterator[Hit]:
@@ -109,8 +108,14 @@ def keystone_cache_null_backend(report, context) -> Iterator[Hit]:
     what="Users must keep a password longer than it stays valid.",
     why="A password expires before its owner is allowed to change it, locking users out.",
     fix="Keep minimum_password_age well below password_expires_days.",
-    before="minimum_password_age = 90\npassword_expires_days = 90",
-    after="minimum_password_age = 1\npassword_expires_days = 90",
+    examples=(
+        fails("keystone 2026.2", "[security_compliance]\nminimum_password_age = "
+                                 "90\npassword_expires_days = 90",
+              "[security_compliance] minimum_password_age = 90 is not below "
+              "password_expires_days = 90: users cannot change passwords in time"),
+        passes("keystone 2026.2", "[security_compliance]\nminimum_password_age = "
+                                  "1\npassword_expires_days = 90"),
+    ),
     source="keystone-manage doctor (security_compliance.py); RULES.md KEYSTONE-009",
 )
 def password_age_exceeds_expiry(report, context) -> Iterator[Hit]:
@@ -132,8 +137,16 @@ def password_age_exceeds_expiry(report, context) -> Iterator[Hit]:
     why="Rotating token keys then destroys the keys that encrypt stored credentials, and one "
         "leaked key compromises both.",
     fix="Give each its own repository.",
-    before="[credential]\nkey_repository = /etc/keystone/fernet-keys/",
-    after="[credential]\nkey_repository = /etc/keystone/credential-keys/",
+    examples=(
+        fails("keystone 2026.2", "[credential]\nkey_repository = "
+                                 "/etc/keystone/fernet-keys/\n[fernet_tokens]\nkey_repository "
+                                 "= /etc/keystone/fernet-keys",
+              "[credential] key_repository = /etc/keystone/fernet-keys/ is also "
+              "[fernet_tokens] key_repository"),
+        passes("keystone 2026.2", "[credential]\nkey_repository = "
+                                  "/etc/keystone/credential-keys/\n[fernet_tokens]\nkey_repository "
+                                  "= /etc/keystone/fernet-keys"),
+    ),
     source="keystone-manage doctor (credential.py); RULES.md KEYSTONE-010",
 )
 def shared_key_repository(report, context) -> Iterator[Hit]:
@@ -153,9 +166,13 @@ def shared_key_repository(report, context) -> Iterator[Hit]:
     what="A password rule is enforced without a description of it.",
     why="Users whose password is refused are not told what is required.",
     fix="Describe the rule in words.",
-    before='password_regex = ^(?=.*\\d).{8,}$',
-    after='password_regex = ^(?=.*\\d).{8,}$\n'
-          'password_regex_description = 8 characters or more, with a digit',
+    examples=(
+        fails("keystone 2026.2", "[security_compliance]\npassword_regex = ^.{8,}$",
+              "[security_compliance] password_regex is set without "
+              "password_regex_description: users get no explanation"),
+        passes("keystone 2026.2", "[security_compliance]\npassword_regex = "
+                                  "^.{8,}$\npassword_regex_description = 8 characters or more"),
+    ),
     source="keystone-manage doctor (security_compliance.py); RULES.md KEYSTONE-012",
 )
 def password_regex_unexplained(report, context) -> Iterator[Hit]:
@@ -169,7 +186,6 @@ def password_regex_unexplained(report, context) -> Iterator[Hit]:
 RULES = (
     keystone_insecure_debug,
     persistent_token_provider,
-    admin_token_set,
     keystone_cache_disabled,
     keystone_cache_null_backend,
     password_age_exceeds_expiry,

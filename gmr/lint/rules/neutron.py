@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from gmr.lint.api import Hit, Severity, hit, rule
+from gmr.lint.api import Hit, Severity, fails, hit, passes, rule
 
 
 def _project_types(context):
@@ -26,8 +26,14 @@ def _project_types(context):
     why="One late report makes the server reschedule routers and DHCP away from a healthy "
         "agent; neutron's help asks for at least twice the interval.",
     fix="Raise agent_down_time to twice report_interval or more.",
-    before="[DEFAULT]\nagent_down_time = 45\n[agent]\nreport_interval = 30",
-    after="[DEFAULT]\nagent_down_time = 75\n[agent]\nreport_interval = 30",
+    examples=(
+        fails("neutron 2026.2", "[DEFAULT]\ncore_plugin = ml2\nagent_down_time = "
+                                "45\n[agent]\nreport_interval = 30.0",
+              "[DEFAULT] agent_down_time = 45 is below twice [agent] report_interval = 30.0: "
+              "agents flap between alive and dead"),
+        passes("neutron 2026.2", "[DEFAULT]\ncore_plugin = ml2\nagent_down_time = "
+                                 "75\n[agent]\nreport_interval = 30.0"),
+    ),
     source="neutron/conf/agent/database/agents_db.py and neutron/conf/agent/common.py help",
 )
 def agent_down_time_too_short(report, context) -> Iterator[Hit]:
@@ -49,7 +55,14 @@ def agent_down_time_too_short(report, context) -> Iterator[Hit]:
     why="neutron's help says local networks provide no connectivity between hosts; they only "
         "suit single-node test clouds.",
     fix="Use vxlan, geneve or vlan.",
-    before="[ml2]\ntenant_network_types = local", after="[ml2]\ntenant_network_types = vxlan",
+    examples=(
+        fails("neutron 2026.2", "[DEFAULT]\ncore_plugin = ml2\n[ml2]\ntenant_network_types = "
+                                "local",
+              "[ml2] tenant_network_types has `local`: project networks do not reach beyond "
+              "one host"),
+        passes("neutron 2026.2", "[DEFAULT]\ncore_plugin = ml2\n[ml2]\ntenant_network_types = "
+                                 "vxlan"),
+    ),
     source="neutron/conf/plugins/ml2/config.py help",
 )
 def local_network_type(report, context) -> Iterator[Hit]:
@@ -66,8 +79,13 @@ def local_network_type(report, context) -> Iterator[Hit]:
     what="A project network type has no type driver.",
     why="Creating a project network fails when neutron picks that type.",
     fix="Add the type to type_drivers, or remove it from the project types.",
-    before="type_drivers = flat,vlan\ntenant_network_types = vxlan",
-    after="type_drivers = flat,vlan,vxlan\ntenant_network_types = vxlan",
+    examples=(
+        fails("neutron 2026.2", "[DEFAULT]\ncore_plugin = ml2\n[ml2]\ntype_drivers = "
+                                "flat,vlan\ntenant_network_types = vxlan",
+              "[ml2] tenant_network_types has vxlan, which type_drivers does not load"),
+        passes("neutron 2026.2", "[DEFAULT]\ncore_plugin = ml2\n[ml2]\ntype_drivers = "
+                                 "flat,vxlan\ntenant_network_types = vxlan"),
+    ),
     source="kolla-ansible neutron precheck; neutron ml2 type manager",
 )
 def project_network_type_not_loaded(report, context) -> Iterator[Hit]:
@@ -89,7 +107,11 @@ def project_network_type_not_loaded(report, context) -> Iterator[Hit]:
     why="When that agent's node fails, instances on the network stop getting leases until "
         "the network is rescheduled.",
     fix="With several network nodes, use 2 or more.",
-    before="dhcp_agents_per_network = 1", after="dhcp_agents_per_network = 2",
+    examples=(
+        fails("neutron 2026.2", "[DEFAULT]\ncore_plugin = ml2\ndhcp_agents_per_network = 1",
+              "[DEFAULT] dhcp_agents_per_network = 1: each network has one DHCP agent"),
+        passes("neutron 2026.2", "[DEFAULT]\ncore_plugin = ml2\ndhcp_agents_per_network = 2"),
+    ),
     source="neutron option help; risu dhcp_agents_per_network.sh (LP tripleo 1752826)",
 )
 def single_dhcp_agent(report, context) -> Iterator[Hit]:
@@ -107,7 +129,14 @@ def single_dhcp_agent(report, context) -> Iterator[Hit]:
     why="neutron builds port and floating IP names from dns_domain; without the trailing dot "
         "the designate records are refused or resolve to the wrong zone.",
     fix="Give a fully qualified domain ending with a dot.",
-    before="dns_domain = cloud.example.org", after="dns_domain = cloud.example.org.",
+    examples=(
+        fails("neutron 2026.2", "[DEFAULT]\ncore_plugin = ml2\ndns_domain = "
+                                "cloud.example.org\n[ml2]\nextension_drivers = dns",
+              "[DEFAULT] dns_domain = cloud.example.org with DNS integration on: names are "
+              "not absolute"),
+        passes("neutron 2026.2", "[DEFAULT]\ncore_plugin = ml2\ndns_domain = "
+                                 "cloud.example.org.\n[ml2]\nextension_drivers = dns"),
+    ),
     source="kolla-ansible neutron precheck; neutron DNS integration guide",
 )
 def dns_domain_not_absolute(report, context) -> Iterator[Hit]:
@@ -129,7 +158,14 @@ def dns_domain_not_absolute(report, context) -> Iterator[Hit]:
         "`neutron-status upgrade check` warns when it is unset, because agents time out "
         "when too few workers serve them.",
     fix="Set it for the number of agents served.",
-    before="rpc_workers = None", after="rpc_workers = 8",
+    examples=(
+        fails("neutron 2026.2", "[DEFAULT]\ncore_plugin = ml2\nrpc_workers = "
+                                "None\n[ml2]\nmechanism_drivers = ovn",
+              "[DEFAULT] rpc_workers = None: the number of RPC workers is left to a default "
+              "that changed"),
+        passes("neutron 2026.2", "[DEFAULT]\ncore_plugin = ml2\nrpc_workers = "
+                                 "8\n[ml2]\nmechanism_drivers = ovn"),
+    ),
     source="neutron/cmd/upgrade_checks/checks.py; RULES.md NEUTRON-009",
 )
 def rpc_workers_unset(report, context) -> Iterator[Hit]:

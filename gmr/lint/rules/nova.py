@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from gmr.lint.api import Hit, Severity, hit, rule
+from gmr.lint.api import Hit, Severity, fails, hit, passes, rule
 
 _RATIOS = ("cpu_allocation_ratio", "ram_allocation_ratio", "disk_allocation_ratio")
 #: Scheduler filters and the release that removed them.
@@ -46,8 +46,12 @@ def _filters(context):
         "when the compute node is first created. A ratio of 0.0 is a leftover that no longer "
         "does what it says.",
     fix="Set the ratio you mean, or leave it unset and set initial_*_allocation_ratio.",
-    before="[DEFAULT]\ncpu_allocation_ratio = 0.0",
-    after="[DEFAULT]\ncpu_allocation_ratio = 4.0",
+    examples=(
+        fails("nova 2026.2", "[DEFAULT]\ncpu_allocation_ratio = 0.0",
+              "[DEFAULT] cpu_allocation_ratio = 0.0: since Stein 0.0 does not mean the "
+              "scheduler's default; the placement inventory ratio is left as it is"),
+        passes("nova mitaka", "[DEFAULT]\ncpu_allocation_ratio = 0.0"),
+    ),
     source="nova release note add_initial_allocation_ratio (19.0.0); nova/conf/compute.py "
            "help; doc/source/admin/scheduling.rst \"Allocation ratios\"",
 )
@@ -66,7 +70,11 @@ def allocation_ratio_legacy_zero(report, context) -> Iterator[Hit]:
     why="nova-compute refuses to start with it (since Newton), or reports nonsense capacity "
         "to placement on older releases.",
     fix="Use a ratio of 0.0 or more.",
-    before="ram_allocation_ratio = -1.5", after="ram_allocation_ratio = 1.0",
+    examples=(
+        fails("nova 2026.2", "[DEFAULT]\nram_allocation_ratio = -1.5",
+              "[DEFAULT] ram_allocation_ratio = -1.5: a negative allocation ratio"),
+        passes("nova 2026.2", "[DEFAULT]\nram_allocation_ratio = 1.0"),
+    ),
     source="nova/conf/compute.py (min=0.0); RULES.md NOVA-001",
 )
 def allocation_ratio_negative(report, context) -> Iterator[Hit]:
@@ -84,7 +92,12 @@ def allocation_ratio_negative(report, context) -> Iterator[Hit]:
     why="That value was a trick of the Ocata upgrade to let placement take over; left in "
         "place, the scheduler piles instances onto the node.",
     fix="Set the ratio the hardware can bear.",
-    before="cpu_allocation_ratio = 9999.0", after="cpu_allocation_ratio = 4.0",
+    examples=(
+        fails("nova 2026.2", "[DEFAULT]\ncpu_allocation_ratio = 9999.0",
+              "[DEFAULT] cpu_allocation_ratio = 9999.0: the node offers practically unlimited "
+              "capacity"),
+        passes("nova 2026.2", "[DEFAULT]\ncpu_allocation_ratio = 4.0"),
+    ),
     source="nova release note resource_providers_scheduler_db_filters (15.0.0); "
            "RULES.md NOVA-003",
 )
@@ -103,7 +116,11 @@ def allocation_ratio_unlimited(report, context) -> Iterator[Hit]:
     why="Upstream lowered the initial RAM ratio to 1.0 in 2023.1: overcommitted memory ends "
         "in swapping or the OOM killer taking instances down.",
     fix="Use 1.0 unless the workload is known to leave memory unused.",
-    before="ram_allocation_ratio = 1.5", after="ram_allocation_ratio = 1.0",
+    examples=(
+        fails("nova 2026.2", "[DEFAULT]\nram_allocation_ratio = 1.5",
+              "[DEFAULT] ram_allocation_ratio = 1.5: memory is overcommitted"),
+        passes("nova rocky", "[DEFAULT]\nram_allocation_ratio = 1.5"),
+    ),
     source="nova doc/source/admin/scheduling.rst (2023.1 initial ratios cpu 4.0, ram 1.0); "
            "RULES.md NOVA-002",
 )
@@ -123,8 +140,12 @@ def ram_overcommit(report, context) -> Iterator[Hit]:
     why="nova-scheduler fails with SchedulerHostFilterNotFound; placement does the work of "
         "the removed core, RAM and disk filters.",
     fix="Drop the filter from the list.",
-    before="enabled_filters = ComputeFilter,CoreFilter,RamFilter",
-    after="enabled_filters = ComputeFilter",
+    examples=(
+        fails("nova 2026.2", "[filter_scheduler]\nenabled_filters = ComputeFilter,CoreFilter",
+              "[filter_scheduler] enabled_filters has CoreFilter, removed in Train: the "
+              "scheduler fails to start"),
+        passes("nova rocky", "[filter_scheduler]\nenabled_filters = ComputeFilter,CoreFilter"),
+    ),
     source="nova release notes remove_exact_filters (18.0.0), remove-core-ram-disk-filters "
            "(20.0.0), remove-retry-and-aggregate-filters (22.0.0)",
 )
@@ -147,8 +168,13 @@ def removed_scheduler_filter(report, context) -> Iterator[Hit]:
     why="Without it, instances are scheduled onto compute services that are disabled or "
         "down, and fail to build; nova's docs say to always enable it.",
     fix="Add ComputeFilter to the enabled filters.",
-    before="enabled_filters = ImagePropertiesFilter",
-    after="enabled_filters = ComputeFilter,ImagePropertiesFilter",
+    examples=(
+        fails("nova 2026.2", "[filter_scheduler]\nenabled_filters = ImagePropertiesFilter",
+              "[filter_scheduler] enabled_filters lacks ComputeFilter: disabled or down "
+              "computes can be chosen"),
+        passes("nova 2026.2", "[filter_scheduler]\nenabled_filters = "
+                              "ComputeFilter,ImagePropertiesFilter"),
+    ),
     source="nova doc/source/admin/scheduling.rst, ComputeFilter",
 )
 def compute_filter_missing(report, context) -> Iterator[Hit]:
@@ -165,8 +191,11 @@ def compute_filter_missing(report, context) -> Iterator[Hit]:
     what="The image service is reached over plain http.",
     why="Image data and the tokens that fetch it can be read and changed in transit.",
     fix="Use the https endpoint of glance.",
-    before="[glance]\napi_servers = http://glance:9292",
-    after="[glance]\napi_servers = https://glance:9292",
+    examples=(
+        fails("nova 2026.2", "[glance]\napi_servers = http://glance:9292",
+              "[glance] api_servers = http://glance:9292: images travel without TLS"),
+        passes("nova 2026.2", "[glance]\napi_servers = https://glance:9292"),
+    ),
     source="OpenStack Security Guide Check-Compute-05, Check-Block-06",
 )
 def image_service_plain_http(report, context) -> Iterator[Hit]:
@@ -185,7 +214,11 @@ def image_service_plain_http(report, context) -> Iterator[Hit]:
     why="Containers share the host kernel: a kernel exploit in one tenant's instance reaches "
         "the host and every other tenant.",
     fix="Use kvm for multi-tenant clouds.",
-    before="[libvirt]\nvirt_type = lxc", after="[libvirt]\nvirt_type = kvm",
+    examples=(
+        fails("nova 2026.2", "[libvirt]\nvirt_type = lxc",
+              "[libvirt] virt_type = lxc: containers, not virtual machines, isolate tenants"),
+        passes("nova 2026.2", "[libvirt]\nvirt_type = kvm"),
+    ),
     source="OSSN-0001; risu virt-type-kvm.sh",
 )
 def libvirt_lxc(report, context) -> Iterator[Hit]:
@@ -203,7 +236,11 @@ def libvirt_lxc(report, context) -> Iterator[Hit]:
     why="The serial identifies the physical host to every tenant, which helps co-residency "
         "attacks.",
     fix="Use the default, which gives each guest an id of its own.",
-    before="[libvirt]\nsysinfo_serial = hardware", after="[libvirt]\nsysinfo_serial = unique",
+    examples=(
+        fails("nova 2026.2", "[libvirt]\nsysinfo_serial = hardware",
+              "[libvirt] sysinfo_serial = hardware: guests see the host's serial number"),
+        passes("nova 2026.2", "[libvirt]\nsysinfo_serial = unique"),
+    ),
     source="OSSN-0028",
 )
 def sysinfo_serial_hardware(report, context) -> Iterator[Hit]:
@@ -223,8 +260,14 @@ def sysinfo_serial_hardware(report, context) -> Iterator[Hit]:
     why="Without a scheme or URI asking for TLS, libvirt migrates guest RAM over plain TCP "
         "while the setting suggests it is encrypted.",
     fix="Also set live_migration_scheme = tls.",
-    before="live_migration_with_native_tls = True",
-    after="live_migration_with_native_tls = True\nlive_migration_scheme = tls",
+    examples=(
+        fails("nova 2026.2", "[libvirt]\nlive_migration_with_native_tls = "
+                             "True\nlive_migration_scheme = None",
+              "[libvirt] live_migration_with_native_tls = True without live_migration_scheme "
+              "or live_migration_uri: instance memory still migrates in clear"),
+        passes("nova 2026.2", "[libvirt]\nlive_migration_with_native_tls = "
+                              "True\nlive_migration_scheme = tls"),
+    ),
     source="OSSN-0089",
 )
 def native_tls_without_scheme(report, context) -> Iterator[Hit]:
@@ -249,7 +292,12 @@ def native_tls_without_scheme(report, context) -> Iterator[Hit]:
         "the guest would listen on the old host's address and its console is gone (or the "
         "migration fails).",
     fix="Listen on all addresses, and restrict access with the firewall.",
-    before="[vnc]\nserver_listen = 10.20.30.11", after="[vnc]\nserver_listen = 0.0.0.0",
+    examples=(
+        fails("nova 2026.2", "[DEFAULT]\nmy_ip = 10.0.0.5\n[vnc]\nserver_listen = 10.0.0.5",
+              "[vnc] server_listen = 10.0.0.5 is this host's my_ip: consoles break after a "
+              "live migration"),
+        passes("nova 2026.2", "[DEFAULT]\nmy_ip = 10.0.0.5\n[vnc]\nserver_listen = 0.0.0.0"),
+    ),
     source="nova doc/source/admin/configuring-migrations.rst; nova release note "
            "remove-deprecated-vnc-opts (25.0.0) for the old vncserver_listen name",
 )
@@ -273,8 +321,12 @@ def vnc_listens_on_host_address(report, context) -> Iterator[Hit]:
     why="Computes flap between up and down, the scheduler skips them and evacuation tools "
         "may act on healthy hosts.",
     fix="Keep service_down_time several times report_interval (defaults 60 and 10).",
-    before="report_interval = 30\nservice_down_time = 20",
-    after="report_interval = 10\nservice_down_time = 60",
+    examples=(
+        fails("nova 2026.2", "[DEFAULT]\nreport_interval = 30\nservice_down_time = 20",
+              "[DEFAULT] service_down_time = 20 is not above report_interval = 30: services "
+              "are taken for dead between two reports"),
+        passes("nova 2026.2", "[DEFAULT]\nreport_interval = 10\nservice_down_time = 60"),
+    ),
     source="nova/conf/service.py help of report_interval and service_down_time",
 )
 def service_down_time_too_short(report, context) -> Iterator[Hit]:
@@ -296,8 +348,13 @@ def service_down_time_too_short(report, context) -> Iterator[Hit]:
     why="Instances are reported ACTIVE before their network works, and failures to plug go "
         "unnoticed.",
     fix="Keep vif_plugging_is_fatal = True and vif_plugging_timeout = 300.",
-    before="vif_plugging_is_fatal = False\nvif_plugging_timeout = 0",
-    after="vif_plugging_is_fatal = True\nvif_plugging_timeout = 300",
+    examples=(
+        fails("nova 2026.2", "[DEFAULT]\nvif_plugging_is_fatal = False",
+              "[DEFAULT] vif_plugging_is_fatal = False: instances may go ACTIVE without "
+              "working network"),
+        passes("nova 2026.2", "[DEFAULT]\nvif_plugging_is_fatal = True\nvif_plugging_timeout "
+                              "= 300"),
+    ),
     source="tripleo-validations nova_event_callback; nova/conf/compute.py help",
 )
 def vif_plugging_not_awaited(report, context) -> Iterator[Hit]:
@@ -320,8 +377,12 @@ def vif_plugging_not_awaited(report, context) -> Iterator[Hit]:
         "their own requests from users'; without it block-storage data can be exposed, and "
         "`nova-status upgrade check` fails.",
     fix="Send the service token, with [service_user] credentials.",
-    before="[service_user]\nsend_service_user_token = False",
-    after="[service_user]\nsend_service_user_token = True\nauth_type = password",
+    examples=(
+        fails("nova 2026.2", "[service_user]\nsend_service_user_token = False",
+              "[service_user] send_service_user_token = False: volumes can be exposed to "
+              "other tenants (OSSA-2023-003)"),
+        passes("nova 2026.2", "[service_user]\nsend_service_user_token = True"),
+    ),
     source="OSSA-2023-003 (LP 2004555); nova/cmd/status.py; nova release note "
            "service-user-token; hotsos nova/bugs/lp2004555.yaml",
 )
@@ -342,8 +403,12 @@ def service_user_token_disabled(report, context) -> Iterator[Hit]:
         "migrate non-shared disks, and is deprecated since nova 23 (Wallaby) in favour of "
         "native TLS.",
     fix="Use native TLS instead.",
-    before="[libvirt]\nlive_migration_tunnelled = True",
-    after="[libvirt]\nlive_migration_with_native_tls = True\nlive_migration_scheme = tls",
+    examples=(
+        fails("nova 2026.2", "[libvirt]\nlive_migration_tunnelled = True",
+              "[libvirt] live_migration_tunnelled = True: deprecated, slow, and no block "
+              "migration"),
+        passes("nova 2026.2", "[libvirt]\nlive_migration_tunnelled = False"),
+    ),
     source="nova/conf/libvirt.py (live_migration_tunnelled deprecated_since 23.0.0)",
 )
 def tunnelled_live_migration(report, context) -> Iterator[Hit]:
@@ -363,8 +428,14 @@ def tunnelled_live_migration(report, context) -> Iterator[Hit]:
     why="The console proxy runs on controllers and connects to this address; 127.0.0.1 is "
         "the proxy's own host, so consoles fail or reach the wrong machine.",
     fix="Use the compute's address on the management network.",
-    before="[vnc]\nserver_proxyclient_address = 127.0.0.1",
-    after="[vnc]\nserver_proxyclient_address = 10.20.30.11",
+    examples=(
+        fails("nova 2026.2", "[oslo_messaging_rabbit]\nprocessname = "
+                             "nova-compute\n[vnc]\nserver_proxyclient_address = 127.0.0.1",
+              "[vnc] server_proxyclient_address = 127.0.0.1: a console proxy on another host "
+              "cannot reach it"),
+        passes("nova 2026.2", "[oslo_messaging_rabbit]\nprocessname = "
+                              "nova-compute\n[vnc]\nserver_proxyclient_address = 10.20.30.11"),
+    ),
     source="nova/conf/vnc.py help; risu vnc-console-localhost.sh (BZ 1468101); "
            "RULES.md NOVA-019",
 )
@@ -391,8 +462,12 @@ def console_proxyclient_loopback(report, context) -> Iterator[Hit]:
     why="With qcow2 overlays, `space` preallocation allocates the whole virtual size on "
         "every instance (BZ 1554265), which fills the host's disk.",
     fix="Use preallocate_images = none with qcow2, or raw images.",
-    before="preallocate_images = space\nuse_cow_images = True",
-    after="preallocate_images = none\nuse_cow_images = True",
+    examples=(
+        fails("nova 2026.2", "[DEFAULT]\npreallocate_images = space\nuse_cow_images = True",
+              "[DEFAULT] preallocate_images = space with use_cow_images = True: a known bug "
+              "fills hosts"),
+        passes("nova 2026.2", "[DEFAULT]\npreallocate_images = none\nuse_cow_images = True"),
+    ),
     source="risu 1554265.sh (BZ 1554265); RULES.md NOVA-024",
 )
 def preallocate_with_cow(report, context) -> Iterator[Hit]:
@@ -410,7 +485,11 @@ def preallocate_with_cow(report, context) -> Iterator[Hit]:
     why="The counters cost CPU on every guest, and most events are unsupported on recent "
         "kernels and CPUs.",
     fix="Leave the list empty unless something consumes the data.",
-    before="enabled_perf_events = cmt,mbml", after="enabled_perf_events =",
+    examples=(
+        fails("nova 2026.2", "[libvirt]\nenabled_perf_events = cmt",
+              "[libvirt] enabled_perf_events = cmt: performance counters are collected"),
+        passes("nova 2026.2", "[libvirt]\nenabled_perf_events ="),
+    ),
     source="risu perf-events.sh; nova/conf/libvirt.py help",
 )
 def libvirt_perf_events(report, context) -> Iterator[Hit]:
@@ -430,8 +509,14 @@ def libvirt_perf_events(report, context) -> Iterator[Hit]:
         "deprecated.",
     fix="Move the CPUs to [compute] cpu_dedicated_set (or cpu_shared_set) and drop "
         "vcpu_pin_set.",
-    before="[DEFAULT]\nvcpu_pin_set = 4-15\n[compute]\ncpu_dedicated_set = 4-15",
-    after="[compute]\ncpu_dedicated_set = 4-15",
+    examples=(
+        fails("nova 2026.2", "[DEFAULT]\nvcpu_pin_set = 4-15\n[compute]\ncpu_dedicated_set = "
+                             "4-15",
+              "[DEFAULT] vcpu_pin_set is set together with [compute] cpu_dedicated_set: "
+              "nova-compute refuses to start"),
+        passes("nova 2026.2", "[DEFAULT]\nvcpu_pin_set = None\n[compute]\ncpu_dedicated_set = "
+                              "4-15"),
+    ),
     source="nova release note cpu-resources (20.0.0); hotsos nova/cpu_pinning.yaml",
 )
 def vcpu_pin_set_with_dedicated(report, context) -> Iterator[Hit]:
@@ -453,8 +538,16 @@ def vcpu_pin_set_with_dedicated(report, context) -> Iterator[Hit]:
     why="After a planned or unplanned reboot, every instance on the host stays shut off "
         "until someone starts it.",
     fix="Turn it on, unless an HA tool restarts instances.",
-    before="resume_guests_state_on_host_boot = False",
-    after="resume_guests_state_on_host_boot = True",
+    examples=(
+        fails("nova 2026.2", "[oslo_messaging_rabbit]\nprocessname = "
+                             "nova-compute\n[DEFAULT]\nresume_guests_state_on_host_boot = "
+                             "False",
+              "[DEFAULT] resume_guests_state_on_host_boot = False: guests stay off after a "
+              "hypervisor reboot"),
+        passes("nova 2026.2", "[oslo_messaging_rabbit]\nprocessname = "
+                              "nova-compute\n[DEFAULT]\nresume_guests_state_on_host_boot = "
+                              "True"),
+    ),
     source="risu resume-guests-state-on-host-boot.sh; RULES.md NOVA-031",
 )
 def guests_not_resumed(report, context) -> Iterator[Hit]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from gmr.lint.api import Hit, Severity, hit, rule
+from gmr.lint.api import Hit, Severity, fails, hit, passes, rule
 
 
 def _backend_groups(report, context):
@@ -26,8 +26,14 @@ def _backend_groups(report, context):
         "readable and writable by anyone on it. Sources disagree: risu warns that True breaks "
         "snapshots and migration on some shares, so this is a warning, not an error.",
     fix="Set both to True (or auto on a fresh share) and test snapshots on your NAS.",
-    before="nas_secure_file_operations = False\nnas_secure_file_permissions = False",
-    after="nas_secure_file_operations = auto\nnas_secure_file_permissions = auto",
+    examples=(
+        fails("cinder 2026.2", "[DEFAULT]\nenabled_backends = "
+                               "nfs-1\n[nfs-1]\nnas_secure_file_operations = false",
+              "[nfs-1] nas_secure_file_operations = false: NAS volume files are handled as "
+              "root"),
+        passes("cinder 2026.2", "[DEFAULT]\nenabled_backends = "
+                                "nfs-1\n[nfs-1]\nnas_secure_file_operations = auto"),
+    ),
     source="OpenStack Security Guide Check-Block-07; risu nas_secure.sh (disagrees)",
 )
 def nas_secure_operations_off(report, context) -> Iterator[Hit]:
@@ -46,7 +52,13 @@ def nas_secure_operations_off(report, context) -> Iterator[Hit]:
     what="Deleted thick LVM volumes are not overwritten.",
     why="The next tenant given the same extents can read the previous tenant's data.",
     fix="Use zero (or thin provisioning, where new volumes read as zeros).",
-    before="[lvm-1]\nvolume_clear = none", after="[lvm-1]\nvolume_clear = zero",
+    examples=(
+        fails("cinder 2026.2", "[DEFAULT]\nenabled_backends = lvm-1\n[lvm-1]\nvolume_clear = "
+                               "none",
+              "[lvm-1] volume_clear = none: deleted volumes are not wiped"),
+        passes("cinder 2026.2", "[DEFAULT]\nenabled_backends = lvm-1\n[lvm-1]\nvolume_clear = "
+                                "zero"),
+    ),
     source="OpenStack Security Guide block-storage/volume_wiping.rst",
 )
 def volume_wipe_disabled(report, context) -> Iterator[Hit]:
@@ -68,7 +80,12 @@ def volume_wipe_disabled(report, context) -> Iterator[Hit]:
     why="A user can point an image at other data (image-location swap) or learn backend "
         "details; glance deprecated the option as a security risk.",
     fix="Turn it off; use the multi-store import API instead.",
-    before="show_multiple_locations = True", after="show_multiple_locations = False",
+    examples=(
+        fails("glance 2026.2", "[DEFAULT]\nshow_multiple_locations = True",
+              "[DEFAULT] show_multiple_locations = True: users can see and swap image "
+              "locations"),
+        passes("glance 2026.2", "[DEFAULT]\nshow_multiple_locations = False"),
+    ),
     source="OSSN-0065, OSSN-0090; glance/common/config.py",
 )
 def image_locations_shown(report, context) -> Iterator[Hit]:
@@ -86,7 +103,11 @@ def image_locations_shown(report, context) -> Iterator[Hit]:
     why="On a user-facing API that exposes the backend layout (Ceph pools, paths); only "
         "internal endpoints used by nova and cinder for copy-on-write need it.",
     fix="Enable it on an internal glance API only.",
-    before="show_image_direct_url = True", after="show_image_direct_url = False",
+    examples=(
+        fails("glance 2026.2", "[DEFAULT]\nshow_image_direct_url = True",
+              "[DEFAULT] show_image_direct_url = True: image backend locations are shown"),
+        passes("glance 2026.2", "[DEFAULT]\nshow_image_direct_url = False"),
+    ),
     source="OSSN-0090",
 )
 def image_direct_url_shown(report, context) -> Iterator[Hit]:
@@ -115,8 +136,14 @@ def _store_groups(context) -> list[str]:
     why="cinder then sends the keyring's contents in connection info that users can read "
         "(OSSN-0085); the option is deprecated since Ussuri.",
     fix="Remove it and install the keyring on the compute hosts instead.",
-    before="[ceph-1]\nrbd_keyring_conf = /etc/ceph/ceph.client.cinder.keyring",
-    after="[ceph-1]\n# keyring installed on each compute",
+    examples=(
+        fails("cinder 2026.2", "[DEFAULT]\nenabled_backends = "
+                               "ceph-1\n[ceph-1]\nrbd_keyring_conf = /etc/ceph/c.keyring",
+              "[ceph-1] rbd_keyring_conf = /etc/ceph/c.keyring: the backend's Ceph keyring is "
+              "handed to users"),
+        passes("cinder 2026.2", "[DEFAULT]\nenabled_backends = "
+                                "ceph-1\n[ceph-1]\nrbd_keyring_conf ="),
+    ),
     source="OSSN-0085",
 )
 def ceph_keyring_exposed(report, context) -> Iterator[Hit]:
@@ -134,8 +161,13 @@ def ceph_keyring_exposed(report, context) -> Iterator[Hit]:
     what="The backup driver is given as a module instead of a class.",
     why="cinder-backup no longer loads module paths; `cinder-status upgrade check` fails.",
     fix="Name the driver class.",
-    before="backup_driver = cinder.backup.drivers.swift",
-    after="backup_driver = cinder.backup.drivers.swift.SwiftBackupDriver",
+    examples=(
+        fails("cinder 2026.2", "[DEFAULT]\nbackup_driver = cinder.backup.drivers.swift",
+              "[DEFAULT] backup_driver = cinder.backup.drivers.swift: a module path, no "
+              "longer accepted"),
+        passes("cinder 2026.2", "[DEFAULT]\nbackup_driver = "
+                                "cinder.backup.drivers.swift.SwiftBackupDriver"),
+    ),
     source="cinder/cmd/status.py _check_backup_module; RULES.md CINDER-009",
 )
 def backup_driver_module_path(report, context) -> Iterator[Hit]:
@@ -152,8 +184,11 @@ def backup_driver_module_path(report, context) -> Iterator[Hit]:
     what="cinder is told to use the nested quota driver.",
     why="NestedDbQuotaDriver was removed in Wallaby; cinder fails to load it.",
     fix="Use the default DbQuotaDriver.",
-    before="quota_driver = cinder.quota.NestedDbQuotaDriver",
-    after="quota_driver = cinder.quota.DbQuotaDriver",
+    examples=(
+        fails("cinder 2026.2", "[DEFAULT]\nquota_driver = cinder.quota.NestedDbQuotaDriver",
+              "[DEFAULT] quota_driver = cinder.quota.NestedDbQuotaDriver: removed in Wallaby"),
+        passes("cinder 2026.2", "[DEFAULT]\nquota_driver = cinder.quota.DbQuotaDriver"),
+    ),
     source="cinder/cmd/status.py; cinder release notes (18.0.0); RULES.md CINDER-010",
 )
 def nested_quota_driver(report, context) -> Iterator[Hit]:
@@ -170,7 +205,11 @@ def nested_quota_driver(report, context) -> Iterator[Hit]:
     what="The largest image glance accepts is below its 1 TiB default.",
     why="Large images (Windows, databases) fail to upload with an unhelpful error.",
     fix="Keep the default unless storage really needs the limit.",
-    before="image_size_cap = 10737418240", after="image_size_cap = 1099511627776",
+    examples=(
+        fails("glance 2026.2", "[DEFAULT]\nimage_size_cap = 10737418240",
+              "[DEFAULT] image_size_cap = 10737418240: uploads above this size fail"),
+        passes("glance 2026.2", "[DEFAULT]\nimage_size_cap = 1099511627776"),
+    ),
     source="glance/common/config.py image_size_cap; risu image_size_cap.sh",
 )
 def image_size_cap_small(report, context) -> Iterator[Hit]:
@@ -189,8 +228,14 @@ def image_size_cap_small(report, context) -> Iterator[Hit]:
     why="Any account on the glance host, or on hosts sharing the store, can copy every "
         "tenant's private images.",
     fix="Leave it at 0 (the umask decides) or use a mode without the other-read bit.",
-    before="[fast]\nfilesystem_store_file_perm = 644",
-    after="[fast]\nfilesystem_store_file_perm = 640",
+    examples=(
+        fails("glance 2026.2", "[DEFAULT]\nenabled_backends = "
+                               "fast:file\n[fast]\nfilesystem_store_file_perm = 644",
+              "[fast] filesystem_store_file_perm = 644: image files are readable by every "
+              "local user"),
+        passes("glance 2026.2", "[DEFAULT]\nenabled_backends = "
+                                "fast:file\n[fast]\nfilesystem_store_file_perm = 640"),
+    ),
     source="glance_store filesystem store option help",
 )
 def store_files_world_readable(report, context) -> Iterator[Hit]:

@@ -17,7 +17,7 @@ from gmr import knowledge
 from gmr.credentials import is_credential_name, leaks
 from gmr.knowledge import OptionFact
 from gmr.knowledge.changes import BACKENDS
-from gmr.lint.api import Context, Hit, Severity, hit, rule
+from gmr.lint.api import Context, Hit, Severity, fails, hit, passes, rule
 from gmr.models import Option, Report
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s")
@@ -105,8 +105,14 @@ def _first_sentence(text: str | None) -> str:
     fix="Do what the deprecation says (it usually names the option or feature that "
         "replaces it), then drop the setting. `gmr upgrade --to RELEASE` lists the release "
         "that removes it.",
-    before="[keystone_authtoken]\nauth_uri = https://keystone:5000   (nova 2025.1)",
-    after="[keystone_authtoken]\nwww_authenticate_uri = https://keystone:5000",
+    examples=(
+        fails("nova 2026.2", "[libvirt]\nlive_migration_tunnelled = True",
+              "[libvirt] live_migration_tunnelled = True is deprecated for removal in nova "
+              "2026.2 (since 23.0.0): The \"tunnelled live migration\" has two inherent "
+              "limitations: it cannot handle live migration of disks in a non-shared storage "
+              "setup; and it has a huge performance cost"),
+        passes("nova 2026.2", "[libvirt]\nlive_migration_tunnelled = False"),
+    ),
     source="gmr knowledge base (gmr/knowledge: each release's packages from PyPI); "
            "oslo.config Opt(deprecated_for_removal, deprecated_since, deprecated_reason), "
            "as oslo-config-generator records them; RULES.md GMR-DEP-001",
@@ -137,8 +143,14 @@ def deprecated_option_set(report, context) -> Iterator[Hit]:
     fix="Rotate the credential, keep this service's reports out of shared places, and ask "
         "upstream to register the option with secret=True (or upgrade to a release that "
         "does, which the message names when one is known).",
-    before="[pure-1]\npure_api_token = <the token>   (printed as is)",
-    after="[pure-1]\npure_api_token = ***   (registered with secret=True)",
+    examples=(
+        fails("nova 2026.2", "[oslo_messaging_kafka]\nssl_client_key_password = "
+                             "kafka-key-pass-1",
+              "[oslo_messaging_kafka] ssl_client_key_password holds a credential, which the "
+              "report prints in clear: upstream registers it without secret=True in nova "
+              "2026.2"),
+        passes("nova 2026.2", "[keystone_authtoken]\npassword = admin"),
+    ),
     source="gmr knowledge base (gmr/knowledge: oslo.config Opt.secret per option and "
            "release); oslo.reports views/text/generic.py masks only opt.secret; cinder "
            "volume/drivers/pure.py registers pure_api_token without secret=True",
