@@ -316,8 +316,17 @@ class Configuration(_Model):
         return iter(self.groups.values())
 
     def get(self, group: str, option: str) -> Option | None:
+        """The option, its group matched regardless of case when no group is spelled
+        exactly so: neutron registers `SECURITYGROUP`, `AGENT` and `OVS` where config files
+        and rules write `[securitygroup]`, `[agent]` and `[ovs]`."""
         found = self.groups.get(group_key(group))
+        if found is None:
+            found = self.groups.get(self._folded.get(group.lower(), ""))
         return found.options.get(option) if found else None
+
+    @cached_property
+    def _folded(self) -> dict[str, str]:
+        return {name.lower(): name for name in self.groups}
 
     def options(self) -> Iterator[tuple[Group, Option]]:
         """Every option with its group, in printed order."""
