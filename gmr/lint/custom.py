@@ -21,17 +21,16 @@ from __future__ import annotations
 
 import re
 import tomllib
-from typing import Any, Callable, Collection, Iterator
+from typing import Any, Collection
 
 from gmr.errors import ConfigError
-from gmr.lint.api import CODE, NAME, Hit, Rule, Severity, hit
+from gmr.lint.api import CODE, NAME, Rule, Severity
+from gmr.lint.conditions import CONDITIONS, option_check
 from gmr.releases import release_named
 from gmr.lint.settings import read_text
 from gmr.models import group_title
 from gmr.parsing.identify import SERVICES
 
-CONDITIONS = ("eq", "ne", "lt", "le", "gt", "ge", "in", "not_in", "contains", "matches",
-              "missing", "present")
 _KEYS = {"code", "name", "severity", "service", "group", "option", "since", "until",
          "message", "what", "why", "fix", "source", *CONDITIONS}
 
@@ -92,7 +91,6 @@ def _rule(table: Any) -> Rule:
     for service in services:
         if service not in SERVICES:
             raise ValueError(f"service {service!r} is not one gmr knows: {', '.join(SERVICES)}")
-    test = _condition(conditions[0], table[conditions[0]])
     group, option = table["group"], table["option"]
     kind = conditions[0]
     try:
@@ -100,15 +98,7 @@ def _rule(table: Any) -> Rule:
     except (KeyError, IndexError, ValueError) as error:
         raise ValueError(f"message: unknown placeholder {error}") from None
 
-    def check(report, context) -> Iterator[Hit]:
-        if kind == "missing":
-            if report.option(group, option) is None:
-                yield hit(group, option, value="(missing)")
-            return
-        found = context.option(group, option)
-        if found is not None and test(found):
-            yield hit(group, found)
-
+    check = option_check(group, option, kind, table[kind])
     what = table.get("what", table["message"].format(group=group, option=option, value="…"))
     releases = ((table.get("since"), table.get("until"))
                 if "since" in table or "until" in table else None)
@@ -117,47 +107,3 @@ def _rule(table: Any) -> Rule:
                 fix=table.get("fix", ""),
                 source=table.get("source", "custom rule"), check=check, services=services,
                 releases=releases, reads=(f"{group_title(group)}.{option}",))
-
-
-def _condition(kind: str, expected: Any) -> Callable[[Any], bool]:
-    """The test an option's value must pass for the rule to fire."""
-    if kind == "present":
-        return lambda option: bool(expected) and not option.is_none
-    if kind == "missing":
-        return lambda option: False
-    if kind == "matches":
-        try:
-            pattern = re.compile(str(expected))
-        except re.error as error:
-            raise ValueError(f"matches: invalid regular expression: {error}") from None
-        return lambda option: pattern.search(option.text) is not None
-    if kind in ("in", "not_in"):
-        if not isinstance(expected, list):
-            raise ValueError(f"{kind} needs a list")
-        choices = [_normal(item) for item in expected]
-        return (lambda option: _normal(option.text) in choices) if kind == "in" else (
-            lambda option: _normal(option.text) not in choices)
-    if kind == "contains":
-        return lambda option: (str(expected) in option.value if option.shape == "list"
-                               else str(expected) in option.text)
-    if kind in ("lt", "le", "gt", "ge"):
-        if not isinstance(expected, (int, float)) or isinstance(expected, bool):
-            raise ValueError(f"{kind} needs a number")
-        compare = {"lt": float.__lt__, "le": float.__le__, "gt": float.__gt__,
-                   "ge": float.__ge__}[kind]
-        return lambda option: (option.as_float() is not None
-                               and compare(option.as_float(), float(expected)))
-    wanted = _normal(expected)
-    return (lambda option: _normal(option.text) == wanted) if kind == "eq" else (
-        lambda option: _normal(option.text) != wanted)
-
-
-def _normal(value: Any) -> str:
-    """Text as compared: numbers by value (`1` equals `1.0`), booleans in any case."""
-    text = str(value).strip()
-    if isinstance(value, bool) or text.lower() in ("true", "false"):
-        return text.lower()
-    try:
-        return repr(float(text))
-    except ValueError:
-        return text

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from gmr.lint.api import Hit, Severity, fails, hit, passes, rule
+from gmr.lint.conditions import option_rule
 
 _AUTHTOKEN = "keystone_authtoken"
 _LOCALHOST = {"localhost", "localhost.localdomain", "127.0.0.1", "::1"}
@@ -16,9 +17,9 @@ def _scheme(text: str) -> str | None:
     return head.lower() if sep else None
 
 
-@rule(
+debug_logging = option_rule(
     code="GMR101", name="debug-logging", severity=Severity.WARNING,
-    reads=("DEFAULT.debug",),
+    group="DEFAULT", option="debug", when=("eq", True),
     message="[DEFAULT] debug = {value}: debug logging is on",
     what="The service logs at DEBUG level.",
     why="Debug logs carry request bodies, tokens and other secrets into log collectors, and "
@@ -31,10 +32,6 @@ def _scheme(text: str) -> str | None:
     ),
     source="OSSN-0046, OSSN-0049, OSSN-0023; keystone-manage doctor; risu debug.sh",
 )
-def debug_logging(report, context) -> Iterator[Hit]:
-    option = context.option("DEFAULT", "debug")
-    if option is not None and option.as_bool():
-        yield hit("DEFAULT", option)
 
 
 @rule(
