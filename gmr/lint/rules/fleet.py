@@ -195,7 +195,8 @@ def _computes_with(config: str, count: int = 2) -> tuple[tuple[str, str], ...]:
         fleet_passes(*_computes_with("[DEFAULT]\ninstances_path = /var/lib/nova/instances", 1),
                      ("nova 2026.2", _COMPUTE + "[DEFAULT]\ninstances_path = /srv/instances")),
     ),
-    source="nova doc/source/admin/configuring-migrations.rst; RULES.md NOVA-029",
+    source="nova doc/source/admin/configuring-migrations.rst (\"instances_path must have the "
+           "same value for all compute hosts\"); RULES.md NOVA-029",
 )
 def instances_path_differs(reports: list[Report]) -> Iterator[Hit]:
     for report, option, majority in _outliers(_computes(reports), "DEFAULT",
@@ -305,11 +306,12 @@ def cloned_node_identity(reports: list[Report]) -> Iterator[Hit]:
     what="nova's API, scheduler or conductor declares computes down before two of their "
          "reports can arrive.",
     why="A compute writes its heartbeat every report_interval of its own; the API, scheduler "
-        "and conductor call it down once the heartbeat is older than THEIR service_down_time. "
-        "Below twice the interval, one late report (through a busy conductor or database) "
-        "makes the scheduler skip the compute, and a delete then only removes the database "
-        "record while the guest keeps running. nova only corrects service_down_time against "
-        "the report_interval of the same process, never against the computes'.",
+        "and conductor call it down once the heartbeat is older than their own "
+        "service_down_time. Below twice the interval, one late report (through a busy "
+        "conductor or database) makes the scheduler skip the compute, and a delete meanwhile "
+        "only removes the database record, leaving the guest running until the compute reaps "
+        "it. nova only corrects service_down_time against the report_interval of the same "
+        "process, never against the computes'.",
     fix="Raise service_down_time on the controllers to at least twice the computes' "
         "report_interval (defaults 60 and 10), or lower report_interval on the computes.",
     examples=(
