@@ -9,14 +9,6 @@ from gmr.lint.conditions import option_rule
 from gmr.models import Option
 
 
-def _backend_groups(report, context):
-    """[DEFAULT] and every group named in enabled_backends: cinder's dynamic backend groups."""
-    groups = ["DEFAULT"]
-    backends = context.option("DEFAULT", "enabled_backends")
-    groups += backends.as_list() or [] if backends is not None else []
-    return groups
-
-
 def _backends(context) -> list[str]:
     """The backend groups named in [DEFAULT] enabled_backends (a backend configured in
     [DEFAULT] is refused since Ocata: cinder/cmd/volume.py)."""
@@ -133,28 +125,56 @@ def nas_secure_operations_off(report, context) -> Iterator[Hit]:
 
 @rule(
     code="GMR402", name="volume-wipe-disabled", severity=Severity.WARNING,
-    reads=("DEFAULT.enabled_backends", "*.volume_clear", "*.lvm_type"),
+    reads=("DEFAULT.enabled_backends", "*.volume_driver", "*.volume_clear", "*.lvm_type"),
     services=("cinder",),
-    message="[{group}] volume_clear = {value}: deleted volumes are not wiped",
+    message="[{group}] volume_clear = {value}: backend {backend} does not wipe deleted thick "
+            "LVM volumes",
     what="Deleted thick LVM volumes are not overwritten.",
-    why="The next tenant given the same extents can read the previous tenant's data.",
+    why="The next tenant given the same extents can read the previous tenant's data. The "
+        "LVM driver skips the wipe on thin volumes, which read as zeros; lvm_type = auto "
+        "picks thin or thick from the volume group's state at start, which the report "
+        "does not show, so only an explicit thick (`default`) type is flagged.",
     fix="Use zero (or thin provisioning, where new volumes read as zeros).",
     examples=(
-        fails("cinder 2026.2", "[DEFAULT]\nenabled_backends = lvm-1\n[lvm-1]\nvolume_clear = "
-                               "none",
-              "[lvm-1] volume_clear = none: deleted volumes are not wiped"),
-        passes("cinder 2026.2", "[DEFAULT]\nenabled_backends = lvm-1\n[lvm-1]\nvolume_clear = "
-                                "zero"),
+        fails("cinder 2026.2", "[DEFAULT]\nenabled_backends = lvm-1\n[lvm-1]\nvolume_driver = "
+                               "cinder.volume.drivers.lvm.LVMVolumeDriver\nvolume_clear = none"
+                               "\nlvm_type = default",
+              "[lvm-1] volume_clear = none: backend lvm-1 does not wipe deleted thick LVM "
+              "volumes"),
+        # The backend group prints None and reads [backend_defaults].
+        fails("cinder 2026.2", "[DEFAULT]\nenabled_backends = lvm-1\n[backend_defaults]\n"
+                               "volume_clear = none\n[lvm-1]\nvolume_driver = "
+                               "cinder.volume.drivers.lvm.LVMVolumeDriver\nvolume_clear = None"
+                               "\nlvm_type = default",
+              "[backend_defaults] volume_clear = none: backend lvm-1 does not wipe deleted "
+              "thick LVM volumes"),
+        passes("cinder 2026.2", "[DEFAULT]\nenabled_backends = lvm-1\n[lvm-1]\nvolume_driver ="
+                                " cinder.volume.drivers.lvm.LVMVolumeDriver\nvolume_clear = "
+                                "zero\nlvm_type = default"),
+        passes("cinder 2026.2", "[DEFAULT]\nenabled_backends = lvm-1\n[lvm-1]\nvolume_driver ="
+                                " cinder.volume.drivers.lvm.LVMVolumeDriver\nvolume_clear = "
+                                "none\nlvm_type = thin"),
+        passes("cinder 2026.2", "[DEFAULT]\nenabled_backends = lvm-1\n[lvm-1]\nvolume_driver ="
+                                " cinder.volume.drivers.lvm.LVMVolumeDriver\nvolume_clear = "
+                                "none\nlvm_type = auto"),
+        # Only the LVM driver reads volume_clear.
+        passes("cinder 2026.2", "[DEFAULT]\nenabled_backends = ceph-1\n[ceph-1]\nvolume_driver"
+                                " = cinder.volume.drivers.rbd.RBDDriver\nvolume_clear = none"),
     ),
-    source="OpenStack Security Guide block-storage/volume_wiping.rst",
+    source="OpenStack Security Guide block-storage/volume_wiping.rst; "
+           "cinder/volume/drivers/lvm.py LVMVolumeDriver (_delete_volume, check_for_setup_error "
+           "for lvm_type auto)",
 )
 def volume_wipe_disabled(report, context) -> Iterator[Hit]:
-    for group in _backend_groups(report, context):
-        option = context.option(group, "volume_clear")
-        if option is not None and option.value == "none":
-            thin = context.option(group, "lvm_type")
-            if thin is None or thin.value != "thin":
-                yield hit(group, option)
+    for backend in _backends(context):
+        _, driver = _backend_option(context, backend, "volume_driver")
+        if driver is None or not driver.value.endswith(".lvm.LVMVolumeDriver"):
+            continue
+        group, option = _backend_option(context, backend, "volume_clear")
+        _, kind = _backend_option(context, backend, "lvm_type")
+        if option is not None and option.value == "none" and kind is not None and \
+                kind.value == "default":
+            yield hit(group, option, backend=backend)
 
 
 image_locations_shown = option_rule(
@@ -207,29 +227,35 @@ def _store_groups(context) -> list[str]:
 
 @rule(
     code="GMR405", name="ceph-keyring-exposed", severity=Severity.WARNING,
-    reads=("DEFAULT.enabled_backends", "*.rbd_keyring_conf"),
-    services=("cinder",),
-    message="[{group}] rbd_keyring_conf = {value}: the backend's Ceph keyring is handed to "
-            "users",
+    reads=("DEFAULT.enabled_backends", "*.volume_driver", "*.rbd_keyring_conf"),
+    services=("cinder",), releases=(None, "ussuri"),
+    message="[{group}] rbd_keyring_conf = {value}: backend {backend} hands its Ceph keyring "
+            "to users",
     what="A Ceph backend names a keyring file to pass to compute hosts.",
     why="cinder then sends the keyring's contents in connection info that users can read "
-        "(OSSN-0085); the option is deprecated since Ussuri.",
+        "(OSSN-0085). The option was deprecated in Ussuri and cinder stopped registering it "
+        "in Victoria, so later reports never show it.",
     fix="Remove it and install the keyring on the compute hosts instead.",
     examples=(
-        fails("cinder 2026.2", "[DEFAULT]\nenabled_backends = "
-                               "ceph-1\n[ceph-1]\nrbd_keyring_conf = /etc/ceph/c.keyring",
-              "[ceph-1] rbd_keyring_conf = /etc/ceph/c.keyring: the backend's Ceph keyring is "
-              "handed to users"),
-        passes("cinder 2026.2", "[DEFAULT]\nenabled_backends = "
-                                "ceph-1\n[ceph-1]\nrbd_keyring_conf ="),
+        fails("cinder ussuri", "[DEFAULT]\nenabled_backends = ceph-1\n[ceph-1]\nvolume_driver "
+                               "= cinder.volume.drivers.rbd.RBDDriver\nrbd_keyring_conf = "
+                               "/etc/ceph/c.keyring",
+              "[ceph-1] rbd_keyring_conf = /etc/ceph/c.keyring: backend ceph-1 hands its Ceph "
+              "keyring to users"),
+        passes("cinder ussuri", "[DEFAULT]\nenabled_backends = ceph-1\n[ceph-1]\nvolume_driver "
+                                "= cinder.volume.drivers.rbd.RBDDriver\nrbd_keyring_conf ="),
     ),
-    source="OSSN-0085",
+    source="OSSN-0085; cinder 16.0.0 (Ussuri) cinder/volume/drivers/rbd.py RBD_OPTS; "
+           "cinder 17.0.0 RBDDriver._set_keyring_attributes (option no longer registered)",
 )
 def ceph_keyring_exposed(report, context) -> Iterator[Hit]:
-    for group in _backend_groups(report, context):
-        option = context.option(group, "rbd_keyring_conf")
+    for backend in _backends(context):
+        _, driver = _backend_option(context, backend, "volume_driver")
+        if driver is None or "rbd" not in driver.value.lower():
+            continue
+        group, option = _backend_option(context, backend, "rbd_keyring_conf")
         if option is not None and option.value and not option.is_none:
-            yield hit(group, option)
+            yield hit(group, option, backend=backend)
 
 
 backup_driver_module_path = option_rule(
