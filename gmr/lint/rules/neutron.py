@@ -224,9 +224,10 @@ def dns_domain_default(report, context) -> Iterator[Hit]:
     message="[DEFAULT] rpc_workers = {value}: the number of RPC workers is left to a default "
             "that changed",
     what="neutron-server's RPC worker count is not set.",
-    why="The default changed between releases (half the API workers since 2023.1); "
-        "`neutron-status upgrade check` warns when it is unset, because agents time out "
-        "when too few workers serve them.",
+    why="Unset, neutron-server derives the count from the host (half the API workers up to "
+        "2023.2 at least, half the CPU threads capped by memory in 2026.2), so the workers "
+        "serving agents change with the host and with upgrades; `neutron-status upgrade "
+        "check` warns when it is unset and asks deployers to set it.",
     fix="Set it for the number of agents served.",
     examples=(
         fails("neutron 2026.2", "[DEFAULT]\ncore_plugin = ml2\nrpc_workers = "
@@ -235,8 +236,11 @@ def dns_domain_default(report, context) -> Iterator[Hit]:
               "that changed"),
         passes("neutron 2026.2", "[DEFAULT]\ncore_plugin = ml2\nrpc_workers = "
                                  "8\n[ml2]\nmechanism_drivers = ovn"),
+        # An agent prints no [ml2] and runs no RPC workers.
+        passes("neutron 2026.2", "[DEFAULT]\nrpc_workers = None"),
     ),
-    source="neutron/cmd/upgrade_checks/checks.py; RULES.md NEUTRON-009",
+    source="neutron/cmd/upgrade_checks/checks.py worker_count_check; neutron/service.py "
+           "_get_rpc_workers; RULES.md NEUTRON-009",
 )
 def rpc_workers_unset(report, context) -> Iterator[Hit]:
     if context.option("ml2", "mechanism_drivers") is None:

@@ -90,6 +90,17 @@ def _nas_secure(option, driver: str) -> bool:
               "[qb] nas_secure_file_operations = auto, nas_secure_file_permissions = false: "
               "backend qb runs its share's file operations as root and makes volume files "
               "world-writable"),
+        fails("cinder 2026.2", "[DEFAULT]\nenabled_backends = ontap\n[ontap]\nvolume_driver = "
+                               "cinder.volume.drivers.netapp.common.NetAppDriver\n"
+                               "netapp_storage_protocol = nfs\nnas_secure_file_operations = "
+                               "false\nnas_secure_file_permissions = false",
+              "[ontap] nas_secure_file_operations = false, nas_secure_file_permissions = false: "
+              "backend ontap runs its share's file operations as root and makes volume files "
+              "world-writable"),
+        passes("cinder 2026.2", "[DEFAULT]\nenabled_backends = ontap\n[ontap]\nvolume_driver ="
+                                " cinder.volume.drivers.netapp.common.NetAppDriver\n"
+                                "netapp_storage_protocol = iscsi\nnas_secure_file_operations = "
+                                "false\nnas_secure_file_permissions = false"),
         # One of the two on is enough for the Security Guide.
         passes("cinder 2026.2", "[DEFAULT]\nenabled_backends = nfs-1\n[nfs-1]\nvolume_driver ="
                                 " cinder.volume.drivers.nfs.NfsDriver\n"
@@ -398,6 +409,8 @@ glance_without_keystone = option_rule(
         passes("glance 2026.2", "[DEFAULT]\nenabled_import_methods = glance-direct,web-download"
                                 "\n[import_filtering_opts]\nallowed_hosts = \n"
                                 "disallowed_hosts = 10.0.0.10"),
+        # A report without [import_filtering_opts] does not tell.
+        passes("glance 2026.2", "[DEFAULT]\nenabled_import_methods = web-download"),
         # Without web-download the filter has nothing to guard.
         passes("glance 2026.2", "[DEFAULT]\nenabled_import_methods = glance-direct,copy-image"
                                 "\n[import_filtering_opts]\nallowed_hosts = \n"
