@@ -31,8 +31,6 @@ EXPECTED = {
         "GMR003": "transport_url is masked",
         # [ml2] project_network_types defaults to `local`.
         "GMR302": "project_network_types defaults to local",
-        # dhcp_agents_per_network defaults to 1 (info).
-        "GMR304": "dhcp_agents_per_network defaults to 1",
     },
     "cinder-29.0.0-volume.txt": {
         "GMR003": "transport_url is masked",
@@ -46,6 +44,12 @@ EXPECTED = {
         # [glance_store] stores defaults to file,http and https_insecure to True: the
         # http store does not verify certificates.
         "GMR102": "the default http store has https_insecure = True",
+        # [paste_deploy] flavor defaults to None, which loads the `default` paste pipeline:
+        # unauthenticated-context, no authtoken.
+        "GMR410": "flavor defaults to None: no keystone in the pipeline",
+        # enabled_import_methods has web-download by default and both host filters in
+        # [import_filtering_opts] default to empty lists.
+        "GMR411": "web-download is on by default with no host filter",
     },
 }
 

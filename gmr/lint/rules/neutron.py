@@ -5,15 +5,28 @@ from __future__ import annotations
 from typing import Iterator
 
 from gmr.lint.api import Hit, Severity, fails, hit, passes, rule
+from gmr.lint.conditions import option_rule
+
+#: ML2 extension drivers that are neutron's DNS integration (all subclass
+#: dns_integration.DNSExtensionDriver).
+_DNS_DRIVERS = {"dns", "dns_domain_ports", "subnet_dns_publish_fixed_ip", "dns_domain_keywords"}
+#: [SECURITYGROUP] firewall_driver values that load neutron.agent.firewall.NoopFirewallDriver;
+#: the agent loads it when the option is unset too (securitygroups_rpc.init_firewall).
+_NOOP_FIREWALLS = {"", "None", "noop", "neutron.agent.firewall.NoopFirewallDriver"}
 
 
 def _project_types(context):
-    """[ml2] project_network_types, called tenant_network_types before 2023.2."""
+    """[ml2] project_network_types, called tenant_network_types before 2026.1."""
     for name in ("project_network_types", "tenant_network_types"):
         option = context.option("ml2", name)
         if option is not None:
             return option
     return None
+
+
+def _uses_ovn(context) -> bool:
+    drivers = context.option("ml2", "mechanism_drivers")
+    return drivers is not None and "ovn" in (drivers.as_list() or ())
 
 
 @rule(
@@ -56,11 +69,15 @@ def agent_down_time_too_short(report, context) -> Iterator[Hit]:
         "suit single-node test clouds.",
     fix="Use vxlan, geneve or vlan.",
     examples=(
-        fails("neutron 2026.2", "[DEFAULT]\ncore_plugin = ml2\n[ml2]\ntenant_network_types = "
+        fails("neutron 2026.2", "[DEFAULT]\ncore_plugin = ml2\n[ml2]\nproject_network_types = "
+                                "local",
+              "[ml2] project_network_types has `local`: project networks do not reach beyond "
+              "one host"),
+        fails("neutron 2025.2", "[DEFAULT]\ncore_plugin = ml2\n[ml2]\ntenant_network_types = "
                                 "local",
               "[ml2] tenant_network_types has `local`: project networks do not reach beyond "
               "one host"),
-        passes("neutron 2026.2", "[DEFAULT]\ncore_plugin = ml2\n[ml2]\ntenant_network_types = "
+        passes("neutron 2026.2", "[DEFAULT]\ncore_plugin = ml2\n[ml2]\nproject_network_types = "
                                  "vxlan"),
     ),
     source="neutron/conf/plugins/ml2/config.py help",
@@ -75,18 +92,27 @@ def local_network_type(report, context) -> Iterator[Hit]:
     code="GMR303", name="project-network-type-not-loaded", severity=Severity.ERROR,
     reads=("ml2.project_network_types", "ml2.tenant_network_types", "ml2.type_drivers"),
     services=("neutron",),
-    message="[ml2] {option} has {missing}, which type_drivers does not load",
+    message="[ml2] {option} = {value}: type_drivers = {drivers} loads no driver for "
+            "{missing}, so neutron-server exits at start",
     what="A project network type has no type driver.",
-    why="Creating a project network fails when neutron picks that type.",
+    why="When the ML2 plugin loads, its type manager checks every project network type "
+        "against the loaded type drivers and stops the server (\"No type driver for project "
+        "network_type: ... Service terminated!\").",
     fix="Add the type to type_drivers, or remove it from the project types.",
     examples=(
         fails("neutron 2026.2", "[DEFAULT]\ncore_plugin = ml2\n[ml2]\ntype_drivers = "
-                                "flat,vlan\ntenant_network_types = vxlan",
-              "[ml2] tenant_network_types has vxlan, which type_drivers does not load"),
+                                "flat,vlan\nproject_network_types = vxlan",
+              "[ml2] project_network_types = vxlan: type_drivers = flat,vlan loads no driver "
+              "for vxlan, so neutron-server exits at start"),
+        fails("neutron 2025.2", "[DEFAULT]\ncore_plugin = ml2\n[ml2]\ntype_drivers = "
+                                "flat\ntenant_network_types = vxlan,vlan",
+              "[ml2] tenant_network_types = vlan,vxlan: type_drivers = flat loads no driver "
+              "for vlan, vxlan, so neutron-server exits at start"),
         passes("neutron 2026.2", "[DEFAULT]\ncore_plugin = ml2\n[ml2]\ntype_drivers = "
-                                 "flat,vxlan\ntenant_network_types = vxlan"),
+                                 "flat,vxlan\nproject_network_types = vxlan"),
     ),
-    source="kolla-ansible neutron precheck; neutron ml2 type manager",
+    source="neutron/plugins/ml2/managers.py TypeManager._check_project_network_types; "
+           "kolla-ansible neutron precheck",
 )
 def project_network_type_not_loaded(report, context) -> Iterator[Hit]:
     types = _project_types(context)
@@ -95,57 +121,101 @@ def project_network_type_not_loaded(report, context) -> Iterator[Hit]:
         return
     missing = [t for t in types.as_list() or () if t not in (drivers.as_list() or ())]
     if missing:
-        yield hit("ml2", types, missing=", ".join(missing))
+        yield hit("ml2", types, missing=", ".join(missing), drivers=drivers.text)
 
 
 @rule(
     code="GMR304", name="single-dhcp-agent", severity=Severity.INFO,
-    reads=("DEFAULT.dhcp_agents_per_network",),
+    reads=("DEFAULT.dhcp_agents_per_network", "DEFAULT.allow_automatic_dhcp_failover",
+           "DEFAULT.network_auto_schedule", "ml2.mechanism_drivers"),
     services=("neutron",),
-    message="[DEFAULT] dhcp_agents_per_network = {value}: each network has one DHCP agent",
-    what="Every network is served by a single DHCP agent.",
-    why="When that agent's node fails, instances on the network stop getting leases until "
-        "the network is rescheduled.",
-    fix="With several network nodes, use 2 or more.",
+    message="[DEFAULT] dhcp_agents_per_network = {value} with {failover} = False: a network "
+            "whose DHCP agent dies gives no leases until moved by hand",
+    what="Each network has one DHCP agent and neutron does not move networks off a dead one.",
+    why="With automatic failover (the default) the server reschedules the networks of a DHCP "
+        "agent that stopped reporting; without it, or without auto scheduling, they stay "
+        "without DHCP until an operator moves them. With OVN, DHCP is native and no DHCP "
+        "agent is involved.",
+    fix="Keep allow_automatic_dhcp_failover and network_auto_schedule on, or use 2 or more "
+        "agents per network.",
     examples=(
-        fails("neutron 2026.2", "[DEFAULT]\ncore_plugin = ml2\ndhcp_agents_per_network = 1",
-              "[DEFAULT] dhcp_agents_per_network = 1: each network has one DHCP agent"),
-        passes("neutron 2026.2", "[DEFAULT]\ncore_plugin = ml2\ndhcp_agents_per_network = 2"),
+        fails("neutron 2026.2", "[DEFAULT]\ncore_plugin = ml2\ndhcp_agents_per_network = 1\n"
+                                "allow_automatic_dhcp_failover = False\nnetwork_auto_schedule "
+                                "= True\n[ml2]\nmechanism_drivers = openvswitch",
+              "[DEFAULT] dhcp_agents_per_network = 1 with allow_automatic_dhcp_failover = "
+              "False: a network whose DHCP agent dies gives no leases until moved by hand"),
+        fails("neutron 2026.2", "[DEFAULT]\ncore_plugin = ml2\ndhcp_agents_per_network = 1\n"
+                                "allow_automatic_dhcp_failover = True\nnetwork_auto_schedule "
+                                "= False\n[ml2]\nmechanism_drivers = openvswitch",
+              "[DEFAULT] dhcp_agents_per_network = 1 with network_auto_schedule = False: a "
+              "network whose DHCP agent dies gives no leases until moved by hand"),
+        # The upstream defaults: failover moves the networks of a dead agent.
+        passes("neutron 2026.2", "[DEFAULT]\ncore_plugin = ml2\ndhcp_agents_per_network = 1\n"
+                                 "allow_automatic_dhcp_failover = True\nnetwork_auto_schedule "
+                                 "= True\n[ml2]\nmechanism_drivers = openvswitch"),
+        passes("neutron 2026.2", "[DEFAULT]\ncore_plugin = ml2\ndhcp_agents_per_network = 2\n"
+                                 "allow_automatic_dhcp_failover = False\n[ml2]\n"
+                                 "mechanism_drivers = openvswitch"),
+        # OVN answers DHCP itself.
+        passes("neutron 2026.2", "[DEFAULT]\ncore_plugin = ml2\ndhcp_agents_per_network = 1\n"
+                                 "allow_automatic_dhcp_failover = False\n[ml2]\n"
+                                 "mechanism_drivers = ovn"),
     ),
-    source="neutron option help; risu dhcp_agents_per_network.sh (LP tripleo 1752826)",
+    source="neutron/db/agentschedulers_db.py DhcpAgentSchedulerDbMixin "
+           "(add_periodic_dhcp_agent_status_check, remove_networks_from_down_agents); "
+           "neutron/conf/agent/database/agentschedulers_db.py help; risu "
+           "dhcp_agents_per_network.sh (LP tripleo 1752826)",
 )
 def single_dhcp_agent(report, context) -> Iterator[Hit]:
     option = context.option("DEFAULT", "dhcp_agents_per_network")
-    if option is not None and option.as_int() == 1:
-        yield hit("DEFAULT", option)
+    if option is None or option.as_int() != 1 or _uses_ovn(context):
+        return
+    for name in ("allow_automatic_dhcp_failover", "network_auto_schedule"):
+        failover = context.option("DEFAULT", name)
+        if failover is not None and failover.as_bool() is False:
+            yield hit("DEFAULT", option, failover=name)
+            return
 
 
 @rule(
-    code="GMR305", name="dns-domain-not-absolute", severity=Severity.WARNING,
+    code="GMR305", name="dns-domain-default", severity=Severity.INFO,
     reads=("ml2.extension_drivers", "DEFAULT.dns_domain"),
     services=("neutron",),
-    message="[DEFAULT] dns_domain = {value} with DNS integration on: names are not absolute",
-    what="With DNS integration, the DNS domain is empty or lacks its final dot.",
-    why="neutron builds port and floating IP names from dns_domain; without the trailing dot "
-        "the designate records are refused or resolve to the wrong zone.",
-    fix="Give a fully qualified domain ending with a dot.",
+    message="[DEFAULT] dns_domain = {value} with the {driver} extension driver: neutron "
+            "ignores the dns_name given to ports",
+    what="DNS integration is loaded but dns_domain keeps its default, openstacklocal.",
+    why="neutron only uses a port's dns_name when dns_domain is not the default: with "
+        "openstacklocal, the names users give are dropped and ports are named host-<ip>, so "
+        "the DNS integration does nothing. (neutron adds the final dot itself, so "
+        "`example.org` and `example.org.` are the same.)",
+    fix="Set dns_domain to the domain the cloud's internal names live in.",
     examples=(
         fails("neutron 2026.2", "[DEFAULT]\ncore_plugin = ml2\ndns_domain = "
-                                "cloud.example.org\n[ml2]\nextension_drivers = dns",
-              "[DEFAULT] dns_domain = cloud.example.org with DNS integration on: names are "
-              "not absolute"),
+                                "openstacklocal\n[ml2]\nextension_drivers = port_security,dns",
+              "[DEFAULT] dns_domain = openstacklocal with the dns extension driver: neutron "
+              "ignores the dns_name given to ports"),
+        fails("neutron 2026.2", "[DEFAULT]\ncore_plugin = ml2\ndns_domain = "
+                                "openstacklocal.\n[ml2]\nextension_drivers = dns_domain_ports",
+              "[DEFAULT] dns_domain = openstacklocal. with the dns_domain_ports extension "
+              "driver: neutron ignores the dns_name given to ports"),
         passes("neutron 2026.2", "[DEFAULT]\ncore_plugin = ml2\ndns_domain = "
-                                 "cloud.example.org.\n[ml2]\nextension_drivers = dns"),
+                                 "cloud.example.org\n[ml2]\nextension_drivers = dns"),
+        # Without DNS integration the default is what neutron expects.
+        passes("neutron 2026.2", "[DEFAULT]\ncore_plugin = ml2\ndns_domain = "
+                                 "openstacklocal\n[ml2]\nextension_drivers = port_security"),
     ),
-    source="kolla-ansible neutron precheck; neutron DNS integration guide",
+    source="neutron/plugins/ml2/extensions/dns_integration.py DNSExtensionDriver "
+           "(_get_dns_domain, _get_request_dns_name); neutron_lib/constants.py "
+           "DNS_DOMAIN_DEFAULT; RULES.md NEUTRON-007",
 )
-def dns_domain_not_absolute(report, context) -> Iterator[Hit]:
+def dns_domain_default(report, context) -> Iterator[Hit]:
     drivers = context.option("ml2", "extension_drivers")
-    if drivers is None or not any(d.startswith("dns") for d in drivers.as_list() or ()):
+    loaded = [d for d in (drivers.as_list() or ()) if d in _DNS_DRIVERS] if drivers else []
+    if not loaded:
         return
     option = context.option("DEFAULT", "dns_domain")
-    if option is not None and not option.value.endswith("."):
-        yield hit("DEFAULT", option)
+    if option is not None and option.value.rstrip(".") == "openstacklocal":
+        yield hit("DEFAULT", option, driver=loaded[0])
 
 
 @rule(
@@ -154,9 +224,10 @@ def dns_domain_not_absolute(report, context) -> Iterator[Hit]:
     message="[DEFAULT] rpc_workers = {value}: the number of RPC workers is left to a default "
             "that changed",
     what="neutron-server's RPC worker count is not set.",
-    why="The default changed between releases (half the API workers since 2023.1); "
-        "`neutron-status upgrade check` warns when it is unset, because agents time out "
-        "when too few workers serve them.",
+    why="Unset, neutron-server derives the count from the host (half the API workers up to "
+        "2023.2 at least, half the CPU threads capped by memory in 2026.2), so the workers "
+        "serving agents change with the host and with upgrades; `neutron-status upgrade "
+        "check` warns when it is unset and asks deployers to set it.",
     fix="Set it for the number of agents served.",
     examples=(
         fails("neutron 2026.2", "[DEFAULT]\ncore_plugin = ml2\nrpc_workers = "
@@ -165,8 +236,11 @@ def dns_domain_not_absolute(report, context) -> Iterator[Hit]:
               "that changed"),
         passes("neutron 2026.2", "[DEFAULT]\ncore_plugin = ml2\nrpc_workers = "
                                  "8\n[ml2]\nmechanism_drivers = ovn"),
+        # An agent prints no [ml2] and runs no RPC workers.
+        passes("neutron 2026.2", "[DEFAULT]\nrpc_workers = None"),
     ),
-    source="neutron/cmd/upgrade_checks/checks.py; RULES.md NEUTRON-009",
+    source="neutron/cmd/upgrade_checks/checks.py worker_count_check; neutron/service.py "
+           "_get_rpc_workers; RULES.md NEUTRON-009",
 )
 def rpc_workers_unset(report, context) -> Iterator[Hit]:
     if context.option("ml2", "mechanism_drivers") is None:
@@ -176,11 +250,85 @@ def rpc_workers_unset(report, context) -> Iterator[Hit]:
         yield hit("DEFAULT", option)
 
 
+security_groups_disabled = option_rule(
+    code="GMR307", name="security-groups-disabled", severity=Severity.WARNING,
+    group="SECURITYGROUP", option="enable_security_group", when=("eq", False),
+    services=("neutron",),
+    message="[SECURITYGROUP] enable_security_group = {value}: ports are not filtered by "
+            "security groups",
+    what="Security groups are turned off.",
+    why="neutron-server then drops the security-group API extensions, the OVS agent skips its "
+        "firewall and OVN writes no ACLs: every port is reachable on every protocol, and "
+        "only anti-spoofing (port security) is left.",
+    fix="Set it to True, unless instances are really meant to be unfiltered.",
+    examples=(
+        fails("neutron 2026.2", "[SECURITYGROUP]\nenable_security_group = False",
+              "[SECURITYGROUP] enable_security_group = False: ports are not filtered by "
+              "security groups"),
+        passes("neutron 2026.2", "[SECURITYGROUP]\nenable_security_group = True"),
+    ),
+    source="neutron/agent/securitygroups_rpc.py (is_firewall_enabled, "
+           "disable_security_group_extension_by_config, skip_if_noopfirewall_or_firewall_"
+           "disabled); neutron/common/ovn/acl.py is_sg_enabled",
+)
+
+
+@rule(
+    code="GMR308", name="ovs-agent-noop-firewall", severity=Severity.ERROR,
+    reads=("SECURITYGROUP.enable_security_group", "SECURITYGROUP.firewall_driver"),
+    services=("neutron",),
+    message="[SECURITYGROUP] firewall_driver = {value} on neutron-openvswitch-agent: security "
+            "group rules are accepted but not enforced on this node",
+    what="The Open vSwitch agent loads the no-op firewall while security groups are on.",
+    why="The agent loads NoopFirewallDriver for `noop` and when the option is unset: the API "
+        "still accepts security groups and rules, but the ports this agent wires are not "
+        "filtered, so instances are open while users believe them protected.",
+    fix="Set `openvswitch` (or `iptables_hybrid`), or turn security groups off explicitly.",
+    examples=(
+        fails("neutron 2026.2", "[SECURITYGROUP]\nenable_security_group = True\nfirewall_driver"
+                                " = noop\n[oslo_messaging_rabbit]\nprocessname = "
+                                "neutron-openvswitch-agent",
+              "[SECURITYGROUP] firewall_driver = noop on neutron-openvswitch-agent: security "
+              "group rules are accepted but not enforced on this node"),
+        fails("neutron 2026.2", "[SECURITYGROUP]\nenable_security_group = True\nfirewall_driver"
+                                " = None\n[oslo_messaging_rabbit]\nprocessname = "
+                                "neutron-openvswitch-agent",
+              "[SECURITYGROUP] firewall_driver = None on neutron-openvswitch-agent: security "
+              "group rules are accepted but not enforced on this node"),
+        passes("neutron 2026.2", "[SECURITYGROUP]\nenable_security_group = True\nfirewall_driver"
+                                 " = openvswitch\n[oslo_messaging_rabbit]\nprocessname = "
+                                 "neutron-openvswitch-agent"),
+        # neutron-server does not load a firewall (OVN ignores the option).
+        passes("neutron 2026.2", "[SECURITYGROUP]\nenable_security_group = True\nfirewall_driver"
+                                 " = None\n[oslo_messaging_rabbit]\nprocessname = "
+                                 "neutron-server"),
+        # Security groups off: GMR307 says so.
+        passes("neutron 2026.2", "[SECURITYGROUP]\nenable_security_group = False\n"
+                                 "firewall_driver = noop\n[oslo_messaging_rabbit]\nprocessname "
+                                 "= neutron-openvswitch-agent"),
+    ),
+    source="neutron/agent/securitygroups_rpc.py SecurityGroupAgentRpc.init_firewall "
+           "(`firewall_driver or 'noop'`); neutron entry points neutron.agent.firewall_drivers; "
+           "neutron/plugins/ml2/drivers/ovn/mech_driver/mech_driver.py (ignored with OVN)",
+)
+def ovs_agent_noop_firewall(report, context) -> Iterator[Hit]:
+    if report.program != "neutron-openvswitch-agent":
+        return
+    enabled = context.option("SECURITYGROUP", "enable_security_group")
+    if enabled is None or enabled.as_bool() is not True:
+        return
+    option = context.option("SECURITYGROUP", "firewall_driver")
+    if option is not None and option.value.strip() in _NOOP_FIREWALLS:
+        yield hit("SECURITYGROUP", option)
+
+
 RULES = (
     agent_down_time_too_short,
     local_network_type,
     project_network_type_not_loaded,
     single_dhcp_agent,
-    dns_domain_not_absolute,
+    dns_domain_default,
     rpc_workers_unset,
+    security_groups_disabled,
+    ovs_agent_noop_firewall,
 )
