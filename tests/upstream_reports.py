@@ -11,8 +11,9 @@ tests/rule_examples.py.
 after `name = ` (lists comma-separated, dicts `k:v,k2:v2`, `None` for unset). Setting a
 group's `auth_type` also registers the options of that keystoneauth plugin in the group,
 as keystoneauth does when the service loads it. A group upstream does not register by
-name (a cinder backend section) holds just the options the overrides give it, typed as in
-[backend_defaults]. An option the knowledge base does not know is an error: the
+name (a cinder backend, a glance store) holds just the options the overrides give it,
+typed as in [backend_defaults], [glance_store] or [DEFAULT] (cinder appends its volume
+manager's [DEFAULT] options to each backend). An option the knowledge base does not know is an error: the
 production configs must stay true to upstream.
 
 Reports are cached for the test session: making one takes ~0.1-0.3 s.
@@ -62,6 +63,9 @@ CORRECTIONS = {
         "whose set_external_opts_defaults() sets oslo.cache's [cache] enabled default to "
         "True (keystone 22.0.2, 27.1.0 and 28.1.0 alike)"),
 }
+
+#: Where the options of a group upstream does not register by name are defined.
+_TEMPLATES = ("backend_defaults", "glance_store", "default")
 
 Overrides = Mapping[tuple[str, str], str]
 
@@ -124,8 +128,9 @@ def _specs(service: str, release: str, overrides: Overrides,
     values: dict[tuple[str, str], Any] = {}
     for (group, name), text in overrides.items():
         known = groups.get(group_key(group)) or folded.get(group_key(group).lower())
-        fact = chosen.get((known, _dest(name))) if known else \
-            facts.get(("backend_defaults", name))
+        fact = chosen.get((known, _dest(name))) if known else next(
+            (facts[template, name] for template in _TEMPLATES if (template, name) in facts),
+            None)
         if fact is None:
             raise KeyError(f"{service} {release} registers no [{group}] {name}")
         key = (known or group, _dest(name))
