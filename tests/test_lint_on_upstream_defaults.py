@@ -22,8 +22,9 @@ EXPECTED = {
        for service in knowledge.services()},
     **{(service, "GMR110"): ((None, "2026.1"),
                              "keystonemiddleware < 13 defaults [keystone_authtoken] "
-                             "service_token_roles_required to False (its help: 'should be "
-                             "enabled if possible'); 13.0 (2026.2) makes it True")
+                             "service_token_roles_required to False (auth_token/_opts.py "
+                             "help: 'should be enabled if possible'); the 13.0.1 of 2026.2 "
+                             "defaults it to True")
        for service in ("nova", "neutron", "cinder", "glance", "ironic")},
     ("nova", "GMR214"): (("2023.2", None),
                          "[service_user] send_service_user_token defaults to False, while "
@@ -38,7 +39,8 @@ EXPECTED = {
     ("neutron", "GMR302"): (ALL, "[ml2] tenant_network_types (project_network_types since "
                                  "2026.1) defaults to local (neutron/conf/plugins/ml2/"
                                  "config.py)"),
-    ("neutron", "GMR304"): (ALL, "dhcp_agents_per_network defaults to 1 (info)"),
+    ("neutron", "GMR304"): (ALL, "dhcp_agents_per_network defaults to 1 (info; neutron/conf/"
+                                 "agent/database/agentschedulers_db.py)"),
     ("neutron", "GMR306"): (ALL, "rpc_workers defaults to None (info)"),
     ("glance", "GMR102"): (ALL, "[glance_store] stores defaults to file,http and "
                                 "https_insecure to True: the http store does not verify "
