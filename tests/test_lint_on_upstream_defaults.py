@@ -86,8 +86,9 @@ def _codes(table: dict, service: str, release: str) -> set[str]:
 
 
 def _found(service: str, release: str) -> set[str]:
-    return {finding.code
-            for finding in lint_reports([defaults_report(service, release)]).findings}
+    report = defaults_report(service, release)
+    assert report.service == service
+    return {finding.code for finding in lint_reports([report]).findings}
 
 
 @pytest.mark.parametrize("service,release", every_release(),

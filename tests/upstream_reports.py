@@ -13,10 +13,11 @@ group's `auth_type` also registers the options of that keystoneauth plugin in th
 as keystoneauth does when the service loads it. A group upstream does not register by
 name (a cinder backend, a glance store) holds just the options the overrides give it,
 typed as in [backend_defaults], [glance_store] or [DEFAULT] (cinder appends its volume
-manager's [DEFAULT] options to each backend). An option the knowledge base does not know is an error: the
-production configs must stay true to upstream.
+manager's [DEFAULT] options to each backend). An option the knowledge base does not
+know is an error: the production configs must stay true to upstream.
 
-Reports are cached for the test session: making one takes ~0.1-0.3 s.
+Reports are cached per test process: the 57 reports of every service and release take
+about 20 s to make (bench/lint_bench.py says how long).
 """
 
 from __future__ import annotations
@@ -49,19 +50,17 @@ _HARNESS = {("default", "config-file"), ("default", "config-dir"),
             ("oslo_reports", "file_event_handler_interval")}
 
 #: Runtime defaults the knowledge base records wrong: (service, group, name) ->
-#: (what it records, what the service really starts with, why). A correction whose
-#: recorded default the knowledge base no longer holds is an error, so none outlives
-#: the data's fix.
+#: (what it records, what the service really starts with). A correction whose recorded
+#: default the knowledge base no longer holds is an error, so none outlives the data's
+#: fix.
 CORRECTIONS = {
-    ("ironic", "default", "host"): (
-        "localhost", "<fqdn>",
-        "ironic/conf/default.py: StrOpt('host', default=socket.getfqdn(), "
-        "sample_default='localhost'): the probe's host called itself localhost"),
-    ("keystone", "cache", "enabled"): (
-        "False", "True",
-        "keystone/server/__init__.py configure() calls keystone.conf.set_config_defaults(), "
-        "whose set_external_opts_defaults() sets oslo.cache's [cache] enabled default to "
-        "True (keystone 22.0.2, 27.1.0 and 28.1.0 alike)"),
+    # ironic/conf/default.py: StrOpt('host', default=socket.getfqdn(),
+    # sample_default='localhost'); the probe's host called itself localhost.
+    ("ironic", "default", "host"): ("localhost", "<fqdn>"),
+    # keystone/server/__init__.py configure() calls keystone.conf.set_config_defaults(),
+    # whose set_external_opts_defaults() sets oslo.cache's [cache] enabled default to
+    # True (keystone 22.0.2, 27.1.0 and 28.1.0 alike); the data has it from 2025.2 only.
+    ("keystone", "cache", "enabled"): ("False", "True"),
 }
 
 #: Where the options of a group upstream does not register by name are defined.
@@ -123,19 +122,19 @@ def _specs(service: str, release: str, overrides: Overrides,
         if fact.auth_plugins and plugins.get(group.lower()) not in fact.auth_plugins:
             continue
         chosen.setdefault((group, _dest(name)), fact)
-    groups = {group: group for group, _ in facts}
+    groups = {group for group, _ in facts}
     folded = {group.lower(): group for group in groups}
     values: dict[tuple[str, str], Any] = {}
     for (group, name), text in overrides.items():
-        known = groups.get(group_key(group)) or folded.get(group_key(group).lower())
+        key = group_key(group)
+        known = key if key in groups else folded.get(key.lower())
         fact = chosen.get((known, _dest(name))) if known else next(
             (facts[template, name] for template in _TEMPLATES if (template, name) in facts),
             None)
         if fact is None:
             raise KeyError(f"{service} {release} registers no [{group}] {name}")
-        key = (known or group, _dest(name))
-        chosen[key] = fact
-        values[key] = _value(_TYPES.get(fact.type, "str"), text)
+        chosen[known or group, _dest(name)] = fact
+        values[known or group, _dest(name)] = _value(_TYPES.get(fact.type, "str"), text)
     specs = []
     for (group, dest), fact in chosen.items():
         kind = _TYPES.get(fact.type, "str")
