@@ -1,0 +1,117 @@
+"""Every service of the knowledge base, in every release it holds, left at upstream's
+defaults (tests/upstream_reports.py): each finding gmr gives there is listed below with
+why it is true of those defaults. A rule that cries wolf on upstream defaults is a bug:
+it is listed in KNOWN_FALSE_ALARMS, not justified, and the tests fail once it stops, so
+the list cannot go stale."""
+
+from __future__ import annotations
+
+import pytest
+from upstream_reports import defaults_report, every_release
+
+from gmr import knowledge, lint_reports
+
+#: Every release: (first, last), None for open.
+ALL = (None, None)
+
+#: (service, code) -> (releases it fires in, why it is true of upstream's defaults)
+EXPECTED = {
+    **{(service, "GMR003"): (ALL, "oslo.messaging registers [DEFAULT] transport_url secret, "
+                                  "so even unset it prints ***: whether the broker is "
+                                  "reached over TLS cannot be read from a report")
+       for service in knowledge.services()},
+    **{(service, "GMR110"): ((None, "2026.1"),
+                             "keystonemiddleware < 13 defaults [keystone_authtoken] "
+                             "service_token_roles_required to False (auth_token/_opts.py "
+                             "help: 'should be enabled if possible'); the 13.0.1 of 2026.2 "
+                             "defaults it to True")
+       for service in ("nova", "neutron", "cinder", "glance", "ironic")},
+    ("nova", "GMR214"): (("2023.2", None),
+                         "[service_user] send_service_user_token defaults to False, while "
+                         "nova >= 28 needs it (OSSA-2023-003; nova-status upgrade check)"),
+    ("nova", "GMR216"): (("2024.1", None),
+                         "[vnc] server_proxyclient_address defaults to 127.0.0.1 (nova/conf/"
+                         "vnc.py); the program is known as nova-compute from 2024.1 on, "
+                         "when oslo.messaging prints [oslo_messaging_rabbit] processname"),
+    ("nova", "GMR220"): (("2024.1", None),
+                         "resume_guests_state_on_host_boot defaults to False (info), on a "
+                         "report known to be nova-compute's (as for GMR216)"),
+    ("neutron", "GMR302"): (ALL, "[ml2] tenant_network_types (project_network_types since "
+                                 "2026.1) defaults to local (neutron/conf/plugins/ml2/"
+                                 "config.py)"),
+    ("neutron", "GMR304"): (ALL, "dhcp_agents_per_network defaults to 1 (info; neutron/conf/"
+                                 "agent/database/agentschedulers_db.py)"),
+    ("neutron", "GMR306"): (ALL, "rpc_workers defaults to None (info)"),
+    ("glance", "GMR102"): (ALL, "[glance_store] stores defaults to file,http and "
+                                "https_insecure to True: the http store does not verify "
+                                "certificates (glance_store/_drivers/http.py)"),
+    ("keystone", "GMR505"): (ALL, "keystone turns [cache] enabled on at start "
+                                  "(keystone/conf/__init__.py set_external_opts_defaults) "
+                                  "while oslo.cache's backend defaults to dogpile.cache.null; "
+                                  "`keystone-manage doctor` reports the same symptom "
+                                  "(keystone/cmd/doctor/caching.py)"),
+}
+
+#: (service, code) -> (releases it fires in, why that is a false alarm): bugs for the
+#: rule owners, not justifications.
+KNOWN_FALSE_ALARMS = {
+    ("cinder", "GMR214"): (
+        ("2023.2", None),
+        "cinder's [service_user] send_service_user_token only adds cinder's own service "
+        "token to its calls to nova, glance and swift (cinder/service_auth.py "
+        "get_auth_plugin, used by compute/nova.py, image/glance.py, backup/drivers/"
+        "swift.py); OSSA-2023-003's fix in cinder checks the service roles of incoming "
+        "requests (cinder/volume/api.py is_service_request), so cinder not sending a "
+        "service token exposes no volume"),
+    ("keystone", "GMR110"): (
+        (None, "2025.1"),
+        "keystone never reads [keystone_authtoken]: importing keystonemiddleware.auth_token "
+        "registers the group, but keystone's AuthContextMiddleware subclasses "
+        "BaseAuthProtocol with its own arguments (keystone/server/flask/request_processing/"
+        "middleware/auth_context.py), so the printed option has no effect"),
+}
+
+
+def _fires_in(service: str, releases: tuple[str | None, str | None]) -> set[str]:
+    names = [known.name for known in knowledge.releases(service)]
+    first, last = releases
+    start = names.index(first) if first else 0
+    end = names.index(last) + 1 if last else len(names)
+    return set(names[start:end])
+
+
+def _codes(table: dict, service: str, release: str) -> set[str]:
+    return {code for (owner, code), (releases, _) in table.items()
+            if owner == service and release in _fires_in(service, releases)}
+
+
+def _found(service: str, release: str) -> set[str]:
+    report = defaults_report(service, release)
+    assert report.service == service
+    return {finding.code for finding in lint_reports([report]).findings}
+
+
+@pytest.mark.parametrize("service,release", every_release(),
+                         ids=[f"{s}-{r}" for s, r in every_release()])
+def test_defaults_yield_only_findings_true_of_defaults(service, release):
+    expected = _codes(EXPECTED, service, release)
+    false_alarms = _codes(KNOWN_FALSE_ALARMS, service, release)
+    found = _found(service, release)
+    assert found - false_alarms == expected
+    assert false_alarms <= found, "a known false alarm stopped: drop it from " \
+                                  "KNOWN_FALSE_ALARMS"
+
+
+@pytest.mark.parametrize("service,code", [
+    pytest.param(service, code, marks=pytest.mark.xfail(strict=True, reason=why))
+    for (service, code), (_, why) in KNOWN_FALSE_ALARMS.items()],
+    ids=[f"{s}-{c}" for s, c in KNOWN_FALSE_ALARMS])
+def test_no_false_alarm_on_defaults(service, code):
+    releases = _fires_in(service, KNOWN_FALSE_ALARMS[service, code][0])
+    assert not [release for release in sorted(releases) if code in _found(service, release)]
+
+
+def test_every_service_and_release_is_linted():
+    assert {service for service, _ in every_release()} == {
+        "nova", "neutron", "cinder", "glance", "keystone", "ironic"}
+    assert len(every_release()) == 12 + 5 * 9
