@@ -39,12 +39,24 @@ EXPECTED = {
     ("neutron", "GMR302"): (ALL, "[ml2] tenant_network_types (project_network_types since "
                                  "2026.1) defaults to local (neutron/conf/plugins/ml2/"
                                  "config.py)"),
-    ("neutron", "GMR304"): (ALL, "dhcp_agents_per_network defaults to 1 (info; neutron/conf/"
-                                 "agent/database/agentschedulers_db.py)"),
     ("neutron", "GMR306"): (ALL, "rpc_workers defaults to None (info)"),
     ("glance", "GMR102"): (ALL, "[glance_store] stores defaults to file,http and "
                                 "https_insecure to True: the http store does not verify "
                                 "certificates (glance_store/_drivers/http.py)"),
+    ("glance", "GMR410"): (ALL, "[paste_deploy] flavor defaults to None, which runs "
+                                "glance-api-paste.ini's pipeline without keystone's authtoken "
+                                "(glance/api/__init__.py pipeline_factory; Check-Image-03)"),
+    ("glance", "GMR411"): (ALL, "enabled_import_methods defaults to glance-direct and "
+                                "web-download while [import_filtering_opts] allowed_hosts and "
+                                "disallowed_hosts default to empty (glance/common/config.py, "
+                                "glance/common/utils.py get_validated_address)"),
+    ("keystone", "GMR509"): (ALL, "[security_compliance] lockout_failure_attempts defaults "
+                                  "to None: no lockout (keystone/conf/security_compliance.py; "
+                                  "info, the admin guide calls it an opt-in)"),
+    ("keystone", "GMR510"): (ALL, "[security_compliance] password_expires_days defaults to "
+                                  "None: passwords never expire (info)"),
+    ("keystone", "GMR511"): (ALL, "[security_compliance] unique_last_password_count "
+                                  "defaults to 0: no password history (info)"),
     ("keystone", "GMR505"): (ALL, "keystone turns [cache] enabled on at start "
                                   "(keystone/conf/__init__.py set_external_opts_defaults) "
                                   "while oslo.cache's backend defaults to dogpile.cache.null; "
