@@ -253,6 +253,8 @@ def compute_filter_missing(report, context) -> Iterator[Hit]:
         fails("nova 2026.2", "[glance]\napi_servers = http://glance:9292",
               "[glance] api_servers = http://glance:9292: images travel without TLS"),
         passes("nova 2026.2", "[glance]\napi_servers = https://glance:9292"),
+        fails("nova mitaka", "[DEFAULT]\nglance_api_servers = http://glance:9292",
+              "[DEFAULT] glance_api_servers = http://glance:9292: images travel without TLS"),
     ),
     source="OpenStack Security Guide Check-Compute-05, Check-Block-06",
 )
@@ -367,6 +369,10 @@ def native_tls_without_scheme(report, context) -> Iterator[Hit]:
         fails("nova 2026.2", "[DEFAULT]\nvif_plugging_is_fatal = False",
               "[DEFAULT] vif_plugging_is_fatal = False: instances may go ACTIVE without "
               "working network"),
+        fails("nova 2026.2", "[DEFAULT]\nvif_plugging_is_fatal = True\nvif_plugging_timeout "
+                             "= 0",
+              "[DEFAULT] vif_plugging_timeout = 0: instances may go ACTIVE without working "
+              "network"),
         passes("nova 2026.2", "[DEFAULT]\nvif_plugging_is_fatal = True\nvif_plugging_timeout "
                               "= 300"),
     ),
@@ -478,6 +484,16 @@ tunnelled_live_migration = option_rule(
               "cannot reach it"),
         passes("nova 2026.2", "[oslo_messaging_rabbit]\nprocessname = "
                               "nova-compute\n[vnc]\nserver_proxyclient_address = 10.20.30.11"),
+        passes("nova 2026.2", "[oslo_messaging_rabbit]\nprocessname = "
+                              "nova-compute\n[vnc]\nenabled = False\n"
+                              "server_proxyclient_address = 127.0.0.1"),
+        passes("nova 2026.2", "[oslo_messaging_rabbit]\nprocessname = "
+                              "nova-api\n[vnc]\nserver_proxyclient_address = 127.0.0.1"),
+        fails("nova 2026.2", "[oslo_messaging_rabbit]\nprocessname = "
+                             "nova-compute\n[serial_console]\nenabled = True\n"
+                             "proxyclient_address = 127.0.0.1",
+              "[serial_console] proxyclient_address = 127.0.0.1: a console proxy on another "
+              "host cannot reach it"),
     ),
     source="nova/conf/vnc.py help; risu vnc-console-localhost.sh (BZ 1468101); "
            "RULES.md NOVA-019",
@@ -621,6 +637,9 @@ def vcpu_pin_set_with_dedicated(report, context) -> Iterator[Hit]:
         passes("nova 2026.2", "[oslo_messaging_rabbit]\nprocessname = "
                               "nova-compute\n[DEFAULT]\nresume_guests_state_on_host_boot = "
                               "True"),
+        passes("nova 2026.2", "[oslo_messaging_rabbit]\nprocessname = "
+                              "nova-api\n[DEFAULT]\nresume_guests_state_on_host_boot = "
+                              "False"),
     ),
     source="risu resume-guests-state-on-host-boot.sh; RULES.md NOVA-031",
 )
@@ -646,8 +665,10 @@ def guests_not_resumed(report, context) -> Iterator[Hit]:
     why="nova's defaults dial qemu+tcp:// and let QEMU stream guest RAM, device state and "
         "non-shared disks straight to the destination. Anyone on the migration network reads "
         "the memory of every instance moved (keys, passwords, data), and the plain TCP "
-        "libvirtd that OSSN-0007 warns about must be reachable from other hosts. (Native "
-        "TLS with the wrong scheme is GMR210; tunnelling is GMR215.)",
+        "libvirtd that OSSN-0007 warns about must be reachable from other hosts. With the "
+        "ssh or tls scheme the libvirt connection is protected and the rule stays silent, "
+        "though QEMU's stream is still in clear without native TLS. (Native TLS with the "
+        "wrong scheme is GMR210; tunnelling is GMR215.)",
     fix="Set up the TLS environment on the computes, then set [libvirt] "
         "live_migration_with_native_tls = True and live_migration_scheme = tls.",
     examples=(
@@ -689,7 +710,8 @@ def guests_not_resumed(report, context) -> Iterator[Hit]:
                               "libvirt.LibvirtDriver\n[libvirt]\nlive_migration_with_native_tls "
                               "= False"),
     ),
-    source="OSSN-0007 (libvirtd reachable over plain TCP for live migration); nova "
+    source="OSSN-0007 (libvirtd reachable over plain TCP for live migration); libvirt "
+           "remote transports (tcp: unencrypted TCP/IP socket); nova "
            "doc/source/admin/secure-live-migration-with-qemu-native-tls.rst; "
            "nova/virt/libvirt/driver.py `_live_migration_uri` (qemu+tcp by default), "
            "`_handle_native_tls`, `_handle_live_migration_tunnelled`; nova/conf/libvirt.py "
