@@ -410,8 +410,8 @@ def _has_service_token_check(report, context) -> bool:
     code="GMR214", name="service-user-token-disabled", severity=Severity.ERROR,
     reads=("service_user.send_service_user_token",),
     services=("nova",), releases=("yoga", None),
-    message="[service_user] send_service_user_token = {value}: cinder refuses nova's detach "
-            "of in-use volumes (OSSA-2023-003) and nova-status upgrade check fails",
+    message="[service_user] send_service_user_token = {value}: a cinder with the OSSA-2023-003 "
+            "fix refuses nova's volume detaches, and nova-status upgrade check fails",
     what="nova does not send a service token with its calls to other services, on a "
          "release whose upgrade check requires it.",
     why="The fix for OSSA-2023-003 makes cinder refuse to delete the attachment of a volume "
@@ -425,12 +425,14 @@ def _has_service_token_check(report, context) -> bool:
         "credentials of a user with the service role.",
     examples=(
         fails("nova 2026.2", "[service_user]\nsend_service_user_token = False",
-              "[service_user] send_service_user_token = False: cinder refuses nova's detach "
-              "of in-use volumes (OSSA-2023-003) and nova-status upgrade check fails"),
+              "[service_user] send_service_user_token = False: a cinder with the "
+              "OSSA-2023-003 fix refuses nova's volume detaches, and nova-status upgrade "
+              "check fails"),
         passes("nova 2026.2", "[service_user]\nsend_service_user_token = True"),
         fails("nova 2023.1", "[service_user]\nsend_service_user_token = False",
-              "[service_user] send_service_user_token = False: cinder refuses nova's detach "
-              "of in-use volumes (OSSA-2023-003) and nova-status upgrade check fails"),
+              "[service_user] send_service_user_token = False: a cinder with the "
+              "OSSA-2023-003 fix refuses nova's volume detaches, and nova-status upgrade "
+              "check fails"),
         passes("nova xena", "[service_user]\nsend_service_user_token = False"),
     ),
     source="OSSA-2023-003 (LP 2004555); nova/cmd/status.py `_check_service_user_token` "
