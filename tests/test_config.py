@@ -52,3 +52,25 @@ def test_a_release_without_upstream_defaults_is_one_line_and_exit_2():
     assert result.stderr.startswith(f"{SAMPLES / 'nova-13.0.0-mitaka-api.txt'}:1: gmr knows "
                                     "no upstream defaults of nova mitaka (it covers ")
     assert len(result.stderr.splitlines()) == 1
+
+
+def test_a_path_the_operator_set_is_theirs_and_what_upstream_derives_from_it_is_not():
+    """nova's state_path defaults to its install path (`$pybasedir`) and instances_path to
+    `$state_path/instances`: /var/lib/nova is the operator's, the instances path that
+    follows from it is upstream's default, and an install path is a default."""
+    from rule_examples import node_report
+
+    from gmr import rebuild_config
+    from gmr.lint.api import Node
+
+    report = node_report(Node("nova", "2026.2", "[DEFAULT]\n"
+                              "pybasedir = /usr/lib/python3/dist-packages\n"
+                              "state_path = /var/lib/nova\n"
+                              "instances_path = /var/lib/nova/instances\n"), "nova.txt")
+    assert [(e.group, e.name) for e in rebuild_config(report).entries] == [
+        ("default", "state_path")]
+    moved = node_report(Node("nova", "2026.2", "[DEFAULT]\n"
+                             "state_path = /usr/lib/python3/dist-packages\n"
+                             "instances_path = /srv/instances\n"), "nova.txt")
+    assert [(e.group, e.name) for e in rebuild_config(moved).entries] == [
+        ("default", "instances_path")]

@@ -328,3 +328,19 @@ def test_every_custom_condition(tmp_path, condition, fires_on, quiet_on):
         return bool(lint_reports(reports, settings=settings).findings)
 
     assert fires(fires_on) and not fires(quiet_on)
+
+
+def test_a_report_cut_between_lines_is_flagged_by_what_its_release_registers():
+    """`head -1000` cuts nova-api inside [privsep_osbrick]: the text reads as a whole
+    report, but nova 2026.2 registers four more options of that group after the last one
+    printed. No whole sample is flagged so."""
+    text = (SAMPLES / "nova-34.0.0-api.txt").read_text()
+    cut = "".join(text.splitlines(keepends=True)[:1000])
+    (report,) = gmr.parse(cut, path="cut.txt")
+    assert not report.source.truncated
+    (finding,) = [f for f in lint_reports([report]).findings if f.code == "GMR002"]
+    assert finding.line == 1000 and "inside [privsep_osbrick] after helper_command" in \
+        finding.message and "registers 4 more options" in finding.message
+    for path in sorted(SAMPLES.rglob("*.txt")):
+        whole = [r for r in gmr.parse_file(path) if not r.source.truncated]
+        assert not [f for f in lint_reports(whole).findings if f.code == "GMR002"], path

@@ -15,8 +15,6 @@ from gmr.lint.api import CODE, NAME, Example, Rule
 #: Rules the engine itself reports (about the run, not a configuration): tests/test_lint.py
 #: covers them.
 BY_ENGINE = {"GMR001", "GMR002", "GMR003", "GMR004", "GMR005"}
-#: Fleet rules still proven by tests/test_lint_fleet.py alone, until their examples land.
-FLEET_WITHOUT_EXAMPLES = {"GMR601", "GMR602", "GMR603", "GMR604", "GMR605"}
 
 EXAMPLES = [pytest.param(rule, example, id=f"{rule.code}-{index}-"
                          f"{'fails' if example.failing else 'passes'}")
@@ -45,7 +43,7 @@ def test_every_rule_has_examples_and_docs():
         assert rule.what and rule.why and rule.fix and rule.source, rule.code
         assert not rule.message.endswith("."), rule.code
         assert rule.what.endswith("."), rule.code
-        if rule.code not in BY_ENGINE | FLEET_WITHOUT_EXAMPLES:
+        if rule.code not in BY_ENGINE:
             kinds = {example.failing for example in rule.examples}
             assert kinds == {True, False}, f"{rule.code} needs a failing and a passing example"
 

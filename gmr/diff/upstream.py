@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from gmr.errors import GmrError
 from gmr.knowledge import Default
-from gmr.knowledge.changes import BACKENDS, Setting, Status, settings
+from gmr import knowledge
+from gmr.knowledge.changes import BACKENDS, Setting, Status, referred, settings
 from gmr.models import Report
 from gmr.releases import release_named
 
@@ -66,9 +67,11 @@ class Judge:
         if node.release is None or value is None:
             return None
         backends = node.values.get(ENABLED_BACKENDS) if node.service in BACKENDS else None
-        memo = (node.service, node.release, key, value, backends)
+        besides = _referred(node, key)
+        memo = (node.service, node.release, key, value, backends,
+                tuple(node.values.get(other) for other in besides))
         if memo not in self._known:
-            self._known[memo] = _judged(node, key, with_backends=backends is not None)
+            self._known[memo] = _judged(node, key, besides, with_backends=backends is not None)
         return self._known[memo]
 
     def held(self, key: Key, nodes: Iterable[Node]) -> list[Held]:
@@ -85,11 +88,27 @@ class Judge:
         return sorted(found.values(), key=lambda entry: release_named(entry.release))
 
 
-def _judged(node: Node, key: Key, *, with_backends: bool) -> Setting | None:
-    """`settings` on a report of the one option, as `node` printed it (and, for cinder and
-    glance, the backends that decide which groups are backends')."""
+def _referred(node: Node, key: Key) -> tuple[Key, ...]:
+    """The options of `node` that `key`'s default may be made from (`$state_path/...`),
+    which judging its value needs beside it."""
+    try:
+        facts = knowledge.options(node.service, node.release)
+    except KeyError:
+        return ()
+    fact = facts.get(key)
+    if fact is None or not fact.interpolated:
+        return ()
+    return tuple(other for other, _ in referred(key[0], key[1], fact, facts)
+                 if other in node.values)
+
+
+def _judged(node: Node, key: Key, besides: tuple[Key, ...], *,
+            with_backends: bool) -> Setting | None:
+    """`settings` on a report of the one option, as `node` printed it, with the options
+    its default refers to (and, for cinder and glance, the backends that decide which
+    groups are backends')."""
     configuration: dict[str, dict[str, Any]] = {}
-    for group, option in (key, ENABLED_BACKENDS) if with_backends else (key,):
+    for group, option in (key, *besides, *((ENABLED_BACKENDS,) if with_backends else ())):
         configuration.setdefault(group, {})[option] = node.printed((group, option))
     report = Report.model_validate({
         "source": {"path": node.path, "first_line": node.first_line,

@@ -31,8 +31,14 @@ Default = str | tuple[str, ...] | dict[str, str]
 _VERSION = re.compile(r"\d+(?:\.\d+)*")
 #: What a host-dependent default holds in place of the host's own text
 #: (tools/knowledge_probe.py puts them there).
-PLACEHOLDERS = ("<hostname>", "<fqdn>", "<host_ip>", "<host_ipv6>", "<site-packages>",
-                "<prefix>", "<python>", "<program>")
+#: Each with the text it may stand for on some host: a host name or a program's, an
+#: address, an install path that ends where pip and distributions put packages, so that an
+#: operator's `/var/lib/nova` is never taken for the `<site-packages>` default.
+_STANDS_FOR = {"<hostname>": r"[\w.-]+", "<fqdn>": r"[\w.-]+",
+               "<host_ip>": r"\d{1,3}(?:\.\d{1,3}){3}", "<host_ipv6>": r"[0-9A-Fa-f:.]+",
+               "<site-packages>": r"/\S*?(?:site|dist)-packages", "<prefix>": r"/\S*?",
+               "<python>": r"/\S*?python[\w.]*", "<program>": r"[\w.-]+"}
+PLACEHOLDERS = tuple(_STANDS_FOR)
 _PLACEHOLDER = re.compile("(%s)" % "|".join(map(re.escape, PLACEHOLDERS)))
 
 
@@ -127,7 +133,7 @@ def _pattern(default: str) -> re.Pattern[str]:
             parts.append(f"(?P={seen[piece]})")
         else:
             seen[piece] = f"p{len(seen)}"
-            parts.append(f"(?P<{seen[piece]}>.+?)")
+            parts.append(f"(?P<{seen[piece]}>{_STANDS_FOR[piece]})")
     return re.compile("".join(parts), re.S)
 
 

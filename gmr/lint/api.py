@@ -217,9 +217,9 @@ class Rule:
 
     def reads_option(self, group: str, name: str) -> bool:
         """Whether the check reads option `name` of `group` (as printed or as files name
-        it)."""
-        key = f"{group_title(group)}.{name}"
-        return any(fnmatchcase(key, pattern) for pattern in self.reads)
+        it, in any case: neutron prints `AGENT` where files write `[agent]`)."""
+        key = f"{group_title(group)}.{name}".lower()
+        return any(fnmatchcase(key, pattern.lower()) for pattern in self.reads)
 
 
 def rule(

@@ -115,6 +115,29 @@ def lint(
     return result
 
 
+def _truncated(report: Report, service: str | None, found: ReportRelease | None,
+               stamp: _Stamp) -> list[Finding]:
+    """GMR002 for a report cut short: flagged when it was parsed, or proven by upstream's
+    registration of its release (`gmr.knowledge.cut`) when it was cut between lines."""
+    end = report.source.last_line
+    if report.source.truncated:
+        return [stamp.intrinsic("GMR002", end, f"report cut short at line {end}; rules ran "
+                                "on the part that is there")]
+    from gmr import knowledge
+    from gmr.knowledge.cut import cut_inside
+
+    if found is None or found.name is None or service not in knowledge.services() or \
+            found.name not in [r.name for r in knowledge.releases(service)]:
+        return []
+    cut = cut_inside(report.model_copy(update={"service": service}), found.name)
+    if cut is None:
+        return []
+    return [stamp.intrinsic(
+        "GMR002", end, f"report ends at line {end} inside [{group_title(cut.group)}] after "
+        f"{cut.option}, where {service} {found.name} registers {cut.missing} more options: "
+        "it was cut there; rules ran on the part that is there")]
+
+
 def _place(report: Report) -> Place:
     return report.source.path, report.source.first_line
 
@@ -128,10 +151,8 @@ def _lint_report(report: Report, rules: list[Rule], settings: Settings,
     candidates = [release_named(name) for name in found.candidates] if found else []
     findings: list[Finding] = []
     ran: set[str] = set()
-    if report.source.truncated and settings.selects("GMR002"):
-        findings.append(stamp.intrinsic("GMR002", report.source.last_line,
-                                        f"report cut short at line {report.source.last_line}; "
-                                        "rules ran on the part that is there"))
+    if settings.selects("GMR002"):
+        findings += _truncated(report, service, found, stamp)
     for rule in rules:
         if not rule.applies_to(service):
             continue

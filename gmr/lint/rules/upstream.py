@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Iterator
+from typing import Iterator, Mapping
 
 from gmr import knowledge
 from gmr.credentials import is_credential_name, leaks
 from gmr.knowledge import OptionFact
-from gmr.knowledge.changes import BACKENDS
+from gmr.knowledge.changes import BACKENDS, judged
 from gmr.lint.api import Context, Hit, Severity, fails, hit, passes, rule
 from gmr.models import Option, Report
 
@@ -79,14 +79,11 @@ def _in_report(report: Report, service: str, release: str, wanted: tuple[OptionF
                     yield group, option, fact, True
 
 
-def _is_set(option: Option, fact: OptionFact, in_backend: bool) -> bool:
-    """The option holds another value than upstream's default (as `gmr config` judges:
-    not when masked, unset in a backend group, or its default depends on the host in a
-    way the report does not show)."""
-    if option.masked or (in_backend and option.is_none) or fact.matches(option.value):
-        return False
-    return not (fact.host_dependent
-                and not any(mark in str(fact.default) for mark in knowledge.PLACEHOLDERS))
+def _is_set(report: Report, facts: Mapping[tuple[str, str], OptionFact], group: str,
+            option: Option, fact: OptionFact, in_backend: bool) -> bool:
+    """The option holds another value than upstream's default (`facts`: its release's),
+    as `gmr config` judges."""
+    return judged(report, group, option, fact, in_backend, facts).status == "changed"
 
 
 def _first_sentence(text: str | None) -> str:
@@ -123,7 +120,8 @@ def deprecated_option_set(report, context) -> Iterator[Hit]:
         return
     for group, option, fact, in_backend in _in_report(
             report, context.service, release, _deprecated(context.service, release)):
-        if _is_set(option, fact, in_backend):
+        if _is_set(report, knowledge.options(context.service, release), group, option, fact,
+                   in_backend):
             since = f" (since {fact.deprecated_since})" if fact.deprecated_since else ""
             reason = _first_sentence(fact.deprecated_reason)
             yield hit(group, option, service=context.service, release=release,
