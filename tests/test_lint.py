@@ -60,11 +60,11 @@ def test_release_unknown_is_said_and_release_option_decides():
     text = make([("DEFAULT", "core_plugin", "str", "ml2"),
                  ("service_user", "send_service_user_token", "bool", False)], package=None)
     (report,) = gmr.parse(text)
-    codes = [f.code for f in lint_reports([report], service="cinder").findings]
+    codes = [f.code for f in lint_reports([report], service="nova").findings]
     assert codes == ["GMR004"]
-    decided = lint_reports([report], service="cinder", release="2025.1").findings
+    decided = lint_reports([report], service="nova", release="2025.1").findings
     assert [f.code for f in decided] == ["GMR214"] and decided[0].release == "2025.1"
-    assert not lint_reports([report], service="cinder", release="zed").findings  # before 2023.2
+    assert not lint_reports([report], service="nova", release="zed").findings  # no version
 
 
 def test_masked_option_a_rule_needs_is_reported_as_undecidable():

@@ -26,6 +26,11 @@ EXPECTED = {
         "GMR216": "server_proxyclient_address defaults to 127.0.0.1",
         # resume_guests_state_on_host_boot defaults to False (info).
         "GMR220": "resume_guests_state_on_host_boot defaults to False",
+        # A libvirt compute live-migrates over qemu+tcp with neither native TLS nor
+        # tunnelling by default: guest memory crosses the network in clear.
+        "GMR221": "live migration defaults to tcp without native TLS or tunnelling",
+        # [glance] verify_glance_signatures defaults to False (info).
+        "GMR223": "verify_glance_signatures defaults to False",
     },
     "neutron-29.0.0-server.txt": {
         "GMR003": "transport_url is masked",
@@ -34,10 +39,6 @@ EXPECTED = {
     },
     "cinder-29.0.0-volume.txt": {
         "GMR003": "transport_url is masked",
-        # cinder prints None for its version, but its options fit 2026.2 alone, where
-        # the release-bound GMR214 applies: send_service_user_token defaults to False.
-        # (Whether GMR214 should concern cinder at all is the rule review's question.)
-        "GMR214": "send_service_user_token defaults to False",
     },
     "glance-33.0.0-api.txt": {
         "GMR003": "transport_url is masked",

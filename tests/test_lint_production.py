@@ -36,15 +36,6 @@ CONFIGS = {
 
 #: file -> {finding ("CODE message") current rules give wrongly: why it is wrong}
 FALSE_ALARMS = {
-    "nova-compute.conf": {
-        "GMR211 [vnc] server_listen = 10.20.30.117 is this host's my_ip: consoles break "
-        "after a live migration":
-            "nova rewrites the guest's VNC/SPICE listen address to the destination's "
-            "server_listen during live migration (nova/virt/libvirt/migration.py "
-            "_update_graphics_xml, fed by driver.py check_can_live_migrate_destination's "
-            "graphics_listen_addr_vnc), so listening on the management address, as "
-            "kolla-ansible and OSA configure it, breaks nothing",
-    },
     "glance.conf": {
         "GMR102 [glance_store] https_insecure = True: certificates are not verified":
             "with [DEFAULT] enabled_backends set glance loads its stores from it "

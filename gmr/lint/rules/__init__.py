@@ -22,6 +22,13 @@ BUILTIN: tuple[Rule, ...] = tuple(sorted(
 RETIRED: dict[str, str] = {
     "GMR503": "admin_token is secret in every keystone release that has it, so the report "
               "masks it and the rule could never decide",
+    "GMR211": "[vnc] server_listen equal to my_ip does not break consoles after a live "
+              "migration: since Ocata the destination sends its own server_listen and the "
+              "source rewrites the guest XML (nova/virt/libvirt/migration.py "
+              "_update_graphics_xml), and the advice to listen on 0.0.0.0 widened exposure",
+    "GMR212": "nova rewrites service_down_time to 2.5 x report_interval in-process when it "
+              "is not above it (nova/servicegroup/api.py), so one report cannot show the "
+              "problem; GMR606 compares the values across the fleet",
 }
 
 __all__ = ["BUILTIN", "RETIRED"]
