@@ -20,8 +20,6 @@ BUILTIN: tuple[Rule, ...] = tuple(sorted(
 
 #: Codes no longer used, and why: a code is never given to another rule.
 RETIRED: dict[str, str] = {
-    "GMR503": "admin_token is secret in every keystone release that has it, so the report "
-              "masks it and the rule could never decide",
     "GMR211": "[vnc] server_listen equal to my_ip does not break consoles after a live "
               "migration: since Ocata the destination sends its own server_listen and the "
               "source rewrites the guest XML (nova/virt/libvirt/migration.py "
@@ -29,6 +27,10 @@ RETIRED: dict[str, str] = {
     "GMR212": "nova rewrites service_down_time to 2.5 x report_interval in-process when it "
               "is not above it (nova/servicegroup/api.py), so one report cannot show the "
               "problem; GMR606 compares the values across the fleet",
+    "GMR215": "live_migration_tunnelled = True is deprecated for removal in every release "
+              "the rule covered, so GMR701 reports it already (one finding per problem)",
+    "GMR503": "admin_token is secret in every keystone release that has it, so the report "
+              "masks it and the rule could never decide",
 }
 
 __all__ = ["BUILTIN", "RETIRED"]

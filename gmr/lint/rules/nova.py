@@ -447,27 +447,6 @@ def service_user_token_disabled(report, context) -> Iterator[Hit]:
         yield hit("service_user", option)
 
 
-tunnelled_live_migration = option_rule(
-    code="GMR215", name="tunnelled-live-migration", severity=Severity.WARNING,
-    group="libvirt", option="live_migration_tunnelled", when=("eq", True),
-    services=("nova",), releases=("wallaby", None),
-    message="[libvirt] live_migration_tunnelled = {value}: deprecated, slow, and no block "
-            "migration",
-    what="Live migration is tunnelled through libvirtd.",
-    why="Tunnelling copies guest memory through the libvirt daemon, which is slow, cannot "
-        "migrate non-shared disks, and is deprecated since nova 23 (Wallaby) in favour of "
-        "native TLS.",
-    fix="Use native TLS instead.",
-    examples=(
-        fails("nova 2026.2", "[libvirt]\nlive_migration_tunnelled = True",
-              "[libvirt] live_migration_tunnelled = True: deprecated, slow, and no block "
-              "migration"),
-        passes("nova 2026.2", "[libvirt]\nlive_migration_tunnelled = False"),
-    ),
-    source="nova/conf/libvirt.py (live_migration_tunnelled deprecated_since 23.0.0)",
-)
-
-
 @rule(
     code="GMR216", name="console-proxyclient-loopback", severity=Severity.WARNING,
     reads=("vnc.server_proxyclient_address", "spice.server_proxyclient_address",
@@ -670,7 +649,7 @@ def guests_not_resumed(report, context) -> Iterator[Hit]:
         "libvirtd that OSSN-0007 warns about must be reachable from other hosts. With the "
         "ssh or tls scheme the libvirt connection is protected and the rule stays silent, "
         "though QEMU's stream is still in clear without native TLS. (Native TLS with the "
-        "wrong scheme is GMR210; tunnelling is GMR215.)",
+        "wrong scheme is GMR210; tunnelling, deprecated, is GMR701's.)",
     fix="Set up the TLS environment on the computes, then set [libvirt] "
         "live_migration_with_native_tls = True and live_migration_scheme = tls.",
     examples=(
@@ -895,7 +874,6 @@ RULES = (
     native_tls_without_scheme,
     vif_plugging_not_awaited,
     service_user_token_disabled,
-    tunnelled_live_migration,
     console_proxyclient_loopback,
     disk_preallocation,
     libvirt_perf_events,
