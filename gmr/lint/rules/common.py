@@ -165,6 +165,9 @@ def _unverified(context, groups: tuple[str, ...]) -> Iterator[Hit]:
               "service is reached without TLS"),
         passes("nova 2026.2", "[keystone_authtoken]\nwww_authenticate_uri = "
                               "https://keystone:5000"),
+        fails("nova mitaka", "[keystone_authtoken]\nauth_uri = http://keystone:5000",
+              "[keystone_authtoken] auth_uri = http://keystone:5000: the identity service "
+              "is reached without TLS"),
     ),
     source="OpenStack Security Guide Check-Compute-04, Check-Block-04, Check-Image-04, "
            "Check-Neutron-04",
@@ -297,6 +300,9 @@ def auth_url_plain_http(report, context) -> Iterator[Hit]:
         fails("nova 2026.2", "[api]\nauth_strategy = noauth2",
               "[api] auth_strategy = noauth2: the API accepts requests without authentication"),
         passes("nova 2026.2", "[api]\nauth_strategy = keystone"),
+        fails("neutron 2026.2", "[DEFAULT]\nauth_strategy = noauth",
+              "[DEFAULT] auth_strategy = noauth: the API accepts requests without "
+              "authentication"),
     ),
     source="OpenStack Security Guide Check-Compute-03, Check-Neutron-03, Check-Block-03, "
            "Check-Image-03; nova release note deprecate-api-auth_strategy-noauth2 (21.0.0)",
@@ -483,6 +489,8 @@ authtoken_auth_uri_deprecated = option_rule(
               "set: cached tokens are neither signed nor encrypted"),
         passes("nova 2026.2", "[keystone_authtoken]\nmemcached_servers = "
                               "c1:11211\nmemcache_security_strategy = ENCRYPT"),
+        passes("nova 2026.2", "[keystone_authtoken]\nmemcached_servers = "
+                              "None\nmemcache_security_strategy = None"),
     ),
     source="keystonemiddleware auth_token option help; RULES.md KSM-002",
 )

@@ -90,6 +90,9 @@ expired_waiver = rule(
         fails("nova mitaka", "[DEFAULT]\ntransport_url = rabbit://nova:Rb7pw1@ctl:5672/",
               "[DEFAULT] transport_url shows a credential in clear: "
               "rabbit://nova:***@ctl:5672/"),
+        fails("nova 2026.2", "[glance]\napi_servers = http://glance:Gl4pw1@ctl:9292",
+              "[glance] api_servers shows a credential in clear: "
+              "http://glance:***@ctl:9292"),
         # What only looks like a credential: a URL without a password, upstream's
         # placeholder, a path, a number, keystone's auth method plugin class.
         passes("nova mitaka", "[DEFAULT]\ntransport_url = rabbit://ctl:5672/"),
