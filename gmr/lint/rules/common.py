@@ -136,18 +136,20 @@ def http_store_certificates_unverified(report, context) -> Iterator[Hit]:
 
 
 def _unverified(context, groups: tuple[str, ...]) -> Iterator[Hit]:
-    """A hit when the first of `groups` that sets them (glance_store's fallback) leaves
-    certificates unverified: https_insecure True and no CA file."""
-    insecure = ca_file = None
+    """A hit when certificates go unverified: https_insecure True and no CA file, each
+    taken from the first of `groups` that sets it (glance_store's fallback)."""
+    insecure = _first_set(context, groups, "https_insecure")
+    if insecure is not None and insecure[1].as_bool() and _first_set(
+            context, groups, "https_ca_certificates_file") is None:
+        yield hit(*insecure)
+
+
+def _first_set(context, groups: tuple[str, ...], name: str) -> tuple[str, Option] | None:
     for group in groups:
-        if insecure is None:
-            option = context.option(group, "https_insecure")
-            insecure = (group, option) if option is not None and not option.is_none else None
-        if ca_file is None:
-            option = context.option(group, "https_ca_certificates_file")
-            ca_file = option if option is not None and option.value not in ("", "None") else None
-    if insecure is not None and ca_file is None and insecure[1].as_bool():
-        yield hit(insecure[0], insecure[1])
+        option = _set(context.option(group, name))
+        if option is not None:
+            return group, option
+    return None
 
 
 @rule(
@@ -218,9 +220,8 @@ def auth_uri_plain_http(report, context) -> Iterator[Hit]:
            "samples/nova-13.0.0-mitaka-api.txt; RULES.md NOVA-012",
 )
 def auth_scheme_contradiction(report, context) -> Iterator[Hit]:
-    section = context.option(_AUTHTOKEN, "auth_section")
-    group = _AUTHTOKEN if section is None or section.is_none or not section.value else \
-        section.value
+    section = _set(context.option(_AUTHTOKEN, "auth_section"))
+    group = section.value if section is not None else _AUTHTOKEN
     plugin = _set(context.option(group, "auth_type")) or _set(
         context.option(_AUTHTOKEN, "auth_plugin"))
     url = _set(context.option(group, "auth-url")) or _set(context.option(group, "auth_url"))
@@ -385,6 +386,7 @@ def messaging_without_tls(report, context) -> Iterator[Hit]:
            "enables hostname verification\")",
 )
 def broker_certificate_not_verified(report, context) -> Iterator[Hit]:
+    # Today's names, else those of releases before oslo.messaging renamed them (Mitaka).
     for ssl_name, ca_name in (("ssl", "ssl_ca_file"), ("rabbit_use_ssl", "kombu_ssl_ca_certs")):
         ssl = context.option("oslo_messaging_rabbit", ssl_name)
         if ssl is None:
@@ -423,6 +425,7 @@ _WEAK_TLS = ("sslv2", "sslv3", "tlsv1", "tlsv1_1")
            "validate_ssl_version (ssl_version used only with ssl); RFC 8996",
 )
 def broker_weak_tls_version(report, context) -> Iterator[Hit]:
+    # Today's names, else those of releases before oslo.messaging renamed them (Mitaka).
     for ssl_name, version_name in (("ssl", "ssl_version"),
                                    ("rabbit_use_ssl", "kombu_ssl_version")):
         ssl = context.option("oslo_messaging_rabbit", ssl_name)
