@@ -678,9 +678,10 @@ request_body_limit_raised = option_rule(
     message="[oslo_middleware] max_request_body_size = {value}: the API accepts request "
             "bodies above the 112 KiB default",
     what="oslo.middleware's request size limit is raised above its default.",
-    why="Every API worker reads a request body up to this size into memory before it is "
-        "authenticated, so large bodies tie up workers and memory (denial of service). A "
-        "deployment may need more for a reason; the Security Guide asks for the default.",
+    why="The limit is what stops a client from making an API worker read and parse an "
+        "arbitrarily large body; raised, large requests tie up workers' memory and CPU "
+        "(denial of service). A deployment may need more for a reason; the Security Guide "
+        "asks for the default.",
     fix="Keep 114688 unless a documented need says otherwise.",
     examples=(
         fails("keystone 2026.2", "[oslo_middleware]\nmax_request_body_size = 10485760",
@@ -690,7 +691,9 @@ request_body_limit_raised = option_rule(
     ),
     source="OpenStack Security Guide Check-Identity-05, Check-Block-08; oslo.middleware "
            "8.2.0 sizelimit.py (default 114688; RequestBodySizeLimiter rejects a larger "
-           "Content-Length, LimitingReader a longer body); RULES.md KEYSTONE-004, CINDER-006",
+           "Content-Length, LimitingReader a longer body), in the pipeline of nova 34 and "
+           "cinder 29 api-paste.ini and keystone 28 server/flask/core.py; RULES.md "
+           "KEYSTONE-004, CINDER-006",
 )
 
 
