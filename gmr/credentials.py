@@ -3,9 +3,12 @@
 oslo.reports masks only options registered `secret=True`, so real reports leak:
 `[keystone_authtoken] password = admin` in 2015-2016 releases, cinder's
 `[pure-1] pure_api_token`, a password inside a non-secret URL option. This module is the
-one definition the linter's leak check (GMR010), `gmr parse --redact` and `gmr diff` share:
-a value is a credential when its option is named like one and the value looks like one, or
-when it is a URL with a password in it.
+one definition the linter's leak check (GMR010) and its cause (GMR702), `gmr parse
+--redact` and `gmr diff` share: a value is a credential when it is a URL with a password in
+it, or when its option is named like one (or upstream registers an option of that name as
+secret, which the knowledge base tells: printed in clear, it comes from an older release
+or a patched one) and the value is not a URL, a path, a short number, a class or a
+placeholder upstream ships.
 """
 
 from __future__ import annotations
@@ -21,6 +24,19 @@ CREDENTIAL_NAME = re.compile(
     r"store_key|fixed_key|token|credential|credentials|psk)$",
     re.IGNORECASE,
 )
+#: Names upstream registers with secret=True in some release of a service the knowledge
+#: base covers, which CREDENTIAL_NAME misses (tests/test_credentials.py keeps the two in
+#: step): Vault's AppRole ids, osprofiler's keys, oslo.db and oslo.messaging URLs,
+#: keystoneauth's TOTP `passcode`, cinder's and glance's backend secrets.
+UPSTREAM_SECRET = frozenset({
+    "approle_role_id", "approle_secret_id", "asyncio_connection", "asyncio_slave_connection",
+    "backend_argument", "backend_url", "backup_gcs_proxy_url", "backup_s3_sse_customer_key",
+    "backup_swift_key", "code", "connection", "hmac_keys", "lightos_jwt",
+    "metadata_encryption_key", "netapp_ca_certificate_file", "netapp_certificate_file",
+    "netapp_private_key_file", "passcode", "replication_device", "root_token_id",
+    "slave_connection", "swift_store_application_credential_id", "swift_store_user",
+    "swift_temp_url_key", "synology_one_time_pass", "transport_url",
+})
 #: Values that say nothing about a credential even under a credential's name.
 _HARMLESS = frozenset({"", "none", "true", "false", *MASKS})
 #: Values that hold no credential under a credential's name: a number too short to be a
@@ -33,9 +49,11 @@ _NOT_A_CREDENTIAL = re.compile(
     r"|(?:/|~/|\.\.?/)\S*"
     r"|[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)+(\.[A-Z]\w*|:[A-Za-z_]\w*)"
 )
-#: Placeholder defaults upstream ships under credential names: nova 13's
-#: `s3_access_key` and `s3_secret_key` default to `notchecked` (samples/nova-13.0.0-mitaka-api.txt).
-_PLACEHOLDERS = frozenset({"notchecked"})
+#: Placeholder defaults upstream ships under credential names, public and so leaking
+#: nothing: nova 13's `s3_access_key` and `s3_secret_key` default to `notchecked`
+#: (samples/nova-13.0.0-mitaka-api.txt), osprofiler's `[profiler] hmac_keys` to
+#: `SECRET_KEY` (osprofiler/opts.py; secret only from 2023.2 on).
+_PLACEHOLDERS = frozenset({"notchecked", "SECRET_KEY"})
 #: `scheme://user:password@host`: the password part of a URL's user information, up to
 #: the last `@` before the host, as URL parsers split it (`p@ss` is one password);
 #: oslo.messaging's multi-host URLs repeat `user:password@host` after each comma.
@@ -52,7 +70,7 @@ REDACTED = "<redacted>"
 
 def is_credential_name(name: str) -> bool:
     """True for option names that hold credentials (`password`, `pure_api_token`, ...)."""
-    return CREDENTIAL_NAME.search(name) is not None
+    return CREDENTIAL_NAME.search(name) is not None or name in UPSTREAM_SECRET
 
 
 def redact_url(text: str) -> str:
@@ -73,7 +91,8 @@ def leaks(name: str, text: str) -> bool:
         return False
     if redact_url(text) != text:
         return True
-    return (is_credential_name(name) and stripped not in _PLACEHOLDERS
+    return (is_credential_name(name) and "://" not in stripped
+            and stripped not in _PLACEHOLDERS
             and _NOT_A_CREDENTIAL.fullmatch(stripped) is None)
 
 

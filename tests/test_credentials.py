@@ -125,3 +125,34 @@ def test_values_that_only_look_like_credentials_are_printed_as_they_are(case, tm
     redacted = json.loads(run_gmr("parse", "--redact", "--json", paths[0]).stdout)
     assert redacted["configuration"][case.group.lower()][case.option] == printed(case.values[0])
     assert "GMR010" not in outputs["lint text"] + outputs["lint json"]
+
+
+def _upstream():
+    """(service, release, fact) of every option the knowledge base knows."""
+    from gmr import knowledge
+
+    for service in knowledge.services():
+        for release in knowledge.releases(service):
+            for fact in knowledge.options(service, release.name).values():
+                yield service, release.name, fact
+
+
+def test_every_name_upstream_registers_secret_is_a_credential_name():
+    from gmr.credentials import UPSTREAM_SECRET, is_credential_name
+
+    secret = {fact.name for _, _, fact in _upstream() if fact.secret}
+    assert sorted(name for name in secret if not is_credential_name(name)) == []
+    assert sorted(UPSTREAM_SECRET - secret) == [], "names upstream no longer registers secret"
+
+
+def test_no_default_upstream_prints_in_clear_is_taken_for_a_credential():
+    from gmr.credentials import leaks
+
+    taken = set()
+    for service, release, fact in _upstream():
+        default = fact.default
+        texts = (default if isinstance(default, tuple) else default.values()
+                 if isinstance(default, dict) else (default or "",))
+        if not fact.secret and any(leaks(fact.name, text) for text in texts):
+            taken.add((service, fact.group, fact.name, str(default)))
+    assert sorted(taken) == []

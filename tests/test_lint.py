@@ -67,12 +67,14 @@ def test_release_unknown_is_said_and_release_option_decides():
     assert not lint_reports([report], service="nova", release="zed").findings  # no version
 
 
-def test_masked_option_a_rule_needs_is_reported_as_undecidable():
-    (report,) = gmr.parse(make([("oslo_messaging_rabbit", "ssl", "bool", False),
-                                ("DEFAULT", "transport_url", "str", "rabbit://x", True)]))
-    (finding,) = lint_reports([report]).findings
-    assert finding.code == "GMR003" and "GMR106" in finding.message
-    assert finding.option == "transport_url" and finding.severity.value == "info"
+def test_masked_option_a_rule_needs_is_reported_as_undecidable(tmp_path):
+    rules = tmp_path / "rules.toml"
+    rules.write_text('[[rule]]\ncode = "GMR950"\nname = "c"\ngroup = "database"\n'
+                     'option = "connection"\nmessage = "m"\nmatches = "^sqlite"\n')
+    (report,) = gmr.parse(make([("database", "connection", "str", "sqlite://", True)]))
+    (finding,) = lint_reports([report], settings=Settings(rules=(str(rules),))).findings
+    assert finding.code == "GMR003" and "GMR950" in finding.message
+    assert finding.option == "connection" and finding.severity.value == "info"
 
 
 def test_truncated_report_is_a_finding_and_rules_still_run(bad_node):
@@ -88,7 +90,7 @@ def test_select_ignore_and_severity_overrides(bad_node):
     codes = lambda settings: sorted({f.code for f in lint_reports(reports, settings=settings).findings})
     assert codes(Settings(select=("GMR2",))) == ["GMR202"]
     assert "GMR101" not in codes(Settings(ignore=("GMR1",)))
-    assert codes(Settings(select=("GMR1",), ignore=("GMR101",))) == ["GMR111"]
+    assert codes(Settings(select=("GMR1",), ignore=("GMR101",))) == ["GMR111", "GMR119"]
     raised = lint_reports(reports, settings=Settings(severity={"GMR101": "error"})).findings
     assert next(f for f in raised if f.code == "GMR101").severity.value == "error"
 

@@ -15,9 +15,9 @@ DEFAULTS = SAMPLES / "defaults"
 #: file -> {code: why the finding is true of the service's defaults}
 EXPECTED = {
     "nova-34.0.0-compute.txt": {
-        # oslo.messaging registers transport_url as secret, so even unset it prints ***,
-        # and whether TLS is asked for in the URL cannot be read from the report.
-        "GMR003": "transport_url is masked",
+        # [oslo_messaging_rabbit] ssl defaults to False; transport_url, which could ask for
+        # TLS in its query, is secret and prints ***, so the warning says so.
+        "GMR106": "ssl defaults to False (hedged: transport_url is masked)",
         # [service_user] send_service_user_token defaults to False, while nova >= 28
         # requires it (OSSA-2023-003; nova-status upgrade check fails).
         "GMR214": "send_service_user_token defaults to False",
@@ -33,18 +33,18 @@ EXPECTED = {
         "GMR223": "verify_glance_signatures defaults to False",
     },
     "neutron-29.0.0-server.txt": {
-        "GMR003": "transport_url is masked",
+        "GMR106": "ssl defaults to False (hedged: transport_url is masked)",
         # [ml2] project_network_types defaults to `local`.
         "GMR302": "project_network_types defaults to local",
     },
     "cinder-29.0.0-volume.txt": {
-        "GMR003": "transport_url is masked",
+        "GMR106": "ssl defaults to False (hedged: transport_url is masked)",
     },
     "glance-33.0.0-api.txt": {
-        "GMR003": "transport_url is masked",
+        "GMR106": "ssl defaults to False (hedged: transport_url is masked)",
         # [glance_store] stores defaults to file,http and https_insecure to True: the
-        # http store does not verify certificates.
-        "GMR102": "the default http store has https_insecure = True",
+        # http store does not verify certificates (info: only https image locations).
+        "GMR118": "the default http store has https_insecure = True",
         # [paste_deploy] flavor defaults to None, which loads the `default` paste pipeline:
         # unauthenticated-context, no authtoken.
         "GMR410": "flavor defaults to None: no keystone in the pipeline",

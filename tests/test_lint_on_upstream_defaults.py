@@ -16,9 +16,10 @@ ALL = (None, None)
 
 #: (service, code) -> (releases it fires in, why it is true of upstream's defaults)
 EXPECTED = {
-    **{(service, "GMR003"): (ALL, "oslo.messaging registers [DEFAULT] transport_url secret, "
-                                  "so even unset it prints ***: whether the broker is "
-                                  "reached over TLS cannot be read from a report")
+    **{(service, "GMR106"): (ALL, "[oslo_messaging_rabbit] ssl defaults to False; the "
+                                  "warning is hedged, since oslo.messaging registers "
+                                  "transport_url secret and a URL's ?ssl=1 would override it "
+                                  "(oslo_messaging/_drivers/common.py ConfigOptsProxy)")
        for service in knowledge.services()},
     **{(service, "GMR110"): ((None, "2026.1"),
                              "keystonemiddleware < 13 defaults [keystone_authtoken] "
@@ -46,9 +47,9 @@ EXPECTED = {
                                  "2026.1) defaults to local (neutron/conf/plugins/ml2/"
                                  "config.py)"),
     ("neutron", "GMR306"): (ALL, "rpc_workers defaults to None (info)"),
-    ("glance", "GMR102"): (ALL, "[glance_store] stores defaults to file,http and "
+    ("glance", "GMR118"): (ALL, "[glance_store] stores defaults to file,http and "
                                 "https_insecure to True: the http store does not verify "
-                                "certificates (glance_store/_drivers/http.py)"),
+                                "certificates (info: glance_store/_drivers/http.py)"),
     ("glance", "GMR410"): (ALL, "[paste_deploy] flavor defaults to None, which runs "
                                 "glance-api-paste.ini's pipeline without keystone's authtoken "
                                 "(glance/api/__init__.py pipeline_factory; Check-Image-03)"),
@@ -72,14 +73,7 @@ EXPECTED = {
 
 #: (service, code) -> (releases it fires in, why that is a false alarm): bugs for the
 #: rule owners, not justifications.
-KNOWN_FALSE_ALARMS = {
-    ("keystone", "GMR110"): (
-        (None, "2025.1"),
-        "keystone never reads [keystone_authtoken]: importing keystonemiddleware.auth_token "
-        "registers the group, but keystone's AuthContextMiddleware subclasses "
-        "BaseAuthProtocol with its own arguments (keystone/server/flask/request_processing/"
-        "middleware/auth_context.py), so the printed option has no effect"),
-}
+KNOWN_FALSE_ALARMS: dict[tuple[str, str], tuple[tuple[str | None, str | None], str]] = {}
 
 
 def _fires_in(service: str, releases: tuple[str | None, str | None]) -> set[str]:

@@ -1,12 +1,18 @@
-"""GMR1xx: options every service shares: oslo.log, oslo.messaging, oslo.db,
-keystonemiddleware, TLS verification and API auth strategies."""
+"""GMR1xx: options every service shares: oslo.log, oslo.messaging, oslo.db, oslo.policy,
+oslo.middleware, keystonemiddleware and keystoneauth, TLS verification and API auth
+strategies."""
 
 from __future__ import annotations
 
 from typing import Iterator
+from urllib.parse import parse_qs, urlsplit
 
-from gmr.lint.api import Hit, Severity, fails, hit, passes, rule
+from gmr import knowledge
+from gmr.credentials import redact_url
+from gmr.lint.api import Hit, ReleaseUnknown, Severity, fails, hit, passes, rule
 from gmr.lint.conditions import option_rule
+from gmr.models import Option
+from gmr.parsing.identify import SERVICES
 
 _AUTHTOKEN = "keystone_authtoken"
 _LOCALHOST = {"localhost", "localhost.localdomain", "127.0.0.1", "::1"}
@@ -36,39 +42,115 @@ debug_logging = option_rule(
 
 @rule(
     code="GMR102", name="tls-verification-disabled", severity=Severity.WARNING,
-    reads=("*.insecure", "*.*_insecure", "glance_store.stores", "DEFAULT.enabled_backends"),
+    reads=("*.insecure", "*.*_insecure", "DEFAULT.enabled_backends"),
     message="[{group}] {option} = {value}: certificates are not verified",
     what="A client of another service skips TLS certificate verification.",
     why="Without verification anyone on the path can impersonate the other service and read "
-        "or change tokens and data in transit.",
+        "or change tokens and data in transit. glance's `https_insecure` is GMR118's: it "
+        "only concerns the http store. In glance's multi-store mode (`[DEFAULT] "
+        "enabled_backends` set) the stores read their backend groups, never [glance_store].",
     fix="Remove the option and give the CA bundle in `cafile` instead.",
     examples=(
         fails("nova 2026.2", "[placement]\ninsecure = True",
               "[placement] insecure = True: certificates are not verified"),
         passes("nova 2026.2", "[placement]\ninsecure = False"),
+        fails("glance 2026.2", "[glance_store]\nswift_store_auth_insecure = True",
+              "[glance_store] swift_store_auth_insecure = True: certificates are not verified"),
+        passes("glance 2026.2", "[DEFAULT]\nenabled_backends = fast:rbd\n"
+                                "[glance_store]\nswift_store_auth_insecure = True"),
+        passes("glance 2026.2", "[glance_store]\nhttps_insecure = True"),
     ),
     source="OpenStack Security Guide Check-Compute-04/05, Check-Block-04/05/06, "
-           "Check-Image-04, Check-Neutron-04; RULES.md KSM-006",
+           "Check-Image-04, Check-Neutron-04; RULES.md KSM-006; glance common/wsgi.py "
+           "initialize_multi_store and glance_store multi_backend.py register_store_opts "
+           "(driver options only in the enabled_backends groups)",
 )
 def tls_verification_disabled(report, context) -> Iterator[Hit]:
     if report.configuration is None:
         return
+    multi_store = context.service == "glance" and bool(_backends(context))
     for group, option in report.configuration.options():
         if (option.name == "insecure" or option.name.endswith("_insecure")) and option.as_bool():
-            if option.name == "https_insecure" and not _http_store_used(context, group.name):
-                continue  # glance_store's default; it only matters with the http store
+            if option.name == "https_insecure" or (multi_store and group.name == "glance_store"):
+                continue
             yield hit(group.name, option)
 
 
-def _http_store_used(context, group: str) -> bool:
-    """Whether the glance store settings in `group` serve an http store: [glance_store]
-    lists its stores, the multi-store groups are named in [DEFAULT] enabled_backends."""
-    if group == "glance_store":
+def _backends(context) -> dict[str, str]:
+    """glance's `[DEFAULT] enabled_backends`: store name -> store type (multi-store mode
+    when not empty)."""
+    option = context.option("DEFAULT", "enabled_backends")
+    return (option.as_dict() or {}) if option is not None else {}
+
+
+@rule(
+    code="GMR118", name="http-store-certificates-unverified", severity=Severity.INFO,
+    services=("glance",),
+    reads=("DEFAULT.enabled_backends", "glance_store.stores", "*.https_insecure",
+           "*.https_ca_certificates_file"),
+    message="[{group}] https_insecure = {value} with the http store enabled: images at https "
+            "locations are read without checking the certificate",
+    what="glance's http store, which reads images from the web locations users give, does "
+         "not verify https certificates (glance_store's default).",
+    why="Whoever sits between glance and the image's web server can serve another image; "
+        "only images with an https location are concerned, and only when the http store is "
+        "enabled, so this is worth knowing rather than an alarm. In multi-store mode an http "
+        "backend falls back to [backend_defaults] for an option it leaves unset.",
+    fix="Set https_insecure = False (the system CA bundle is used) or give "
+        "https_ca_certificates_file.",
+    examples=(
+        fails("glance 2026.2", "[glance_store]\nstores = file,http\nhttps_insecure = True",
+              "[glance_store] https_insecure = True with the http store enabled: images at "
+              "https locations are read without checking the certificate"),
+        passes("glance 2026.2", "[glance_store]\nstores = file,http\nhttps_insecure = False"),
+        passes("glance 2026.2", "[glance_store]\nstores = file,http\nhttps_insecure = "
+                                "True\nhttps_ca_certificates_file = /etc/ssl/ca.pem"),
+        passes("glance 2026.2", "[glance_store]\nstores = file,rbd\nhttps_insecure = True"),
+        # Multi-store: [glance_store] is never read; the http backend's group is, and
+        # [backend_defaults] for what it leaves unset.
+        passes("glance 2026.2", "[DEFAULT]\nenabled_backends = fast:rbd\n"
+                                "[glance_store]\nstores = file,http\nhttps_insecure = True"),
+        fails("glance 2026.2", "[DEFAULT]\nenabled_backends = web:http\n"
+                               "[web]\nhttps_insecure = None\n"
+                               "[backend_defaults]\nhttps_insecure = True",
+              "[backend_defaults] https_insecure = True with the http store enabled: images "
+              "at https locations are read without checking the certificate"),
+        passes("glance 2026.2", "[DEFAULT]\nenabled_backends = web:http\n"
+                                "[web]\nhttps_insecure = False\n"
+                                "[backend_defaults]\nhttps_insecure = True"),
+    ),
+    source="glance_store _drivers/http.py (https_insecure default True; _get_response: "
+           "session.verify = ca_bundle or not https_insecure), driver.py "
+           "BackendGroupConfiguration (backend group, then backend_defaults), "
+           "multi_backend.py; glance common/wsgi.py initialize_multi_store",
+)
+def http_store_certificates_unverified(report, context) -> Iterator[Hit]:
+    backends = _backends(context)
+    if not backends:
         stores = context.option("glance_store", "stores")
-        return stores is not None and "http" in (stores.as_list() or ())
-    backends = context.option("DEFAULT", "enabled_backends")
-    kinds = (backends.as_dict() or {}) if backends is not None else {}
-    return "http" in kinds.values() if group == "backend_defaults" else kinds.get(group) == "http"
+        if stores is not None and "http" in (stores.as_list() or ()):
+            yield from _unverified(context, ("glance_store",))
+        return
+    for name, kind in backends.items():
+        if kind == "http":
+            yield from _unverified(context, (name, "backend_defaults"))
+
+
+def _unverified(context, groups: tuple[str, ...]) -> Iterator[Hit]:
+    """A hit when certificates go unverified: https_insecure True and no CA file, each
+    taken from the first of `groups` that sets it (glance_store's fallback)."""
+    insecure = _first_set(context, groups, "https_insecure")
+    if insecure is not None and insecure[1].as_bool() and _first_set(
+            context, groups, "https_ca_certificates_file") is None:
+        yield hit(*insecure)
+
+
+def _first_set(context, groups: tuple[str, ...], name: str) -> tuple[str, Option] | None:
+    for group in groups:
+        option = _set(context.option(group, name))
+        if option is not None:
+            return group, option
+    return None
 
 
 @rule(
@@ -86,6 +168,9 @@ def _http_store_used(context, group: str) -> bool:
               "service is reached without TLS"),
         passes("nova 2026.2", "[keystone_authtoken]\nwww_authenticate_uri = "
                               "https://keystone:5000"),
+        fails("nova mitaka", "[keystone_authtoken]\nauth_uri = http://keystone:5000",
+              "[keystone_authtoken] auth_uri = http://keystone:5000: the identity service "
+              "is reached without TLS"),
     ),
     source="OpenStack Security Guide Check-Compute-04, Check-Block-04, Check-Image-04, "
            "Check-Neutron-04",
@@ -99,35 +184,111 @@ def auth_uri_plain_http(report, context) -> Iterator[Hit]:
 
 @rule(
     code="GMR104", name="auth-scheme-contradiction", severity=Severity.WARNING,
-    reads=("keystone_authtoken.www_authenticate_uri", "keystone_authtoken.auth_uri",
-           "keystone_authtoken.auth-url", "keystone_authtoken.auth_url"),
-    message="[keystone_authtoken] {option} = {value} uses {scheme}, but {other} uses "
-            "{other_scheme}",
-    what="The URLs of [keystone_authtoken] disagree about http and https.",
-    why="The service validates tokens over one scheme while clients are told another: one of "
-        "them is wrong, and usually the http one carries tokens in clear.",
-    fix="Use https for every keystone URL of the group.",
+    reads=("keystone_authtoken.auth_section", "keystone_authtoken.auth_plugin",
+           "keystone_authtoken.auth_protocol", "keystone_authtoken.identity_uri",
+           "*.auth_type", "*.auth-url", "*.auth_url"),
+    message="[keystone_authtoken] {option} = {value} is ignored since {plugin} is set: tokens "
+            "are validated at {url}, without TLS",
+    what="Legacy [keystone_authtoken] options claim https while the auth plugin that is "
+         "really used talks to keystone over plain http.",
+    why="Once `auth_type` (or the older `auth_plugin`) is set, keystonemiddleware loads that "
+        "plugin and ignores auth_protocol, auth_host, auth_port and identity_uri; a reader "
+        "of the report sees `auth_protocol = https` (its default, too) while service "
+        "credentials and tokens go over http. GMR119 flags the http URL itself.",
+    fix="Point the plugin's auth-url at https and remove the legacy options.",
     examples=(
-        fails("nova 2026.2", "[keystone_authtoken]\nwww_authenticate_uri = "
-                             "https://keystone:5000\nauth-url = http://keystone:5000",
-              "[keystone_authtoken] auth-url = http://keystone:5000 uses http, but "
-              "www_authenticate_uri uses https"),
-        passes("nova 2026.2", "[keystone_authtoken]\nwww_authenticate_uri = "
-                              "https://keystone:5000\nauth-url = https://keystone:5000"),
+        fails("nova mitaka", "[keystone_authtoken]\nauth_type = password\n"
+                             "auth-url = http://192.168.234.12:35357\nauth_protocol = https",
+              "[keystone_authtoken] auth_protocol = https is ignored since auth_type = "
+              "password is set: tokens are validated at auth-url = "
+              "http://192.168.234.12:35357, without TLS"),
+        fails("nova mitaka", "[keystone_authtoken]\nauth_plugin = password\n"
+                             "auth_url = http://keystone:35357\n"
+                             "identity_uri = https://keystone:35357",
+              "[keystone_authtoken] identity_uri = https://keystone:35357 is ignored since "
+              "auth_plugin = password is set: tokens are validated at auth_url = "
+              "http://keystone:35357, without TLS"),
+        # The legacy options are in use without a plugin; with an https plugin URL they
+        # claim nothing false.
+        passes("nova mitaka", "[keystone_authtoken]\nauth_type = None\n"
+                              "auth-url = http://keystone:35357\nauth_protocol = https"),
+        passes("nova mitaka", "[keystone_authtoken]\nauth_type = password\n"
+                              "auth-url = https://keystone:35357\nauth_protocol = https"),
     ),
-    source="keystonemiddleware auth_token options help; seed report (auth_protocol = https "
-           "with auth-url = http://...); RULES.md NOVA-011, NOVA-012",
+    source="keystonemiddleware 4.4.1 auth_token/__init__.py _get_auth_plugin (legacy "
+           "AuthTokenPlugin only when no auth_type/auth_plugin), auth_token/_auth.py "
+           "(auth_protocol default https, \"Deprecated, use identity_uri\"); seed report "
+           "samples/nova-13.0.0-mitaka-api.txt; RULES.md NOVA-012",
 )
 def auth_scheme_contradiction(report, context) -> Iterator[Hit]:
-    public = context.option(_AUTHTOKEN, "www_authenticate_uri") or context.option(_AUTHTOKEN,
-                                                                                  "auth_uri")
-    if public is None or _scheme(public.value) is None:
+    section = _set(context.option(_AUTHTOKEN, "auth_section"))
+    group = section.value if section is not None else _AUTHTOKEN
+    plugin = _set(context.option(group, "auth_type")) or _set(
+        context.option(_AUTHTOKEN, "auth_plugin"))
+    url = _set(context.option(group, "auth-url")) or _set(context.option(group, "auth_url"))
+    if plugin is None or url is None or not _plain_http(url.value):
         return
-    for name in ("auth-url", "auth_url"):
-        option = context.option(_AUTHTOKEN, name)
-        if option is not None and _scheme(option.value) not in (None, _scheme(public.value)):
-            yield hit(_AUTHTOKEN, option, scheme=_scheme(option.value), other=public.name,
-                      other_scheme=_scheme(public.value))
+    protocol = context.option(_AUTHTOKEN, "auth_protocol")
+    identity = context.option(_AUTHTOKEN, "identity_uri")
+    for option in (protocol, identity):
+        text = option.value.lower() if option is not None else ""
+        if text == "https" or _scheme(text) == "https":
+            yield hit(_AUTHTOKEN, option, plugin=f"{plugin.name} = {plugin.value}",
+                      url=f"{url.name} = {redact_url(url.value)}")
+
+
+def _set(option: Option | None) -> Option | None:
+    """The option when it holds a value (not unset, not empty)."""
+    return option if option is not None and not option.is_none and option.value else None
+
+
+def _plain_http(url: str) -> bool:
+    """An http URL to another host (loopback traffic does not leave the machine)."""
+    if _scheme(url) != "http":
+        return False
+    try:
+        host = urlsplit(url.strip()).hostname
+    except ValueError:
+        return True
+    return host not in _LOCALHOST
+
+
+@rule(
+    code="GMR119", name="auth-url-plain-http", severity=Severity.WARNING,
+    reads=("*.auth-url", "*.auth_url"),
+    message="[{group}] {option} = {value}: service credentials and tokens go to keystone "
+            "without TLS",
+    what="A keystoneauth plugin (keystone_authtoken, service_user, placement, neutron, "
+         "cinder, glance, ironic and any other auth group) authenticates against keystone "
+         "over plain http.",
+    why="The plugin sends the service user's password to that URL and gets tokens back: "
+        "anyone on the path reads them and acts as the service.",
+    fix="Use the https endpoint of keystone in auth-url (and cafile for its CA).",
+    examples=(
+        fails("nova 2026.2", "[placement]\nauth_type = password\n"
+                             "auth-url = http://keystone:5000/v3",
+              "[placement] auth-url = http://keystone:5000/v3: service credentials and "
+              "tokens go to keystone without TLS"),
+        fails("nova mitaka", "[keystone_authtoken]\nauth_type = password\n"
+                             "auth-url = http://192.168.234.12:35357",
+              "[keystone_authtoken] auth-url = http://192.168.234.12:35357: service "
+              "credentials and tokens go to keystone without TLS"),
+        passes("nova 2026.2", "[placement]\nauth_type = password\n"
+                              "auth-url = https://keystone:5000/v3"),
+        passes("nova 2026.2", "[placement]\nauth_type = password\n"
+                              "auth-url = http://127.0.0.1:5000/v3"),
+    ),
+    source="OpenStack Security Guide Check-Compute-04, Check-Block-04, Check-Image-04, "
+           "Check-Neutron-04 (keystone URLs over https); keystoneauth1 loading "
+           "identity.py (auth-url option of the password plugins)",
+)
+def auth_url_plain_http(report, context) -> Iterator[Hit]:
+    if report.configuration is None:
+        return
+    for group, option in report.configuration.options():
+        if option.name in ("auth-url", "auth_url") and option.shape == "scalar" \
+                and not option.masked and _plain_http(option.value):
+            yield hit(group.name, option)
 
 
 @rule(
@@ -141,6 +302,9 @@ def auth_scheme_contradiction(report, context) -> Iterator[Hit]:
         fails("nova 2026.2", "[api]\nauth_strategy = noauth2",
               "[api] auth_strategy = noauth2: the API accepts requests without authentication"),
         passes("nova 2026.2", "[api]\nauth_strategy = keystone"),
+        fails("neutron 2026.2", "[DEFAULT]\nauth_strategy = noauth",
+              "[DEFAULT] auth_strategy = noauth: the API accepts requests without "
+              "authentication"),
     ),
     source="OpenStack Security Guide Check-Compute-03, Check-Neutron-03, Check-Block-03, "
            "Check-Image-03; nova release note deprecate-api-auth_strategy-noauth2 (21.0.0)",
@@ -156,36 +320,127 @@ def noauth_strategy(report, context) -> Iterator[Hit]:
     code="GMR106", name="messaging-without-tls", severity=Severity.WARNING,
     reads=("oslo_messaging_rabbit.ssl", "oslo_messaging_rabbit.rabbit_use_ssl",
            "DEFAULT.transport_url"),
-    message="[oslo_messaging_rabbit] {option} = {value} and the transport URL asks for no "
-            "TLS: RPC travels in clear",
+    message="[oslo_messaging_rabbit] {option} = {value}: RPC travels in clear{unless}",
     what="RabbitMQ connections are not encrypted.",
-    why="RPC messages carry tokens, passwords and instance data between services.",
+    why="RPC messages carry tokens, passwords and instance data between services. The "
+        "transport URL's query overrides the option (`?ssl=1`), and recent releases mask "
+        "the URL, so the report alone cannot rule that out: the message says so.",
     fix="Enable TLS to the broker.",
     examples=(
+        fails("nova 2026.2", "[oslo_messaging_rabbit]\nssl = False\n"
+                             "[DEFAULT]\ntransport_url = rabbit://ctl:5672/",
+              "[oslo_messaging_rabbit] ssl = False: RPC travels in clear, unless "
+              "transport_url asks for TLS, which the report masks"),
         fails("nova mitaka", "[oslo_messaging_rabbit]\nrabbit_use_ssl = "
                              "False\n[DEFAULT]\ntransport_url = None",
-              "[oslo_messaging_rabbit] rabbit_use_ssl = False and the transport URL asks for "
-              "no TLS: RPC travels in clear"),
+              "[oslo_messaging_rabbit] rabbit_use_ssl = False: RPC travels in clear"),
+        passes("nova mitaka", "[oslo_messaging_rabbit]\nrabbit_use_ssl = False\n"
+                              "[DEFAULT]\ntransport_url = rabbit://ctl:5672/?ssl=1"),
         passes("nova mitaka", "[oslo_messaging_rabbit]\nrabbit_use_ssl = True"),
     ),
-    source="OpenStack Security Guide, messaging/security.rst; RULES.md OSLO-MSG-003",
+    source="OpenStack Security Guide, messaging/security.rst; oslo.messaging "
+           "_drivers/common.py ConfigOptsProxy (URL query overrides [oslo_messaging_rabbit]); "
+           "RULES.md OSLO-MSG-003",
 )
 def messaging_without_tls(report, context) -> Iterator[Hit]:
     option = context.option("oslo_messaging_rabbit", "ssl") or context.option(
         "oslo_messaging_rabbit", "rabbit_use_ssl")
     if option is None or option.as_bool() is not False:
         return
-    url = context.option("DEFAULT", "transport_url")
-    if report.option("DEFAULT", "transport_url") is not None and url is None:
-        return  # masked: TLS may be asked for in the URL, so this cannot be decided
-    if url is not None and any(flag in url.value.lower() for flag in ("ssl=1", "ssl=true")):
+    url = report.option("DEFAULT", "transport_url")
+    if url is not None and url.masked:
+        yield hit("oslo_messaging_rabbit", option,
+                  unless=", unless transport_url asks for TLS, which the report masks")
         return
-    yield hit("oslo_messaging_rabbit", option)
+    query = parse_qs(urlsplit(url.value).query) if url is not None and "?" in url.value else {}
+    if any(value.lower() in ("1", "true", "yes", "on") for value in query.get("ssl", ())):
+        return
+    yield hit("oslo_messaging_rabbit", option, unless="")
 
 
 @rule(
+    code="GMR120", name="broker-certificate-not-verified", severity=Severity.WARNING,
+    reads=("oslo_messaging_rabbit.ssl", "oslo_messaging_rabbit.rabbit_use_ssl",
+           "oslo_messaging_rabbit.ssl_ca_file", "oslo_messaging_rabbit.kombu_ssl_ca_certs"),
+    message="[oslo_messaging_rabbit] {option} = {value} without {ca}: the broker's "
+            "certificate is not verified",
+    what="TLS to RabbitMQ is on, but no CA file is given.",
+    why="oslo.messaging asks for certificate verification (CERT_REQUIRED and the broker's "
+        "host name) only when a CA file is set, so any certificate is accepted and whoever "
+        "intercepts the connection can pose as the broker (OSSN-0096).",
+    fix="Set ssl_ca_file to the CA that signed the broker's certificate.",
+    examples=(
+        fails("nova 2026.2", "[oslo_messaging_rabbit]\nssl = True\nssl_ca_file =",
+              "[oslo_messaging_rabbit] ssl = True without ssl_ca_file: the broker's "
+              "certificate is not verified"),
+        fails("nova mitaka", "[oslo_messaging_rabbit]\nrabbit_use_ssl = True\n"
+                             "kombu_ssl_ca_certs =",
+              "[oslo_messaging_rabbit] rabbit_use_ssl = True without kombu_ssl_ca_certs: the "
+              "broker's certificate is not verified"),
+        passes("nova 2026.2", "[oslo_messaging_rabbit]\nssl = True\n"
+                              "ssl_ca_file = /etc/ssl/rabbit-ca.pem"),
+        passes("nova 2026.2", "[oslo_messaging_rabbit]\nssl = False\nssl_ca_file ="),
+    ),
+    source="OSSN-0096; oslo.messaging 18.3.1 _drivers/impl_rabbit.py _fetch_ssl_params "
+           "(cert_reqs and server_hostname only with ssl_ca_file) and the "
+           "ssl_enforce_hostname_verification help (\"ssl=true without ssl_ca_file never "
+           "enables hostname verification\")",
+)
+def broker_certificate_not_verified(report, context) -> Iterator[Hit]:
+    # Today's names, else those of releases before oslo.messaging renamed them (Mitaka).
+    for ssl_name, ca_name in (("ssl", "ssl_ca_file"), ("rabbit_use_ssl", "kombu_ssl_ca_certs")):
+        ssl = context.option("oslo_messaging_rabbit", ssl_name)
+        if ssl is None:
+            continue
+        ca_file = context.option("oslo_messaging_rabbit", ca_name)
+        if ssl.as_bool() and ca_file is not None and ca_file.value in ("", "None"):
+            yield hit("oslo_messaging_rabbit", ssl, ca=ca_name)
+        return
+
+
+_WEAK_TLS = ("sslv2", "sslv3", "tlsv1", "tlsv1_1")
+
+
+@rule(
+    code="GMR121", name="broker-weak-tls-version", severity=Severity.WARNING,
+    reads=("oslo_messaging_rabbit.ssl", "oslo_messaging_rabbit.rabbit_use_ssl",
+           "oslo_messaging_rabbit.ssl_version", "oslo_messaging_rabbit.kombu_ssl_version"),
+    message="[oslo_messaging_rabbit] {option} = {value}: the broker connection is pinned to a "
+            "broken protocol version",
+    what="TLS to RabbitMQ is pinned to SSLv2, SSLv3, TLS 1.0 or TLS 1.1.",
+    why="These versions have practical attacks (POODLE, BEAST) and are deprecated "
+        "(RFC 8996); pinning one also stops the connection from negotiating TLS 1.2 or 1.3.",
+    fix="Leave the option empty, so that the highest version both ends support is used.",
+    examples=(
+        fails("nova 2026.2", "[oslo_messaging_rabbit]\nssl = True\nssl_version = TLSv1",
+              "[oslo_messaging_rabbit] ssl_version = TLSv1: the broker connection is pinned "
+              "to a broken protocol version"),
+        fails("nova mitaka", "[oslo_messaging_rabbit]\nrabbit_use_ssl = True\n"
+                             "kombu_ssl_version = SSLv3",
+              "[oslo_messaging_rabbit] kombu_ssl_version = SSLv3: the broker connection is "
+              "pinned to a broken protocol version"),
+        passes("nova 2026.2", "[oslo_messaging_rabbit]\nssl = True\nssl_version = TLSv1_2"),
+        passes("nova 2026.2", "[oslo_messaging_rabbit]\nssl = False\nssl_version = TLSv1"),
+    ),
+    source="OSSN-0039; oslo.messaging _drivers/impl_rabbit.py _SSL_PROTOCOLS and "
+           "validate_ssl_version (ssl_version used only with ssl); RFC 8996",
+)
+def broker_weak_tls_version(report, context) -> Iterator[Hit]:
+    # Today's names, else those of releases before oslo.messaging renamed them (Mitaka).
+    for ssl_name, version_name in (("ssl", "ssl_version"),
+                                   ("rabbit_use_ssl", "kombu_ssl_version")):
+        ssl = context.option("oslo_messaging_rabbit", ssl_name)
+        if ssl is None:
+            continue
+        version = context.option("oslo_messaging_rabbit", version_name)
+        if ssl.as_bool() and version is not None and version.value.lower() in _WEAK_TLS:
+            yield hit("oslo_messaging_rabbit", version)
+        return
+
+
+rabbit_heartbeat_disabled = option_rule(
     code="GMR107", name="rabbit-heartbeat-disabled", severity=Severity.WARNING,
-    reads=("oslo_messaging_rabbit.heartbeat_timeout_threshold",),
+    group="oslo_messaging_rabbit", option="heartbeat_timeout_threshold", when=("eq", 0),
     message="[oslo_messaging_rabbit] heartbeat_timeout_threshold = {value}: dead broker "
             "connections go unnoticed",
     what="AMQP heartbeats are turned off.",
@@ -200,15 +455,10 @@ def messaging_without_tls(report, context) -> Iterator[Hit]:
     ),
     source="oslo.messaging impl_rabbit.py option help (\"0 disables heartbeat\")",
 )
-def rabbit_heartbeat_disabled(report, context) -> Iterator[Hit]:
-    option = context.option("oslo_messaging_rabbit", "heartbeat_timeout_threshold")
-    if option is not None and option.as_int() == 0:
-        yield hit("oslo_messaging_rabbit", option)
 
-
-@rule(
+authtoken_auth_uri_deprecated = option_rule(
     code="GMR108", name="authtoken-auth-uri-deprecated", severity=Severity.INFO,
-    reads=("keystone_authtoken.auth_uri",),
+    group=_AUTHTOKEN, option="auth_uri", when=("not_in", ["None", ""]),
     releases=("queens", None),
     message="[keystone_authtoken] auth_uri = {value}: renamed www_authenticate_uri",
     what="The service sets the deprecated `auth_uri` of keystonemiddleware.",
@@ -220,14 +470,11 @@ def rabbit_heartbeat_disabled(report, context) -> Iterator[Hit]:
               "[keystone_authtoken] auth_uri = https://keystone:5000: renamed "
               "www_authenticate_uri"),
         passes("nova 2026.2", "[keystone_authtoken]\nauth_uri = None"),
+        passes("nova 2026.2", "[keystone_authtoken]\nauth_uri ="),
     ),
     source="keystonemiddleware release notes rename-auth-uri (4.18.0), "
            "remove-AuthTokenPlugin (13.0.0)",
 )
-def authtoken_auth_uri_deprecated(report, context) -> Iterator[Hit]:
-    option = context.option(_AUTHTOKEN, "auth_uri")
-    if option is not None and not option.is_none and option.value:
-        yield hit(_AUTHTOKEN, option)
 
 
 @rule(
@@ -246,6 +493,8 @@ def authtoken_auth_uri_deprecated(report, context) -> Iterator[Hit]:
               "set: cached tokens are neither signed nor encrypted"),
         passes("nova 2026.2", "[keystone_authtoken]\nmemcached_servers = "
                               "c1:11211\nmemcache_security_strategy = ENCRYPT"),
+        passes("nova 2026.2", "[keystone_authtoken]\nmemcached_servers = "
+                              "None\nmemcache_security_strategy = None"),
     ),
     source="keystonemiddleware auth_token option help; RULES.md KSM-002",
 )
@@ -258,9 +507,12 @@ def memcache_unprotected(report, context) -> Iterator[Hit]:
         yield hit(_AUTHTOKEN, strategy)
 
 
-@rule(
+service_token_roles = option_rule(
     code="GMR110", name="service-token-roles-not-required", severity=Severity.WARNING,
-    reads=("keystone_authtoken.service_token_roles_required",),
+    group=_AUTHTOKEN, option="service_token_roles_required", when=("eq", False),
+    # keystone prints [keystone_authtoken] (it imports keystonemiddleware) but never reads
+    # it: its AuthContextMiddleware builds BaseAuthProtocol with its own arguments.
+    services=tuple(service for service in SERVICES if service != "keystone"),
     message="[keystone_authtoken] service_token_roles_required = {value}: any user token "
             "passes as a service token",
     what="keystonemiddleware does not check the roles of service tokens.",
@@ -272,19 +524,16 @@ def memcache_unprotected(report, context) -> Iterator[Hit]:
               "[keystone_authtoken] service_token_roles_required = False: any user token "
               "passes as a service token"),
         passes("nova 2026.2", "[keystone_authtoken]\nservice_token_roles_required = True"),
+        passes("keystone 2025.1", "[keystone_authtoken]\nservice_token_roles_required = False"),
     ),
     source="keystonemiddleware release notes allow-expired (4.12.0), "
-           "service-token-roles-required-default-true (13.0.0)",
+           "service-token-roles-required-default-true (13.0.0); keystone server/flask/"
+           "request_processing/middleware/auth_context.py (keystone does not read the group)",
 )
-def service_token_roles(report, context) -> Iterator[Hit]:
-    option = context.option(_AUTHTOKEN, "service_token_roles_required")
-    if option is not None and option.as_bool() is False:
-        yield hit(_AUTHTOKEN, option)
 
-
-@rule(
+sql_statement_logging = option_rule(
     code="GMR111", name="sql-statement-logging", severity=Severity.WARNING,
-    reads=("database.connection_debug",),
+    group="database", option="connection_debug", when=("ge", 100),
     message="[database] connection_debug = {value}: every SQL statement is logged",
     what="oslo.db logs every SQL statement with its parameters.",
     why="Logs fill with row data, including what users stored, and the database slows down.",
@@ -292,19 +541,15 @@ def service_token_roles(report, context) -> Iterator[Hit]:
     examples=(
         fails("nova 2026.2", "[database]\nconnection_debug = 100",
               "[database] connection_debug = 100: every SQL statement is logged"),
-        passes("nova 2026.2", "[database]\nconnection_debug = 0"),
+        passes("nova 2026.2", "[database]\nconnection_debug = 50"),
     ),
     source="oslo.db options help (\"100=Log everything\"); RULES.md OSLO-DB-001",
 )
-def sql_statement_logging(report, context) -> Iterator[Hit]:
-    option = context.option("database", "connection_debug")
-    if option is not None and (option.as_int() or 0) >= 100:
-        yield hit("database", option)
 
-
-@rule(
+host_is_localhost = option_rule(
     code="GMR112", name="host-is-localhost", severity=Severity.WARNING,
-    reads=("DEFAULT.host",),
+    group="DEFAULT", option="host",
+    when=("matches", r"(?i)^(localhost(\.localdomain)?|127\.0\.0\.1|::1)$"),
     message="[DEFAULT] host = {value}: the node does not have a name of its own",
     what="The service's `host` is a loopback name.",
     why="`host` names the service's RPC queue and, for nova and neutron, the port binding; "
@@ -314,38 +559,46 @@ def sql_statement_logging(report, context) -> Iterator[Hit]:
         fails("nova 2026.2", "[DEFAULT]\nhost = localhost",
               "[DEFAULT] host = localhost: the node does not have a name of its own"),
         passes("nova 2026.2", "[DEFAULT]\nhost = compute-12"),
+        passes("nova 2026.2", "[DEFAULT]\nhost = localhost-12"),
     ),
     source="nova/conf/netconf.py `host` help; risu BZ 1474092; RULES.md NOVA-020",
 )
-def host_is_localhost(report, context) -> Iterator[Hit]:
-    option = context.option("DEFAULT", "host")
-    if option is not None and option.value.lower() in _LOCALHOST:
-        yield hit("DEFAULT", option)
 
 
 @rule(
     code="GMR113", name="broker-hostname-not-verified", severity=Severity.WARNING,
-    reads=("oslo_messaging_rabbit.ssl", "oslo_messaging_rabbit.ssl_enforce_hostname_verification"),
+    releases=(None, "2026.1"),
+    reads=("oslo_messaging_rabbit.ssl", "oslo_messaging_rabbit.ssl_ca_file",
+           "oslo_messaging_rabbit.ssl_enforce_hostname_verification"),
     message="[oslo_messaging_rabbit] ssl_enforce_hostname_verification = {value} with TLS on: "
             "the broker's certificate name is not checked",
-    what="TLS to RabbitMQ is on, but the broker's host name is not verified.",
+    what="TLS to RabbitMQ is on with a CA file, but the broker's host name is not verified.",
     why="Any certificate from the CA is accepted, so whoever holds one can pose as the broker "
-        "(OSSN-0096); stable branches default to False.",
+        "(OSSN-0096); stable branches that added the option default to False. From 2026.2 "
+        "(oslo.messaging 18.3) the option is deprecated and does nothing: verification is "
+        "always on with a CA file. Without a CA file GMR120 applies.",
     fix="Turn hostname verification on.",
     examples=(
-        fails("nova 2026.2", "[oslo_messaging_rabbit]\nssl = "
-                             "True\nssl_enforce_hostname_verification = False",
+        fails("nova 2026.1", "[oslo_messaging_rabbit]\nssl = True\nssl_ca_file = "
+                             "/etc/ssl/ca.pem\nssl_enforce_hostname_verification = False",
               "[oslo_messaging_rabbit] ssl_enforce_hostname_verification = False with TLS on: "
               "the broker's certificate name is not checked"),
-        passes("nova 2026.2", "[oslo_messaging_rabbit]\nssl = "
-                              "True\nssl_enforce_hostname_verification = True"),
+        passes("nova 2026.1", "[oslo_messaging_rabbit]\nssl = True\nssl_ca_file = "
+                              "/etc/ssl/ca.pem\nssl_enforce_hostname_verification = True"),
+        passes("nova 2026.2", "[oslo_messaging_rabbit]\nssl = True\nssl_ca_file = "
+                              "/etc/ssl/ca.pem\nssl_enforce_hostname_verification = False"),
     ),
-    source="OSSN-0096; oslo.messaging impl_rabbit.py help",
+    source="OSSN-0096; oslo.messaging 18.3.0 and 18.3.1 _drivers/impl_rabbit.py (option "
+           "deprecated, \"Verification is always enabled now\", read nowhere); RULES.md "
+           "OSLO-MSG-004",
 )
 def broker_hostname_not_verified(report, context) -> Iterator[Hit]:
     ssl = context.option("oslo_messaging_rabbit", "ssl")
+    ca_file = context.option("oslo_messaging_rabbit", "ssl_ca_file")
     option = context.option("oslo_messaging_rabbit", "ssl_enforce_hostname_verification")
-    if ssl is not None and ssl.as_bool() and option is not None and option.as_bool() is False:
+    if ssl is not None and ssl.as_bool() and ca_file is not None \
+            and ca_file.value not in ("", "None") and option is not None \
+            and option.as_bool() is False:
         yield hit("oslo_messaging_rabbit", option)
 
 
@@ -373,9 +626,9 @@ def ha_and_quorum_queues(report, context) -> Iterator[Hit]:
         yield hit("oslo_messaging_rabbit", quorum)
 
 
-@rule(
+mysql_sql_mode_empty = option_rule(
     code="GMR115", name="mysql-sql-mode-empty", severity=Severity.WARNING,
-    reads=("database.mysql_sql_mode",),
+    group="database", option="mysql_sql_mode", when=("eq", ""),
     message="[database] mysql_sql_mode = {value}: the server's SQL mode applies instead of "
             "TRADITIONAL",
     what="oslo.db does not set the MySQL SQL mode.",
@@ -390,15 +643,10 @@ def ha_and_quorum_queues(report, context) -> Iterator[Hit]:
     ),
     source="oslo.db options help; RULES.md OSLO-DB-003",
 )
-def mysql_sql_mode_empty(report, context) -> Iterator[Hit]:
-    option = context.option("database", "mysql_sql_mode")
-    if option is not None and option.value == "":
-        yield hit("database", option)
 
-
-@rule(
+json_policy_file = option_rule(
     code="GMR116", name="json-policy-file", severity=Severity.WARNING,
-    reads=("oslo_policy.policy_file",),
+    group="oslo_policy", option="policy_file", when=("matches", r"\.json$"),
     releases=("wallaby", None),
     message="[oslo_policy] policy_file = {value}: JSON policy files are deprecated",
     what="The policy file is JSON.",
@@ -412,15 +660,10 @@ def mysql_sql_mode_empty(report, context) -> Iterator[Hit]:
     ),
     source="oslo.upgradecheck check_policy_json; oslo.policy release notes; cinder-status",
 )
-def json_policy_file(report, context) -> Iterator[Hit]:
-    option = context.option("oslo_policy", "policy_file")
-    if option is not None and option.value.endswith(".json"):
-        yield hit("oslo_policy", option)
 
-
-@rule(
+long_token_cache = option_rule(
     code="GMR117", name="long-token-cache", severity=Severity.INFO,
-    reads=("keystone_authtoken.token_cache_time",),
+    group=_AUTHTOKEN, option="token_cache_time", when=("gt", 300),
     message="[keystone_authtoken] token_cache_time = {value}: revoked tokens stay valid that "
             "long",
     what="Validated tokens are cached for more than the default five minutes.",
@@ -434,10 +677,73 @@ def json_policy_file(report, context) -> Iterator[Hit]:
     ),
     source="OSSN-0056; keystonemiddleware auth_token option help",
 )
-def long_token_cache(report, context) -> Iterator[Hit]:
-    option = context.option(_AUTHTOKEN, "token_cache_time")
-    if option is not None and (option.as_int() or 0) > 300:
-        yield hit(_AUTHTOKEN, option)
+
+request_body_limit_raised = option_rule(
+    code="GMR122", name="request-body-limit-raised", severity=Severity.INFO,
+    group="oslo_middleware", option="max_request_body_size", when=("gt", 114688),
+    message="[oslo_middleware] max_request_body_size = {value}: the API accepts request "
+            "bodies above the 112 KiB default",
+    what="oslo.middleware's request size limit is raised above its default.",
+    why="The limit is what stops a client from making an API worker read and parse an "
+        "arbitrarily large body; raised, large requests tie up workers' memory and CPU "
+        "(denial of service). A deployment may need more for a reason; the Security Guide "
+        "asks for the default.",
+    fix="Keep 114688 unless a documented need says otherwise.",
+    examples=(
+        fails("keystone 2026.2", "[oslo_middleware]\nmax_request_body_size = 10485760",
+              "[oslo_middleware] max_request_body_size = 10485760: the API accepts request "
+              "bodies above the 112 KiB default"),
+        passes("keystone 2026.2", "[oslo_middleware]\nmax_request_body_size = 114688"),
+    ),
+    source="OpenStack Security Guide Check-Identity-05, Check-Block-08; oslo.middleware "
+           "8.2.0 sizelimit.py (default 114688; RequestBodySizeLimiter rejects a larger "
+           "Content-Length, LimitingReader a longer body), in the pipeline of nova 34 and "
+           "cinder 29 api-paste.ini and keystone 28 server/flask/core.py; RULES.md "
+           "KEYSTONE-004, CINDER-006",
+)
+
+
+@rule(
+    code="GMR123", name="policy-deprecated-defaults-allowed", severity=Severity.WARNING,
+    reads=("oslo_policy.enforce_new_defaults",),
+    message="[oslo_policy] enforce_new_defaults = {value}: the deprecated policy rules still "
+            "grant access, which {service} {release} no longer does by default",
+    what="The service opts out of enforcing only the new (scope and role aware) policy "
+         "defaults, in a release where enforcing them is the default.",
+    why="With False, oslo.policy ORs each deprecated check string with the new one, so "
+        "whatever the old rules allowed (such as admin in any project acting on every "
+        "project) stays allowed. Before the release that turned it on (nova and glance "
+        "2023.1, neutron 2023.2, ironic 2024.1, keystone 2024.2, cinder 2026.2) False is "
+        "the default and nothing is reported.",
+    fix="Remove the setting after checking that users hold the roles the new defaults "
+        "expect (member, reader, manager).",
+    examples=(
+        fails("nova 2026.2", "[oslo_policy]\nenforce_new_defaults = False",
+              "[oslo_policy] enforce_new_defaults = False: the deprecated policy rules still "
+              "grant access, which nova 2026.2 no longer does by default"),
+        passes("nova 2026.2", "[oslo_policy]\nenforce_new_defaults = True"),
+        passes("nova zed", "[oslo_policy]\nenforce_new_defaults = False"),
+        passes("cinder 2026.1", "[oslo_policy]\nenforce_new_defaults = False"),
+    ),
+    source="oslo.policy 6.0.1 opts.py (enforce_new_defaults help) and policy.py "
+           "(deprecated check OR'd in unless enforce_new_defaults); gmr knowledge base "
+           "(each service's default per release: the services set it with "
+           "oslo_policy.opts.set_defaults)",
+)
+def policy_deprecated_defaults_allowed(report, context) -> Iterator[Hit]:
+    option = context.option("oslo_policy", "enforce_new_defaults")
+    if option is None or option.as_bool() is not False:
+        return
+    release = context.release
+    if release is None:
+        raise ReleaseUnknown
+    if context.service not in knowledge.services() or release.name not in {
+            known.name for known in knowledge.releases(context.service)}:
+        return
+    fact = knowledge.options(context.service, release.name).get(
+        ("oslo_policy", "enforce_new_defaults"))
+    if fact is not None and fact.default == "True":
+        yield hit("oslo_policy", option, service=context.service, release=release.name)
 
 
 RULES = (
@@ -458,4 +764,10 @@ RULES = (
     mysql_sql_mode_empty,
     json_policy_file,
     long_token_cache,
+    http_store_certificates_unverified,
+    auth_url_plain_http,
+    broker_certificate_not_verified,
+    broker_weak_tls_version,
+    request_body_limit_raised,
+    policy_deprecated_defaults_allowed,
 )

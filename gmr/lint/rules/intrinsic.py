@@ -82,9 +82,32 @@ expired_waiver = rule(
         fails("nova mitaka", "[keystone_authtoken]\npassword = admin",
               "[keystone_authtoken] password shows a credential in clear: <redacted>"),
         passes("nova 2026.2", "[keystone_authtoken]\npassword = admin"),
+        # Not named like a credential, but secret upstream from 2023.2 on.
+        fails("neutron zed", "[profiler]\nhmac_keys = f3c9a1e07b",
+              "[profiler] hmac_keys shows a credential in clear: <redacted>"),
+        fails("cinder 2026.2", "[backend_defaults]\npure_api_token = 6f4e8a2c-1b3d-4e5f",
+              "[backend_defaults] pure_api_token shows a credential in clear: <redacted>"),
+        fails("nova mitaka", "[DEFAULT]\ntransport_url = rabbit://nova:Rb7pw1@ctl:5672/",
+              "[DEFAULT] transport_url shows a credential in clear: "
+              "rabbit://nova:***@ctl:5672/"),
+        fails("nova 2026.2", "[glance]\napi_servers = http://glance:Gl4pw1@ctl:9292",
+              "[glance] api_servers shows a credential in clear: "
+              "http://glance:***@ctl:9292"),
+        # What only looks like a credential: a URL without a password, upstream's
+        # placeholder, a path, a number, keystone's auth method plugin class.
+        passes("nova mitaka", "[DEFAULT]\ntransport_url = rabbit://ctl:5672/"),
+        passes("neutron zed", "[profiler]\nhmac_keys = SECRET_KEY"),
+        passes("nova mitaka", "[DEFAULT]\ns3_access_key = notchecked"),
+        passes("cinder 2026.2", "[backend_defaults]\nsan_private_key = /etc/cinder/id_rsa"),
+        passes("ironic 2026.2", "[ilo]\nclean_priority_reset_ilo_credential = 30"),
+        passes("keystone 2026.2", "[auth]\npassword = "
+                                  "keystone.auth.plugins.password.Password"),
     ),
     source="seed report `[keystone_authtoken] password = admin`; keystoneauth1 2.3.0 "
-           "(LP 1534299) made the plugin password secret; RULES.md GMR-SEC-001",
+           "(LP 1534299) made the plugin password secret; gmr knowledge base (names "
+           "upstream registers secret=True); cinder volume/drivers/pure.py (pure_api_token "
+           "not secret); osprofiler opts.py (hmac_keys default SECRET_KEY); RULES.md "
+           "GMR-SEC-001",
 )
 def secret_in_clear(report, context) -> Iterator[Hit]:
     if report.configuration is None:

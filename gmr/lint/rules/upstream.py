@@ -132,8 +132,9 @@ def deprecated_option_set(report, context) -> Iterator[Hit]:
     code="GMR702", name="credential-not-registered-secret", severity=Severity.WARNING,
     message="[{group}] {option} holds a credential, which the report prints in clear: "
             "upstream registers it without secret=True in {service} {release}{later}",
-    what="An option named like a credential and holding one is printed in clear because "
-         "upstream registers it without `secret=True` in the report's release.",
+    what="An option that holds a credential (named like one, or named like an option "
+         "upstream registers secret elsewhere or later) is printed in clear because upstream "
+         "registers it without `secret=True` in the report's release.",
     why="oslo.reports masks only options registered as secret, so every report of this "
         "release prints the credential, into the journal, log collectors and tickets. "
         "GMR010 reports the leak; this names its cause: rotating the credential does not "
@@ -148,6 +149,11 @@ def deprecated_option_set(report, context) -> Iterator[Hit]:
               "report prints in clear: upstream registers it without secret=True in nova "
               "2026.2"),
         passes("nova 2026.2", "[keystone_authtoken]\npassword = admin"),
+        fails("neutron zed", "[profiler]\nhmac_keys = f3c9a1e07b",
+              "[profiler] hmac_keys holds a credential, which the report prints in clear: "
+              "upstream registers it without secret=True in neutron zed (it does from "
+              "2023.2 on)"),
+        passes("neutron zed", "[profiler]\nhmac_keys = SECRET_KEY"),
     ),
     source="gmr knowledge base (gmr/knowledge: oslo.config Opt.secret per option and "
            "release); oslo.reports views/text/generic.py masks only opt.secret; cinder "
