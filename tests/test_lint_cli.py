@@ -293,3 +293,12 @@ def test_help_names_its_metavars_the_settings_table_and_repeatable_flags():
                           ("--write-baseline", "FILE"), ("--release", "NAME"),
                           ("--service", "NAME"), ("--fail-on", "SEVERITY")):
         assert f"{flag} {metavar} " in text
+
+
+def test_a_selection_that_runs_no_rule_is_refused_not_a_green(place):
+    result = lint("compute1.txt", "--select", "GMR503", cwd=place)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr.splitlines()[-1] == (
+        "gmr: error: the selection runs no rule (select GMR503; ignore none): nothing would "
+        "be checked; GMR503 was retired: admin_token is secret in every keystone release "
+        "that has it, so the report masks it and the rule could never decide")

@@ -115,6 +115,13 @@ def lint_inputs(names: Iterable[str], settings: Settings, *, release: str | None
              + (f" ({code} was retired: {RETIRED[code]})" if code in RETIRED else "")
              for flag, codes in (("select", settings.select), ("ignore", settings.ignore))
              for code in codes if not any(rule.code.startswith(code) for rule in rules)]
+    if not selected:
+        retired = "".join(f"; {code} was retired: {RETIRED[code]}" for code in settings.select
+                          if code in RETIRED)
+        raise UsageError("the selection runs no rule (select "
+                         f"{', '.join(settings.select) or 'all'}; ignore "
+                         f"{', '.join(settings.ignore) or 'none'}): nothing would be checked"
+                         + retired)
     result = lint(reports, selected, settings=settings, errors=inputs.errors, baseline=known)
     return LintRun(result=result, settings=settings, rules=selected, reports=reports,
                    errors=inputs.errors, skipped=inputs.skipped, notes=notes)
