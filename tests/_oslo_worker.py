@@ -597,6 +597,7 @@ def _stop_watcher(watcher, path):
 # process is a one-shot worker, ended with os._exit after its request).
 # --------------------------------------------------------------------------
 FOREVER = 3600.0
+OWN = os.path.basename(__file__)  # tools/make_stacks_samples.py runs a renamed copy
 BUSY_PHASES = 3
 _PLAIN_LOCK = threading.Lock()
 
@@ -691,7 +692,7 @@ def lockutils_waiter(claim_resources):
 def arrange_lock(arranged):
     claim = _lockutils_synchronized()
     arranged.thread("lock_holder", lockutils_holder,
-                    _innermost_in("_oslo_worker.py", "claim_resources"), claim)
+                    _innermost_in(OWN, "claim_resources"), claim)
     arranged.thread("lock_waiter", lockutils_waiter,
                     lambda f: _innermost_in("threading.py", "wait")(f)
                     and _contains("lockutils.py", "lock")(f), claim)
@@ -709,9 +710,9 @@ def plain_lock_waiter():
 
 def arrange_plain_lock(arranged):
     arranged.thread("plain_lock_holder", plain_lock_holder,
-                    _innermost_in("_oslo_worker.py", "plain_lock_holder"))
+                    _innermost_in(OWN, "plain_lock_holder"))
     arranged.thread("plain_lock_waiter", plain_lock_waiter,
-                    _innermost_in("_oslo_worker.py", "plain_lock_waiter"))
+                    _innermost_in(OWN, "plain_lock_waiter"))
 
 
 # -- a read from a socket pair whose other end never writes
@@ -761,7 +762,7 @@ def arrange_busy(arranged):
     state = BusyState()
     idents = []
     for i in range(2):
-        t = arranged.thread(f"busy_{i}", busy_worker, _contains("_oslo_worker.py", "busy_phase_0"),
+        t = arranged.thread(f"busy_{i}", busy_worker, _contains(OWN, "busy_phase_0"),
                             state)
         idents.append(t.ident)
 
@@ -770,7 +771,7 @@ def arrange_busy(arranged):
         name = f"busy_phase_{index % BUSY_PHASES}"
         for n, (ident, _) in enumerate(arranged.native):
             if ident in idents:
-                arranged.native[n] = (ident, _contains("_oslo_worker.py", name))
+                arranged.native[n] = (ident, _contains(OWN, name))
 
     arranged.movers.append(move)
 
@@ -834,10 +835,10 @@ def arrange_eventlet(arranged, count):
     sem = eventlet.semaphore.Semaphore(1)
     events = [eventlet.event.Event() for _ in range(count + 1)]
     gts = [
-        (eventlet.spawn(green_holder, sem), _contains("_oslo_worker.py", "green_holder")),
+        (eventlet.spawn(green_holder, sem), _contains(OWN, "green_holder")),
         (eventlet.spawn(green_waiter, sem), _contains("semaphore.py", "acquire")),
-        (eventlet.spawn(green_sleeper), _contains("_oslo_worker.py", "green_sleeper")),
-        (eventlet.spawn(green_mover, events), _contains("_oslo_worker.py", "green_phase_0")),
+        (eventlet.spawn(green_sleeper), _contains(OWN, "green_sleeper")),
+        (eventlet.spawn(green_mover, events), _contains(OWN, "green_phase_0")),
     ]
     arranged.green.extend(gts)
     arranged.keep = getattr(arranged, "keep", []) + [sem, events]
@@ -848,7 +849,7 @@ def arrange_eventlet(arranged, count):
             events[index - 1].send(None)
         for n, (g, _) in enumerate(arranged.green):
             if g is mover:
-                arranged.green[n] = (g, _contains("_oslo_worker.py", f"green_phase_{index % 2}"))
+                arranged.green[n] = (g, _contains(OWN, f"green_phase_{index % 2}"))
 
     arranged.movers.append(move)
     arranged.settle()
