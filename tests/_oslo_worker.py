@@ -818,10 +818,14 @@ def green_phase_1(events, k):
     events[k].wait()
 
 
+def green_phase_2(events, k):
+    events[k].wait()
+
+
 def green_mover(events):
     k = 0
     while True:
-        (green_phase_0, green_phase_1)[k % 2](events, k)
+        (green_phase_0, green_phase_1, green_phase_2)[k % BUSY_PHASES](events, k)
         k += 1
 
 
@@ -849,7 +853,7 @@ def arrange_eventlet(arranged, count):
             events[index - 1].send(None)
         for n, (g, _) in enumerate(arranged.green):
             if g is mover:
-                arranged.green[n] = (g, _contains(OWN, f"green_phase_{index % 2}"))
+                arranged.green[n] = (g, _contains(OWN, f"green_phase_{index % BUSY_PHASES}"))
 
     arranged.movers.append(move)
     arranged.settle()

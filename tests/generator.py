@@ -105,8 +105,8 @@ SCENARIOS = {
     "for work in queue.get [executor_worker_0..2]",
     "eventlet": "an eventlet hub and green threads: green_holder asleep holding an "
     "eventlet Semaphore, green_waiter blocked in its acquire, green_sleeper in "
-    "eventlet.sleep, green_mover waiting on an Event in green_phase_<index % 2> "
-    "(moves between snapshots); needs greenlet_available",
+    "eventlet.sleep, green_mover waiting on an Event in green_phase_<k>, "
+    "k = snapshot index % 3 (moves between snapshots); needs greenlet_available",
 }
 DELIVERIES = frozenset({"stderr", "log_dir"})
 
