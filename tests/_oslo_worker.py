@@ -629,6 +629,7 @@ class Arranged:
         self.green = []  # (greenlet, predicate on _frames of its gr_frame)
         self.movers = []  # callables(snapshot index) run before each snapshot
         self.hub = None  # eventlet's hub, switched to until green threads settle
+        self.keep = []  # objects the threads need alive (peer sockets, executor, ...)
 
     def thread(self, role, target, predicate, *args):
         t = threading.Thread(target=target, args=args, name=role, daemon=True)
@@ -722,7 +723,7 @@ def socket_reader(sock):
 
 def arrange_socket(arranged):
     ours, peer = socket.socketpair()
-    arranged.keep = getattr(arranged, "keep", []) + [peer]  # open: no EOF
+    arranged.keep.append(peer)  # open, so the reader never sees EOF
     arranged.thread("socket_reader", socket_reader,
                     _innermost_in("socket.py", "readinto"), ours)
 
@@ -783,7 +784,7 @@ def arrange_executor(arranged):
     executor = futurist.ThreadPoolExecutor(max_workers=3)
     for f in [executor.submit(time.sleep, 0.01) for _ in range(3)]:
         f.result()
-    arranged.keep = getattr(arranged, "keep", []) + [executor]
+    arranged.keep.append(executor)
     for i, w in enumerate(executor._workers):
         arranged.roles[f"executor_worker_{i}"] = w.ident
         arranged.native.append((w.ident, lambda f: _innermost_in("threading.py", "wait")(f)
@@ -845,7 +846,7 @@ def arrange_eventlet(arranged, count):
         (eventlet.spawn(green_mover, events), _contains(OWN, "green_phase_0")),
     ]
     arranged.green.extend(gts)
-    arranged.keep = getattr(arranged, "keep", []) + [sem, events]
+    arranged.keep.append((sem, events))
     mover = gts[-1][0]
 
     def move(index):

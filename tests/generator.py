@@ -482,7 +482,8 @@ def _crash_worker(greenlet_available: bool, message: str) -> None:
 
 
 def generate(spec: ReportSpec) -> GeneratedReport:
-    """Render one report with the real oslo.reports code.
+    """Render one report with the real oslo.reports code (a spec with
+    scenarios: the first of generate_snapshots(spec, 1)).
 
     Raises ValueError when the spec cannot be realised (a value its opt type
     rejects, a duplicate option, ...) and RuntimeError when oslo.reports did

@@ -197,6 +197,17 @@ def test_snapshots_without_scenarios_share_the_worker_and_keep_its_children():
     assert len(parked[0]) == 1 and parked[0] == parked[1]
 
 
+def test_generate_with_a_scenario_and_no_greenlet():
+    rep = gen.generate(gen.ReportSpec(scenarios=("plain_lock",), threads=0, greenlets=0,
+                                      greenlet_available=False))
+    report = _only(gmr.parse(rep.text))
+    assert report.green_threads is None
+    assert set(rep.roles) == {"plain_lock_holder", "plain_lock_waiter"}
+    assert len(report.threads) == 3
+    waiter = thread(report, rep.roles["plain_lock_waiter"]).frames
+    assert waiter[-1].function == "plain_lock_waiter"
+
+
 @pytest.mark.parametrize(
     "kwargs, message",
     [
