@@ -630,6 +630,7 @@ class Arranged:
         self.movers = []  # callables(snapshot index) run before each snapshot
         self.hub = None  # eventlet's hub, switched to until green threads settle
         self.keep = []  # objects the threads need alive (peer sockets, executor, ...)
+        self.children = []  # processes the scenarios started, killed by cleanup()
 
     def thread(self, role, target, predicate, *args):
         t = threading.Thread(target=target, args=args, name=role, daemon=True)
@@ -668,6 +669,13 @@ class Arranged:
         for mover in self.movers:
             mover(index)
         self.settle()
+
+    def cleanup(self):
+        """Kill the scenarios' child processes (threads and green threads die
+        with the one-shot worker)."""
+        for proc in self.children:
+            proc.kill()
+            proc.wait(WAIT_TIMEOUT)
 
 
 # -- oslo.concurrency lockutils: a holder asleep inside, a waiter at the door
@@ -726,6 +734,24 @@ def arrange_socket(arranged):
     arranged.keep.append(peer)  # open, so the reader never sees EOF
     arranged.thread("socket_reader", socket_reader,
                     _innermost_in("socket.py", "readinto"), ours)
+
+
+# -- oslo.concurrency processutils.execute waiting for its command
+def run_command(started):
+    from oslo_concurrency import processutils
+
+    processutils.execute("sleep", CHILD_SLEEP, check_exit_code=False, on_execute=started)
+
+
+def arrange_subprocess(arranged):
+    arranged.thread("command_runner", run_command,
+                    lambda f: _innermost_in("selectors.py", "select")(f)
+                    and _contains("processutils.py", "execute")(f), arranged.children.append)
+    deadline = time.monotonic() + WAIT_TIMEOUT
+    while not _settled(arranged.children[-1].pid):
+        if time.monotonic() > deadline:
+            raise RuntimeError("the command did not start")
+        time.sleep(0.001)
 
 
 # -- busy threads: each snapshot finds them working in another phase
@@ -864,6 +890,7 @@ SCENARIOS = {
     "lock": arrange_lock,
     "plain_lock": arrange_plain_lock,
     "socket": arrange_socket,
+    "subprocess": arrange_subprocess,
     "busy": arrange_busy,
     "executor": arrange_executor,
 }
@@ -923,7 +950,7 @@ class Worker:
         # package None: a plain version string, as neutron/cinder/glance pass
         version = HarnessVersionInfo(*pkg) if pkg is not None else "29.0.0"
 
-        children = threads = None
+        children = threads = arranged = None
         grs = []
         reports = []
         roles = {}
@@ -946,6 +973,8 @@ class Worker:
                     captured = trigger_file(version, spec["delivery"], log_dir, trigger_path)
                 reports.append(collect(spec["delivery"], log_dir, captured, taken))
         finally:
+            if arranged is not None:
+                arranged.cleanup()
             stop_greenlets(grs)
             stop_threads(threads)
             stop_children(children)

@@ -99,6 +99,9 @@ SCENARIOS = {
     "thread blocked in its acquire() [plain_lock_waiter]",
     "socket": "a thread reading a line from one end of a socket.socketpair() whose other "
     "end never writes: blocked in socket.py SocketIO.readinto / recv_into [socket_reader]",
+    "subprocess": "oslo.concurrency processutils.execute('sleep', ...) waiting for the "
+    "command (subprocess communicate -> selectors select) [command_runner]; the "
+    "command is a child process in Processes, killed after the last snapshot",
     "busy": "two threads working (json, zlib, pure Python) in busy_phase_<k>, "
     "k = snapshot index % 3, so their stacks change between snapshots [busy_0, busy_1]",
     "executor": "an idle futurist.ThreadPoolExecutor(max_workers=3): its workers wait "

@@ -23,7 +23,7 @@ except ImportError:
 COUNT = 3
 STUCK_ROLES = (
     "lock_holder", "lock_waiter", "plain_lock_holder", "plain_lock_waiter", "socket_reader",
-    "executor_worker_0", "executor_worker_1", "executor_worker_2",
+    "command_runner", "executor_worker_0", "executor_worker_1", "executor_worker_2",
 )
 BUSY_ROLES = ("busy_0", "busy_1")
 
@@ -120,6 +120,18 @@ def test_socket_reader_blocks_in_recv(series):
     frames = thread(report, rep.roles["socket_reader"]).frames
     assert names(frames)[-2:] == [("_oslo_worker.py", "socket_reader"), ("socket.py", "readinto")]
     assert "recv_into" in frames[-1].source
+
+
+def test_command_runner_waits_for_its_child(series):
+    rep, report = series[0]
+    frames = names(thread(report, rep.roles["command_runner"]).frames)
+    assert frames[-5:] == [
+        ("_oslo_worker.py", "run_command"), ("processutils.py", "execute"),
+        ("subprocess.py", "communicate"), ("subprocess.py", "_communicate"),
+        ("selectors.py", "select"),
+    ]
+    (me,) = [p for p in report.processes if p.pid == rep.pid]
+    assert len(me.children) == 1
 
 
 def test_idle_executor_workers_wait_for_work(series):

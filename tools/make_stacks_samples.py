@@ -6,8 +6,9 @@ test generator (tests/generator.py, ``generate_snapshots``): a copy of its
 worker, named ``~/.cache/gmr-samples/stacks/bin/nova-compute``, is started with every scenario of
 ``generator.SCENARIOS`` arranged inside it (a lockutils lock held by a
 sleeping thread with a second thread waiting for it, a threading.Lock held
-and waited for, a thread blocked reading a socket pair, two busy threads, an
-idle futurist executor, an eventlet hub with green threads on a semaphore,
+and waited for, a thread blocked reading a socket pair, a thread in
+processutils.execute waiting for its command, two busy threads, an idle
+futurist executor, an eventlet hub with green threads on a semaphore,
 asleep and moving). Then three real SIGUSR2 signals, ``--interval`` seconds
 apart, make the installed oslo.reports write three reports into its
 ``[oslo_reports] log_dir``; each is copied to samples/stacks/ under the name
@@ -15,9 +16,9 @@ oslo.reports gave it, ``nova-compute_gurumeditation_<UTC %Y%m%d%H%M%S>``, so
 the names tell when each report was taken. Nothing is edited.
 
 Only the program's name is nova-compute's: the code paths in the stacks are
-the real oslo.concurrency, threading, socket, futurist and eventlet ones,
-called from the worker's own functions (``claim_resources``,
-``socket_reader``, ``busy_phase_<k>``, ``green_holder``, ...). Between the
+the real oslo.concurrency, threading, socket, subprocess, futurist and
+eventlet ones, called from the worker's own functions (``claim_resources``,
+``socket_reader``, ``run_command``, ``busy_phase_<k>``, ``green_holder``, ...). Between the
 signals the stuck threads stay where they are and the busy ones move on.
 
 Usage::
