@@ -599,6 +599,7 @@ def _stop_watcher(watcher, path):
 FOREVER = 3600.0
 OWN = os.path.basename(__file__)  # tools/make_stacks_samples.py runs a renamed copy
 BUSY_PHASES = 3
+GREEN_WAITERS = 3  # identical green threads: one group of three
 _PLAIN_LOCK = threading.Lock()
 
 
@@ -867,7 +868,8 @@ def arrange_eventlet(arranged, count):
     events = [eventlet.event.Event() for _ in range(count + 1)]
     gts = [
         (eventlet.spawn(green_holder, sem), _contains(OWN, "green_holder")),
-        (eventlet.spawn(green_waiter, sem), _contains("semaphore.py", "acquire")),
+        *[(eventlet.spawn(green_waiter, sem), _contains("semaphore.py", "acquire"))
+          for _ in range(GREEN_WAITERS)],
         (eventlet.spawn(green_sleeper), _contains(OWN, "green_sleeper")),
         (eventlet.spawn(green_mover, events), _contains(OWN, "green_phase_0")),
     ]

@@ -102,13 +102,13 @@ SCENARIOS = {
     "subprocess": "oslo.concurrency processutils.execute('sleep', ...) waiting for the "
     "command (subprocess communicate -> selectors select) [command_runner]; the "
     "command is a child process in Processes, killed after the last snapshot",
-    "busy": "two threads working (json, zlib, pure Python) in busy_phase_<k>, "
-    "k = snapshot index % 3, so their stacks change between snapshots [busy_0, busy_1]",
+    "busy": "two threads working (gzip, sha256, zlib: C code that releases the GIL) in "
+    "busy_phase_<k>, k = snapshot index % 3, so their stacks change between snapshots [busy_0, busy_1]",
     "executor": "an idle futurist.ThreadPoolExecutor(max_workers=3): its workers wait "
     "for work in queue.get [executor_worker_0..2]",
     "eventlet": "an eventlet hub and green threads: green_holder asleep holding an "
-    "eventlet Semaphore, green_waiter blocked in its acquire, green_sleeper in "
-    "eventlet.sleep, green_mover waiting on an Event in green_phase_<k>, "
+    "eventlet Semaphore, three green_waiter blocked in its acquire (one stack), "
+    "green_sleeper in eventlet.sleep, green_mover waiting on an Event in green_phase_<k>, "
     "k = snapshot index % 3 (moves between snapshots); needs greenlet_available",
 }
 DELIVERIES = frozenset({"stderr", "log_dir"})
