@@ -103,7 +103,8 @@ SCENARIOS = {
     "command (subprocess communicate -> selectors select) [command_runner]; the "
     "command is a child process in Processes, killed after the last snapshot",
     "busy": "two threads working (gzip, sha256, zlib: C code that releases the GIL) in "
-    "busy_phase_<k>, k = snapshot index % 3, so their stacks change between snapshots [busy_0, busy_1]",
+    "busy_phase_<k>, k = snapshot index % 3, so their stacks change between snapshots "
+    "[busy_0, busy_1]",
     "executor": "an idle futurist.ThreadPoolExecutor(max_workers=3): its workers wait "
     "for work in queue.get [executor_worker_0..2]",
     "eventlet": "an eventlet hub and green threads: green_holder asleep holding an "
