@@ -116,7 +116,9 @@ def test_plain_threading_lock(series):
     holder = thread(report, rep.roles["plain_lock_holder"]).frames
     assert (holder[-1].function, holder[-1].source) == ("plain_lock_holder", "time.sleep(FOREVER)")
     waiter = thread(report, rep.roles["plain_lock_waiter"]).frames
-    assert (waiter[-1].function, waiter[-1].source) == ("plain_lock_waiter", "_PLAIN_LOCK.acquire()")
+    assert (waiter[-1].function, waiter[-1].source) == (
+        "plain_lock_waiter", "_PLAIN_LOCK.acquire()"
+    )
 
 
 def test_socket_reader_blocks_in_recv(series):
