@@ -32,10 +32,13 @@ if os.environ.get("GMR_WORKER_NO_GREENLET") == "1":
     sys.modules["greenlet"] = None  # type: ignore[assignment]
 
 import gc  # noqa: E402
+import gzip  # noqa: E402
+import hashlib  # noqa: E402
 import io  # noqa: E402
 import json  # noqa: E402
 import shutil  # noqa: E402
 import signal  # noqa: E402
+import socket  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import threading  # noqa: E402
@@ -43,6 +46,7 @@ import time  # noqa: E402
 import traceback  # noqa: E402
 import types  # noqa: E402
 import weakref  # noqa: E402
+import zlib  # noqa: E402
 
 import psutil  # noqa: E402
 from oslo_config import cfg  # noqa: E402
@@ -511,14 +515,19 @@ def configure_trigger(spec, tmpdir, seq):
         CONF.set_override("log_dir", log_dir, "oslo_reports")
     if spec["trigger"] == "file":
         path = os.path.join(tmpdir, f"gmr-trigger-{seq}")
-        fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o644)
-        os.close(fd)
-        os.chmod(path, 0o644)  # setup_autorun logs an error if group can't read
+        configure_trigger_file(path)
         CONF.set_override("file_event_handler", path, "oslo_reports")
         # The watcher sleeps `interval` seconds between polls (default 1);
         # 0 keeps file-triggered reports fast.
         CONF.set_override("file_event_handler_interval", 0, "oslo_reports")
     return log_dir, path
+
+
+def configure_trigger_file(path):
+    """Make the watched file again (the last watcher was stopped by removing it)."""
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o644)
+    os.close(fd)
+    os.chmod(path, 0o644)  # setup_autorun logs an error if group can't read
 
 
 def trigger_file(version, delivery, log_dir, path):
@@ -583,6 +592,325 @@ def _stop_watcher(watcher, path):
 
 
 # --------------------------------------------------------------------------
+# Stack scenarios: threads arranged with real library code paths, kept
+# running between the snapshots of one process.  Each blocks for good (the
+# process is a one-shot worker, ended with os._exit after its request).
+# --------------------------------------------------------------------------
+FOREVER = 3600.0
+OWN = os.path.basename(__file__)  # tools/make_stacks_samples.py runs a renamed copy
+BUSY_PHASES = 3
+GREEN_WAITERS = 3  # identical green threads: one group of three
+_PLAIN_LOCK = threading.Lock()
+
+
+def _frames(frame):
+    """(file basename, function) of a stack, innermost first."""
+    out = []
+    while frame is not None:
+        out.append((os.path.basename(frame.f_code.co_filename), frame.f_code.co_name))
+        frame = frame.f_back
+    return out
+
+
+def _innermost_in(file, function):
+    return lambda frames: bool(frames) and frames[0] == (file, function)
+
+
+def _contains(file, function):
+    return lambda frames: (file, function) in frames
+
+
+class Arranged:
+    """The scenarios' threads and green threads, what each looks like once it
+    is in place, and how to move the busy ones to their next phase."""
+
+    def __init__(self):
+        self.roles = {}  # role -> native thread ident
+        self.native = []  # (ident, predicate on _frames of its stack)
+        self.green = []  # (greenlet, predicate on _frames of its gr_frame)
+        self.movers = []  # callables(snapshot index) run before each snapshot
+        self.hub = None  # eventlet's hub, switched to until green threads settle
+        self.keep = []  # objects the threads need alive (peer sockets, executor, ...)
+        self.children = []  # processes the scenarios started, killed by cleanup()
+
+    def thread(self, role, target, predicate, *args):
+        t = threading.Thread(target=target, args=args, name=role, daemon=True)
+        t.start()
+        self.roles[role] = t.ident
+        self.native.append((t.ident, predicate))
+        self.settle()
+        return t
+
+    def _in_place(self):
+        current = sys._current_frames()
+        if not all(pred(_frames(current.get(ident))) for ident, pred in self.native):
+            return False
+        return all(pred(_frames(g.gr_frame)) for g, pred in self.green)
+
+    def settle(self):
+        """Wait until every arranged thread is where its scenario puts it."""
+        deadline = time.monotonic() + WAIT_TIMEOUT
+        while not self._in_place():
+            if time.monotonic() > deadline:
+                current = sys._current_frames()
+                raise RuntimeError(
+                    "scenario threads did not settle: "
+                    + repr({i: _frames(current.get(i))[:4] for i, _ in self.native})
+                )
+            if self.hub is not None:
+                import eventlet
+
+                eventlet.sleep(0)  # the hub runs the green threads
+            time.sleep(0.0005)
+        # A thread found in place is blocked in C (sleep, acquire, recv) or
+        # spinning in its phase; give the last one a moment past its call.
+        time.sleep(0.005)
+
+    def move(self, index):
+        for mover in self.movers:
+            mover(index)
+        self.settle()
+
+    def cleanup(self):
+        """Kill the scenarios' child processes (threads and green threads die
+        with the one-shot worker)."""
+        for proc in self.children:
+            proc.kill()
+            proc.wait(WAIT_TIMEOUT)
+
+
+# -- oslo.concurrency lockutils: a holder asleep inside, a waiter at the door
+def _lockutils_synchronized():
+    from oslo_concurrency import lockutils
+
+    @lockutils.synchronized("compute_resources")
+    def claim_resources(hold):
+        if hold:
+            time.sleep(FOREVER)
+
+    return claim_resources
+
+
+def lockutils_holder(claim_resources):
+    claim_resources(True)
+
+
+def lockutils_waiter(claim_resources):
+    claim_resources(False)
+
+
+def arrange_lock(arranged):
+    claim = _lockutils_synchronized()
+    arranged.thread("lock_holder", lockutils_holder,
+                    _innermost_in(OWN, "claim_resources"), claim)
+    arranged.thread("lock_waiter", lockutils_waiter,
+                    lambda f: _innermost_in("threading.py", "wait")(f)
+                    and _contains("lockutils.py", "lock")(f), claim)
+
+
+# -- a plain threading.Lock
+def plain_lock_holder():
+    with _PLAIN_LOCK:
+        time.sleep(FOREVER)
+
+
+def plain_lock_waiter():
+    _PLAIN_LOCK.acquire()
+
+
+def arrange_plain_lock(arranged):
+    arranged.thread("plain_lock_holder", plain_lock_holder,
+                    _innermost_in(OWN, "plain_lock_holder"))
+    arranged.thread("plain_lock_waiter", plain_lock_waiter,
+                    _innermost_in(OWN, "plain_lock_waiter"))
+
+
+# -- a read from a socket pair whose other end never writes
+def socket_reader(sock):
+    sock.makefile("rb").readline()
+
+
+def arrange_socket(arranged):
+    ours, peer = socket.socketpair()
+    arranged.keep.append(peer)  # open, so the reader never sees EOF
+    arranged.thread("socket_reader", socket_reader,
+                    _innermost_in("socket.py", "readinto"), ours)
+
+
+# -- oslo.concurrency processutils.execute waiting for its command
+def run_command(started):
+    from oslo_concurrency import processutils
+
+    processutils.execute("sleep", CHILD_SLEEP, check_exit_code=False, on_execute=started)
+
+
+def arrange_subprocess(arranged):
+    arranged.thread("command_runner", run_command,
+                    lambda f: _innermost_in("selectors.py", "select")(f)
+                    and _contains("processutils.py", "execute")(f), arranged.children.append)
+    deadline = time.monotonic() + WAIT_TIMEOUT
+    while not _settled(arranged.children[-1].pid):
+        if time.monotonic() > deadline:
+            raise RuntimeError("the command did not start")
+        time.sleep(0.001)
+
+
+# -- busy threads: each snapshot finds them working in another phase
+class BusyState:
+    phase = 0
+
+
+# Mostly in C code that releases the GIL, so the report is not slowed down.
+def busy_phase_0(state, k):
+    data = os.urandom(1 << 18)
+    while state.phase == k:
+        gzip.compress(data, 6)
+
+
+def busy_phase_1(state, k):
+    data = os.urandom(1 << 20)
+    while state.phase == k:
+        hashlib.sha256(data).hexdigest()
+
+
+def busy_phase_2(state, k):
+    data = os.urandom(1 << 18)
+    while state.phase == k:
+        zlib.decompress(zlib.compress(data, 1))
+
+
+def busy_worker(state):
+    phases = (busy_phase_0, busy_phase_1, busy_phase_2)
+    while True:
+        k = state.phase
+        phases[k % BUSY_PHASES](state, k)
+
+
+def arrange_busy(arranged):
+    state = BusyState()
+    idents = []
+    for i in range(2):
+        t = arranged.thread(f"busy_{i}", busy_worker, _contains(OWN, "busy_phase_0"),
+                            state)
+        idents.append(t.ident)
+
+    def move(index):
+        state.phase = index
+        name = f"busy_phase_{index % BUSY_PHASES}"
+        for n, (ident, _) in enumerate(arranged.native):
+            if ident in idents:
+                arranged.native[n] = (ident, _contains(OWN, name))
+
+    arranged.movers.append(move)
+
+
+# -- an idle futurist executor: its workers wait for work
+def arrange_executor(arranged):
+    import futurist
+
+    executor = futurist.ThreadPoolExecutor(max_workers=3)
+    for f in [executor.submit(time.sleep, 0.01) for _ in range(3)]:
+        f.result()
+    arranged.keep.append(executor)
+    for i, w in enumerate(executor._workers):
+        arranged.roles[f"executor_worker_{i}"] = w.ident
+        arranged.native.append((w.ident, lambda f: _innermost_in("threading.py", "wait")(f)
+                                and _contains("_thread.py", "_wait_for_work")(f)))
+    arranged.settle()
+
+
+# -- eventlet: the hub, green threads on a semaphore, asleep, and moving
+def green_holder(sem):
+    import eventlet
+
+    with sem:
+        eventlet.sleep(FOREVER)
+
+
+def green_waiter(sem):
+    with sem:
+        pass
+
+
+def green_sleeper():
+    import eventlet
+
+    eventlet.sleep(FOREVER)
+
+
+def green_phase_0(events, k):
+    events[k].wait()
+
+
+def green_phase_1(events, k):
+    events[k].wait()
+
+
+def green_phase_2(events, k):
+    events[k].wait()
+
+
+def green_mover(events):
+    k = 0
+    while True:
+        (green_phase_0, green_phase_1, green_phase_2)[k % BUSY_PHASES](events, k)
+        k += 1
+
+
+def arrange_eventlet(arranged, count):
+    import eventlet
+    import eventlet.event
+    import eventlet.hubs
+    import eventlet.semaphore
+
+    arranged.hub = eventlet.hubs.get_hub()
+    sem = eventlet.semaphore.Semaphore(1)
+    events = [eventlet.event.Event() for _ in range(count + 1)]
+    gts = [
+        (eventlet.spawn(green_holder, sem), _contains(OWN, "green_holder")),
+        *[(eventlet.spawn(green_waiter, sem), _contains("semaphore.py", "acquire"))
+          for _ in range(GREEN_WAITERS)],
+        (eventlet.spawn(green_sleeper), _contains(OWN, "green_sleeper")),
+        (eventlet.spawn(green_mover, events), _contains(OWN, "green_phase_0")),
+    ]
+    arranged.green.extend(gts)
+    arranged.keep.append((sem, events))
+    mover = gts[-1][0]
+
+    def move(index):
+        if index:
+            events[index - 1].send(None)
+        for n, (g, _) in enumerate(arranged.green):
+            if g is mover:
+                arranged.green[n] = (g, _contains(OWN, f"green_phase_{index % BUSY_PHASES}"))
+
+    arranged.movers.append(move)
+    arranged.settle()
+
+
+SCENARIOS = {
+    "lock": arrange_lock,
+    "plain_lock": arrange_plain_lock,
+    "socket": arrange_socket,
+    "subprocess": arrange_subprocess,
+    "busy": arrange_busy,
+    "executor": arrange_executor,
+}
+
+
+def arrange(scenarios, count):
+    arranged = Arranged()
+    for name in scenarios:
+        if name == "eventlet":
+            arrange_eventlet(arranged, count)
+        elif name in SCENARIOS:
+            SCENARIOS[name](arranged)
+        else:
+            raise SpecError(f"unknown scenario {name!r}")
+    return arranged
+
+
+# --------------------------------------------------------------------------
 # One spec
 # --------------------------------------------------------------------------
 BANNER = "=" * 72 + "\n====" + "{: ^64}".format("Guru Meditation") + "====\n"
@@ -590,6 +918,10 @@ BANNER = "=" * 72 + "\n====" + "{: ^64}".format("Guru Meditation") + "====\n"
 
 class Worker:
     def __init__(self):
+        # One-shot: the parent starts this worker for one request that may
+        # arrange scenarios, then ends it (they leave threads, an eventlet
+        # hub and lockutils semaphores behind that no later spec may see).
+        self.one_shot = os.environ.get("GMR_WORKER_ONE_SHOT") == "1"
         self.tmpdir = tempfile.mkdtemp(prefix="gmr-oslo-worker-")
         self.seq = 0
         self.pid = os.getpid()
@@ -599,6 +931,18 @@ class Worker:
             self.main_greenlet = greenlet.getcurrent()
 
     def generate(self, spec):
+        res = self.snapshots(spec, 1, 0.0)
+        first = res.pop("reports")[0]
+        del first["time"]
+        res.pop("roles")
+        return {**first, **res}
+
+    def snapshots(self, spec, count, interval):
+        """``count`` reports of this process, one per trigger, ``interval``
+        seconds apart, with the spec's threads, greenlets, children and
+        scenarios kept in place between them (busy scenarios move on)."""
+        if spec["scenarios"] and not self.one_shot:
+            raise SpecError("scenarios run only in a one-shot worker (they cannot be undone)")
         self.seq += 1
         reset_conf(spec, self.tmpdir)
         log_dir, trigger_path = configure_trigger(spec, self.tmpdir, self.seq)
@@ -608,53 +952,75 @@ class Worker:
         # package None: a plain version string, as neutron/cinder/glance pass
         version = HarnessVersionInfo(*pkg) if pkg is not None else "29.0.0"
 
-        children = threads = None
+        children = threads = arranged = None
         grs = []
+        reports = []
+        roles = {}
         try:
             children = start_children(spec["children"], spec["grandchildren"], self.tmpdir)
             threads = start_threads(spec["threads"], spec["lineless_threads"])
             grs = start_greenlets(spec["greenlets"])
-            if spec["trigger"] == "signal":
-                captured = trigger_signal(version, spec["delivery"], log_dir)
-            else:
-                captured = trigger_file(version, spec["delivery"], log_dir, trigger_path)
+            arranged = arrange(spec["scenarios"], count)
+            roles = dict(arranged.roles)
+            for index in range(count):
+                if index:
+                    time.sleep(interval)
+                arranged.move(index)
+                taken = time.time()
+                if spec["trigger"] == "signal":
+                    captured = trigger_signal(version, spec["delivery"], log_dir)
+                else:
+                    if index:
+                        configure_trigger_file(trigger_path)
+                    captured = trigger_file(version, spec["delivery"], log_dir, trigger_path)
+                reports.append(collect(spec["delivery"], log_dir, captured, taken))
         finally:
+            if arranged is not None:
+                arranged.cleanup()
             stop_greenlets(grs)
             stop_threads(threads)
             stop_children(children)
             reset_sections(())
-
-        log_file_name = None
-        if spec["delivery"] == "log_dir":
-            names = os.listdir(log_dir)
-            if len(names) != 1:
-                raise RuntimeError(
-                    f"expected one report file in log_dir, found {names}; "
-                    f"stderr was:\n{captured}"
-                )
-            log_file_name = names[0]
-            with open(os.path.join(log_dir, log_file_name), encoding="utf-8", newline="") as f:
-                text = f.read()
-            shutil.rmtree(log_dir, ignore_errors=True)
-            if captured:
-                raise RuntimeError(f"report handler wrote to stderr:\n{captured}")
-        else:
-            text = captured
-        if not text.startswith(BANNER):
-            raise RuntimeError(f"oslo.reports did not produce a report:\n{text}")
+            if log_dir:
+                shutil.rmtree(log_dir, ignore_errors=True)
 
         child_pids = []
         if children:
             procs, grand = children
             child_pids = [p.pid for p in procs] + list(grand)
         return {
-            "text": text,
+            "reports": reports,
             "values": values,
             "secrets": secrets,
             "pid": self.pid,
             "children": child_pids,
-            "log_file_name": log_file_name,
+            "roles": roles,
         }
+
+
+def collect(delivery, log_dir, captured, taken):
+    """The report one trigger produced; a log_dir file is read and removed,
+    so the next trigger's file (same name within one second) is its own."""
+    log_file_name = None
+    if delivery == "log_dir":
+        names = os.listdir(log_dir)
+        if len(names) != 1:
+            raise RuntimeError(
+                f"expected one report file in log_dir, found {names}; "
+                f"stderr was:\n{captured}"
+            )
+        log_file_name = names[0]
+        path = os.path.join(log_dir, log_file_name)
+        with open(path, encoding="utf-8", newline="") as f:
+            text = f.read()
+        os.unlink(path)
+        if captured:
+            raise RuntimeError(f"report handler wrote to stderr:\n{captured}")
+    else:
+        text = captured
+    if not text.startswith(BANNER):
+        raise RuntimeError(f"oslo.reports did not produce a report:\n{text}")
+    return {"text": text, "log_file_name": log_file_name, "time": taken}
 
 
 def _hello():
@@ -702,6 +1068,8 @@ def main():
                     os._exit(3)
                 elif op == "generate":
                     result = worker.generate(req["spec"])
+                elif op == "snapshots":
+                    result = worker.snapshots(req["spec"], req["count"], req["interval"])
                 else:
                     raise SpecError(f"unknown op {op!r}")
             except Exception as exc:
@@ -717,6 +1085,9 @@ def main():
                 send({"ok": True, "result": result})
     finally:
         shutil.rmtree(worker.tmpdir, ignore_errors=True)
+        if worker.one_shot:
+            # scenario threads sleep for good and hold locks: do not wait for them
+            os._exit(0)
 
 
 if __name__ == "__main__":

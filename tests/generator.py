@@ -19,6 +19,22 @@ test).  They are stopped at interpreter exit.  If a worker dies, the call
 raises RuntimeError with the worker's stderr, and the next call starts a new
 worker.
 
+Stack scenarios and snapshots: ``ReportSpec(scenarios=(...))`` arranges
+threads with real library code paths inside the reporting process (see
+SCENARIOS), and :func:`generate_snapshots` takes N reports of ONE process by N
+real triggers, keeping every arranged thread in place between them (the stuck
+ones unchanged, the busy ones moved on):
+
+    reps = generate_snapshots(ReportSpec(scenarios=("lock", "busy"), threads=0,
+                                         greenlets=0), count=3)
+    assert len({r.pid for r in reps}) == 1
+    holder = reps[0].roles["lock_holder"]  # the thread id the report prints
+
+A spec with scenarios runs in a worker of its own, started for that call and
+ended after it (its threads sleep for good, and an eventlet hub cannot be
+undone), so it costs a process start-up (~0.5 s): tests should make one
+series per session and share it.
+
 This module must not import ``gmr`` (the code under test).
 """
 
@@ -46,6 +62,8 @@ __all__ = [
     "GeneratedReport",
     "generate",
     "generate_many",
+    "generate_snapshots",
+    "SCENARIOS",
     "start_workers",
     "shutdown_workers",
     "worker_info",
@@ -70,6 +88,30 @@ OPTION_TYPES = frozenset(
     }
 )
 TRIGGERS = frozenset({"signal", "file"})
+
+#: What each scenario arranges in the reporting process; role names (keys of
+#: GeneratedReport.roles, native threads only) in brackets.
+SCENARIOS = {
+    "lock": "oslo.concurrency lockutils.synchronized('compute_resources'): one thread "
+    "asleep inside claim_resources [lock_holder], one blocked in lockutils' "
+    "threading.Semaphore acquire [lock_waiter]",
+    "plain_lock": "a threading.Lock held by a sleeping thread [plain_lock_holder] and a "
+    "thread blocked in its acquire() [plain_lock_waiter]",
+    "socket": "a thread reading a line from one end of a socket.socketpair() whose other "
+    "end never writes: blocked in socket.py SocketIO.readinto / recv_into [socket_reader]",
+    "subprocess": "oslo.concurrency processutils.execute('sleep', ...) waiting for the "
+    "command (subprocess communicate -> selectors select) [command_runner]; the "
+    "command is a child process in Processes, killed after the last snapshot",
+    "busy": "two threads working (gzip, sha256, zlib: C code that releases the GIL) in "
+    "busy_phase_<k>, k = snapshot index % 3, so their stacks change between snapshots "
+    "[busy_0, busy_1]",
+    "executor": "an idle futurist.ThreadPoolExecutor(max_workers=3): its workers wait "
+    "for work in queue.get [executor_worker_0..2]",
+    "eventlet": "an eventlet hub and green threads: green_holder asleep holding an "
+    "eventlet Semaphore, three green_waiter blocked in its acquire (one stack), "
+    "green_sleeper in eventlet.sleep, green_mover waiting on an Event in green_phase_<k>, "
+    "k = snapshot index % 3 (moves between snapshots); needs greenlet_available",
+}
 DELIVERIES = frozenset({"stderr", "log_dir"})
 
 #: seconds to wait for one report before declaring the worker hung
@@ -149,6 +191,8 @@ class ReportSpec:
     extra_sections: (title, body) pairs registered with
         TextGuruMeditation.register_section; body is the str the section's
         generator returns.
+    scenarios: names from SCENARIOS, arranged (in this order) after the
+        threads and greenlets above; see the module docstring.
     trigger: "signal" (SIGUSR2 to itself via setup_autorun) or "file"
         ([oslo_reports] file_event_handler touched; the watcher thread renders
         the report, with file_event_handler_interval = 0).
@@ -172,10 +216,12 @@ class ReportSpec:
     extra_sections: tuple[tuple[str, str], ...] = ()
     trigger: str = "signal"
     delivery: str = "stderr"
+    scenarios: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         # normalise lists given by callers to tuples (the dataclass is frozen)
         object.__setattr__(self, "options", tuple(self.options))
+        object.__setattr__(self, "scenarios", tuple(self.scenarios))
         object.__setattr__(
             self, "extra_sections", tuple((t, b) for t, b in self.extra_sections)
         )
@@ -201,6 +247,13 @@ class ReportSpec:
         for title, body in self.extra_sections:
             if not isinstance(title, str) or not isinstance(body, str):
                 raise ValueError("extra_sections must be (str title, str body) pairs")
+        for name in self.scenarios:
+            if name not in SCENARIOS:
+                raise ValueError(f"scenarios must be among {sorted(SCENARIOS)}, got {name!r}")
+        if len(set(self.scenarios)) != len(self.scenarios):
+            raise ValueError("a scenario may be given once")
+        if "eventlet" in self.scenarios and not self.greenlet_available:
+            raise ValueError("the eventlet scenario needs greenlet_available")
 
 
 @dataclass(frozen=True)
@@ -217,6 +270,9 @@ class GeneratedReport:
     children: pids of the spawned children, then of the grandchildren; all
         are dead by the time generate() returns.
     log_file_name: name of the log_dir file (delivery="log_dir"), else None.
+    roles: {role: thread id as printed in Threads} of the native threads the
+        spec's scenarios arranged (see SCENARIOS).
+    taken_at: time.time() in the worker just before the trigger (snapshots).
     """
 
     text: str
@@ -225,13 +281,17 @@ class GeneratedReport:
     pid: int
     children: tuple[int, ...]
     log_file_name: str | None = None
+    roles: dict[str, int] = dataclasses.field(default_factory=dict)
+    taken_at: float | None = None
 
 
 # ---------------------------------------------------------------------------
 # Worker management
 # ---------------------------------------------------------------------------
 class _Worker:
-    def __init__(self, greenlet_available: bool) -> None:
+    def __init__(
+        self, greenlet_available: bool, one_shot: bool = False, script: Path = WORKER_SCRIPT
+    ) -> None:
         self.greenlet_available = greenlet_available
         self.owner_pid = os.getpid()
         self.tmpdir = tempfile.mkdtemp(prefix="gmr-harness-")
@@ -246,10 +306,13 @@ class _Worker:
         env.pop("GMR_WORKER_NO_GREENLET", None)
         if not greenlet_available:
             env["GMR_WORKER_NO_GREENLET"] = "1"
+        env.pop("GMR_WORKER_ONE_SHOT", None)
+        if one_shot:
+            env["GMR_WORKER_ONE_SHOT"] = "1"
         python = os.environ.get("GMR_OSLO_PYTHON", sys.executable)
         with open(self.stderr_path, "wb") as err:
             self.proc = subprocess.Popen(
-                [python, str(WORKER_SCRIPT)],
+                [python, str(script)],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=err,
@@ -390,11 +453,13 @@ def _spec_to_json(spec: ReportSpec) -> dict[str, Any]:
     return d
 
 
-def _call(greenlet_available: bool, doc: dict[str, Any]) -> dict[str, Any]:
+def _call(
+    greenlet_available: bool, doc: dict[str, Any], timeout: float = REQUEST_TIMEOUT
+) -> dict[str, Any]:
     with _lock:
         w = _get_worker(greenlet_available)
         try:
-            resp = w.request(doc)
+            resp = w.request(doc, timeout)
         except RuntimeError:
             _workers.pop(greenlet_available, None)
             try:
@@ -402,6 +467,10 @@ def _call(greenlet_available: bool, doc: dict[str, Any]) -> dict[str, Any]:
             except Exception:
                 pass
             raise
+    return _result(resp)
+
+
+def _result(resp: dict[str, Any]) -> dict[str, Any]:
     if not resp.get("ok"):
         err = resp.get("error")
         msg = f"{resp.get('message')}\n-- worker traceback --\n{resp.get('traceback')}"
@@ -417,13 +486,16 @@ def _crash_worker(greenlet_available: bool, message: str) -> None:
 
 
 def generate(spec: ReportSpec) -> GeneratedReport:
-    """Render one report with the real oslo.reports code.
+    """Render one report with the real oslo.reports code (a spec with
+    scenarios: the first of generate_snapshots(spec, 1)).
 
     Raises ValueError when the spec cannot be realised (a value its opt type
     rejects, a duplicate option, ...) and RuntimeError when oslo.reports did
     not produce a report or the worker died (with its stderr)."""
     if not isinstance(spec, ReportSpec):
         raise TypeError(f"expected ReportSpec, got {type(spec).__name__}")
+    if spec.scenarios:
+        return generate_snapshots(spec, 1)[0]
     doc = {"op": "generate", "spec": _spec_to_json(spec)}
     res = _call(spec.greenlet_available, doc)
     return GeneratedReport(
@@ -439,3 +511,51 @@ def generate(spec: ReportSpec) -> GeneratedReport:
 def generate_many(specs: Iterable[ReportSpec]) -> list[GeneratedReport]:
     """generate() for each spec, in order (workers are shared)."""
     return [generate(s) for s in specs]
+
+
+def generate_snapshots(
+    spec: ReportSpec, count: int = 3, interval: float = 0.0, script: Path | None = None
+) -> list[GeneratedReport]:
+    """``count`` reports of ONE process, by ``count`` real triggers (SIGUSR2,
+    or the watched file), ``interval`` seconds apart, in time order.
+
+    Everything the spec arranges stays in place between them: parked
+    threads and greenlets and children unchanged, scenario threads blocked
+    where they were, busy ones moved to their next phase.  ``script`` runs
+    a copy of the worker under another file name (tools/make_stacks_samples.py
+    names it like a service); only with scenarios, which take a worker of
+    their own.  Every report carries the same values, pid, children and
+    roles, and its own text, log_file_name and taken_at."""
+    if not isinstance(spec, ReportSpec):
+        raise TypeError(f"expected ReportSpec, got {type(spec).__name__}")
+    if not isinstance(count, int) or isinstance(count, bool) or count < 1:
+        raise ValueError(f"count must be an int >= 1, got {count!r}")
+    if interval < 0:
+        raise ValueError(f"interval must be >= 0, got {interval!r}")
+    if script is not None and not spec.scenarios:
+        raise ValueError("script is only for specs with scenarios")
+    doc = {"op": "snapshots", "spec": _spec_to_json(spec), "count": count, "interval": interval}
+    timeout = REQUEST_TIMEOUT + count * interval
+    if spec.scenarios:
+        worker = _Worker(spec.greenlet_available, one_shot=True,
+                         script=script or WORKER_SCRIPT)
+        try:
+            resp = worker.request(doc, timeout)
+        finally:
+            worker.close()
+        res = _result(resp)
+    else:
+        res = _call(spec.greenlet_available, doc, timeout)
+    return [
+        GeneratedReport(
+            text=r["text"],
+            values=res["values"],
+            secrets=frozenset((g, n) for g, n in res["secrets"]),
+            pid=res["pid"],
+            children=tuple(res["children"]),
+            log_file_name=r["log_file_name"],
+            roles=dict(res["roles"]),
+            taken_at=r["time"],
+        )
+        for r in res["reports"]
+    ]
