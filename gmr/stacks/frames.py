@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-from gmr.models import Frame
+from gmr.models import Frame, built
 from gmr.stacks.model import StackFrame
+from gmr.stacks.states import REMEMBERED
 
 _PACKAGES = re.compile(r"^.*/(?:site|dist)-packages/")
 _STDLIB = re.compile(r"^.*/lib/python\d[\d.]*/")
@@ -26,13 +27,14 @@ def shorten(file: str, service: str | None) -> str:
 
 
 class Framer:
-    """Shortens the frames of one service's reports, remembering each file it has seen:
-    a report repeats the same few files hundreds of times."""
+    """Shortens the frames of one service's reports, remembering each file and frame it
+    has seen: a report repeats the same few hundreds of times."""
 
     def __init__(self, service: str | None):
         self.service = service
         self._prefix = f"{service}/" if service else None
         self._files: dict[str, tuple[str, bool]] = {}
+        self._frames: dict[tuple, StackFrame] = {}
 
     def file(self, file: str) -> tuple[str, bool]:
         known = self._files.get(file)
@@ -43,6 +45,13 @@ class Framer:
         return known
 
     def frame(self, frame: Frame) -> StackFrame:
-        short, own = self.file(frame.file)
-        return StackFrame(file=frame.file, short=short, line=frame.line,
-                          function=frame.function, own=own)
+        key = (frame.file, frame.line, frame.function)
+        made = self._frames.get(key)
+        if made is None:
+            if len(self._frames) > REMEMBERED:
+                self._frames.clear()
+            short, own = self.file(frame.file)
+            made = self._frames[key] = built(StackFrame, {
+                "file": frame.file, "short": short, "line": frame.line,
+                "function": frame.function, "own": own})
+        return made

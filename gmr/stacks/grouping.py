@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from gmr.models import Frame, GreenThread, Report
+from gmr.models import Frame, GreenThread, Report, built
 from gmr.stacks.frames import Framer
 from gmr.stacks.model import StackFrame, StackGroup
-from gmr.stacks.states import State, States
+from gmr.stacks.states import REMEMBERED, State, States
 
 #: A stack as compared: (file, line, function) of every frame, or without lines (--loose).
 Key = tuple
@@ -36,13 +36,16 @@ class Namer:
     framer: Framer
     _known: dict[Key, Named] = field(default_factory=dict)
 
-    def name(self, frames: tuple[Frame, ...]) -> Named:
-        key = stack_key(frames)
+    def name(self, frames: tuple[Frame, ...], key: Key | None = None) -> Named:
+        """What the stack `frames` (whose exact key is `key`, when known) is doing."""
+        key = key or stack_key(frames)
         named = self._known.get(key)
         if named is None:
+            if len(self._known) > REMEMBERED:
+                self._known.clear()
             files = [self.framer.file(f.file) for f in frames]
             owns = [own for _, own in files]
-            state = self.states.classify([f"{short}:{f.function}" for (short, _), f
+            state = self.states.classify([(short, f.function) for (short, _), f
                                           in zip(files, frames)],
                                          [f.source or "" for f in frames], owns)
             mine = [n for n, own in enumerate(owns) if own]
@@ -72,8 +75,8 @@ def _add(found: dict, kind: str, thread: GreenThread, loose: bool,
     key = (kind, stack_key(thread.frames, True) if loose else exact)
     entry = found.get(key)
     if entry is None:
-        entry = found[key] = [thread.frames, []]
-    entry[1].append(getattr(thread, "id", None))
+        entry = found[key] = [thread.frames, exact, []]
+    entry[2].append(getattr(thread, "id", None))
     return exact
 
 
@@ -89,12 +92,12 @@ def snapshot(report: Report, namer: Namer, loose: bool = False) -> Snapshot:
         exact = _add(found, "green", thread, loose, frames)
         green[exact] = green.get(exact, 0) + 1
     groups = []
-    for (kind, _), (first, ids) in found.items():
-        named = namer.name(first)
-        groups.append(StackGroup(
-            count=len(ids), kind=kind, state=named.state.name, label=named.state.label,
-            idle=named.state.idle, where=named.where, frames=named.frames,
-            threads=tuple(ids) if kind == "thread" else ()))
+    for (kind, _), (first, exact, ids) in found.items():
+        named = namer.name(first, exact)
+        groups.append(built(StackGroup, {
+            "count": len(ids), "kind": kind, "state": named.state.name,
+            "label": named.state.label, "idle": named.state.idle, "where": named.where,
+            "frames": named.frames, "threads": tuple(ids) if kind == "thread" else ()}))
     groups.sort(key=lambda g: (g.idle, -g.count))
     return Snapshot(groups, threads, green, frames)
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fnmatch import translate
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Any, Sequence
@@ -22,6 +22,17 @@ from gmr.errors import ConfigError
 _MATCH_KEYS = {"frames", "source", "innermost", "own"}
 _STATE_KEYS = {"name", "label", "idle", "match"}
 _NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
+#: How many stacks a cache remembers before it starts again: memory stays bounded
+#: whatever the number of reports.
+REMEMBERED = 20_000
+
+
+@dataclass(frozen=True)
+class Frame:
+    """A `FILE:FUNCTION` glob, split: a report's frames share few files."""
+
+    file: re.Pattern[str]
+    function: re.Pattern[str]
 
 
 @dataclass(frozen=True)
@@ -29,21 +40,26 @@ class Match:
     """Consecutive frames (outermost first) as `FILE:FUNCTION` globs, and conditions on
     the last of them."""
 
-    frames: tuple[re.Pattern[str], ...]
+    frames: tuple[Frame, ...]
     source: re.Pattern[str] | None = None
     innermost: bool = False
     own: bool = False
 
-    def fits(self, names: Sequence[str], sources: Sequence[str], owns: Sequence[bool],
+    def frames_in(self, hits: Sequence[frozenset]) -> bool:
+        """Whether each of this run's patterns matches some frame: a quick first test."""
+        return all(any(p in h for h in hits) for p in self.frames)
+
+    def fits(self, hits: Sequence[frozenset], sources: Sequence[str], owns: Sequence[bool],
              start: int) -> bool:
-        """Whether the frames from `start` to the innermost one hold this run."""
-        size, end = len(self.frames), len(names)
+        """Whether the frames from `start` to the innermost one hold this run; `hits` are
+        the frame patterns each of those frames matches."""
+        size, end = len(self.frames), len(owns)
         if not size:
             return not end
         first = end - size if self.innermost else start
         for at in range(max(first, start), end - size + 1):
             last = at + size - 1
-            if (all(p.match(names[at + k]) for k, p in enumerate(self.frames))
+            if (all(p in hits[at - start + k] for k, p in enumerate(self.frames))
                     and (not self.own or owns[last])
                     and (self.source is None or self.source.match(sources[last]))):
                 return True
@@ -65,16 +81,65 @@ class States:
 
     ordered: tuple[State, ...]
     fallback: State
+    #: (file, function) -> the frame patterns it matches: a report repeats a few frames.
+    _hits: dict[tuple[str, str], frozenset] = field(default_factory=dict, compare=False,
+                                                    repr=False)
+    _known: dict[tuple, State] = field(default_factory=dict, compare=False, repr=False)
+    #: File -> the frame patterns whose file part it matches.
+    _files: dict[str, list[Frame]] = field(default_factory=dict, compare=False, repr=False)
 
-    def classify(self, names: Sequence[str], sources: Sequence[str],
+    def classify(self, names: Sequence[tuple[str, str]], sources: Sequence[str],
                  owns: Sequence[bool]) -> State:
         """The first state with a match in the frames (innermost last) from the service's
         innermost own frame inward, or the whole stack when it has none."""
         start = next((n for n in range(len(owns) - 1, -1, -1) if owns[n]), 0)
-        for state in self.ordered:
-            if any(m.fits(names, sources, owns, start) for m in state.matches):
+        hits = tuple(self._hits.get(name) or self._hit(name) for name in names[start:])
+        # Stacks that differ only in frames no pattern tells apart are named alike.
+        key = (hits, tuple(sources[start:]), tuple(owns[start:]))
+        known = self._known.get(key)
+        if known is None:
+            if len(self._known) > REMEMBERED:
+                self._known.clear()
+                self._hits.clear()
+            known = self._known[key] = self._first(hits, sources, owns, start)
+        return known
+
+    def _first(self, hits: Sequence[frozenset], sources: Sequence[str],
+               owns: Sequence[bool], start: int) -> State:
+        empty = () if owns else self._empty
+        for at in sorted(set().union(empty, *(self._users[p] for h in hits for p in h))):
+            state, match = self._all[at]
+            if match.frames_in(hits) and match.fits(hits, sources, owns, start):
                 return state
         return self.fallback
+
+    def _hit(self, name: tuple[str, str]) -> frozenset:
+        file, function = name
+        files = self._files.get(file)
+        if files is None:
+            files = self._files[file] = [p for p in self._users if p.file.match(file)]
+        found = self._hits[name] = frozenset(p for p in files if p.function.match(function))
+        return found
+
+    @cached_property
+    def _all(self) -> list[tuple[State, Match]]:
+        """Every match, in the order they are tried."""
+        return [(state, match) for state in self.ordered for match in state.matches]
+
+    @cached_property
+    def _users(self) -> dict[Frame, set[int]]:
+        """Each frame pattern -> the matches (positions in `_all`) that use it: only those
+        can fit a stack none of whose frames matches another pattern."""
+        users: dict[Frame, set[int]] = {}
+        for at, (_, match) in enumerate(self._all):
+            for pattern in match.frames:
+                users.setdefault(pattern, set()).add(at)
+        return users
+
+    @cached_property
+    def _empty(self) -> tuple[int, ...]:
+        """The matches of a stack with no frame."""
+        return tuple(at for at, (_, match) in enumerate(self._all) if not match.frames)
 
     def extended(self, first: Sequence[State]) -> States:
         return States(tuple(first) + self.ordered, self.fallback)
@@ -101,9 +166,11 @@ def _match(table: Any) -> Match:
             raise ValueError(f"match `{flag}` must be true or false")
     patterns = []
     for frame in frames:
-        pattern = frame if isinstance(frame, str) and ":" in frame else (
-            f"{frame}:*" if isinstance(frame, str) and frame else frame)
-        patterns.append(_glob(pattern, "each frame"))
+        if not isinstance(frame, str) or not frame:
+            raise ValueError("each frame must be a non-empty \"FILE:FUNCTION\" string")
+        file, _, function = frame.rpartition(":") if ":" in frame else (frame, "", "*")
+        patterns.append(Frame(_glob(file, "a frame's FILE"),
+                              _glob(function, "a frame's FUNCTION")))
     source = table.get("source")
     return Match(tuple(patterns), _glob(source, "`source`") if source is not None else None,
                  table.get("innermost", False), table.get("own", False))
