@@ -54,7 +54,9 @@ def command(terminal: Terminal, inputs: tuple[str, ...], loose: bool,
         body = [result.model_dump_json(indent=2) for result in run.results]
         terminal.write((body[0] if len(body) == 1 else "[" + ",\n".join(body) + "]") + "\n")
     else:
-        for result in run.results:
+        for number, result in enumerate(run.results):
+            if number:
+                terminal.line("")
             show_process(terminal, result, show_all)
     return run.exit_code
 
@@ -75,8 +77,7 @@ def show_process(terminal: Terminal, result: ProcessStacks, show_all: bool) -> N
     idle = sum(1 for group in result.groups if group.idle)
     terminal.line(f"{who} ({reports}): {_plural(result.threads, 'thread')}, "
                   f"{_plural(result.green_threads, 'green thread')} in "
-                  f"{_plural(len(result.groups), 'group')}, {idle} idle", style="bold",
-                  wrap=True)
+                  f"{_plural(len(result.groups), 'group')}, {idle} idle", style="bold")
     for group in result.groups:
         head = Text("  ")
         head.append(_who(group), style="bold")
@@ -101,7 +102,6 @@ def show_process(terminal: Terminal, result: ProcessStacks, show_all: bool) -> N
         if changes.green_first != changes.green_last:
             moved.append(f"green threads {changes.green_first} -> {changes.green_last}")
         terminal.line("  " + ", ".join(moved), style="dim")
-    terminal.line("")
 
 
 def _who(group: StackGroup) -> str:
