@@ -267,3 +267,39 @@ def test_a_broken_states_file_names_the_file_and_line(tmp_path, text, message, l
     assert message in str(error.value) and error.value.line == line
     ran = run_gmr("stacks", "--states", str(states), GLANCE)
     assert ran.returncode == 2 and ran.stderr.startswith(f"{states}:{line}:")
+
+
+def conductor(workers: int | None, children: int) -> str:
+    options = [gen.OptionSpec("oslo_messaging_rabbit", "processname", "str", "nova-conductor")]
+    if workers is not None:
+        options.append(gen.OptionSpec("conductor", "workers", "int", workers))
+    return gen.generate(gen.ReportSpec(options=tuple(options), children=children)).text
+
+
+def test_a_launcher_with_fewer_children_than_workers_lost_some(tmp_path):
+    report = tmp_path / "conductor.txt"
+    report.write_text(conductor(4, 2))
+    ran = run_gmr("stacks", "--json", str(report))
+    assert ran.returncode == 1
+    result = json.loads(ran.stdout)
+    assert result["workers"] == {"option": "conductor.workers", "configured": 4,
+                                 "children": 2, "missing": 2}
+    assert [p["depth"] for p in result["processes"]] == [0, 1, 1]
+    assert "workers died: 2 children of 4 configured (conductor.workers = 4)" in \
+        run_gmr("stacks", str(report)).stdout
+
+
+@pytest.mark.parametrize("workers, children", [(2, 2), (None, 2), (4, 0), (1, 1)])
+def test_workers_are_judged_only_when_the_report_tells(tmp_path, workers, children):
+    (report,) = gmr.parse(conductor(workers, children))
+    (result,) = analyse_stacks([report])
+    assert result.workers is None or result.workers.missing == 0
+    assert len(result.processes) == 1 + children
+
+
+def test_stacks_imports_only_the_stages_below_it():
+    from test_architecture import PACKAGE, imported
+
+    for path in (PACKAGE / "stacks").glob("*.py"):
+        parts = {name.split(".")[1] for name in imported(path) if name.startswith("gmr.")}
+        assert parts <= {"stacks", "models", "errors", "parsing", "inputs"}, path.name

@@ -41,7 +41,10 @@ def command(terminal: Terminal, inputs: tuple[str, ...], loose: bool,
 
     A REPORT is a report file, a log holding reports, a directory, a quoted glob or `-`.
 
-    Exit status: 0 nothing stuck, 1 something stuck, 2 trouble.
+    The process tree is shown; for programs whose worker count is one option (nova
+    conductor and scheduler), a launcher with fewer children than configured workers.
+
+    Exit status: 0 fine, 1 something stuck or workers died, 2 trouble.
     """
     from gmr.stacks.run import stacks_of_inputs
 
@@ -89,6 +92,14 @@ def show_process(terminal: Terminal, result: ProcessStacks, show_all: bool) -> N
         terminal.line(head)
         if show_all or not group.idle:
             _frames(terminal, group.frames)
+    if result.workers and result.workers.missing:
+        w = result.workers
+        terminal.line(f"  workers died: {w.children} children of {w.configured} configured "
+                      f"({w.option} = {w.configured})", style="bold red")
+    elif len(result.processes) > 1:
+        terminal.line("  processes: " + "; ".join(
+            f"{p.pid} {p.state}" + (f" (child of {p.ppid})" if p.depth else "")
+            for p in result.processes), style="dim")
     for stuck in result.stuck:
         terminal.line(_stuck(stuck), style="bold red")
         _frames(terminal, stuck.frames)

@@ -62,6 +62,23 @@ class Changes(_Model):
     green_last: int = Field(default=0, description="Green threads in the last report.")
 
 
+class Workers(_Model):
+    """The reporting process's children against the worker count configured."""
+
+    option: str = Field(description="`group.option` of the worker count.")
+    configured: int
+    children: int = Field(description="Direct children of the reporting process.")
+    missing: int = Field(description="Configured workers without a child: dead ones.")
+
+
+class TreeProcess(_Model):
+    pid: int
+    ppid: int
+    user: str
+    state: str
+    depth: int = Field(description="0 for the reporting process, 1 for its children...")
+
+
 class ProcessStacks(_Model):
     """The stacks of one process, from one report or several of it in time order."""
 
@@ -77,3 +94,8 @@ class ProcessStacks(_Model):
                                            "every thread is in exactly one.")
     stuck: tuple[Stuck, ...] = Field(description="Empty with a single report.")
     changes: Changes | None = Field(description="Null with a single report.")
+    processes: tuple[TreeProcess, ...] = Field(
+        default=(), description="The last report's process tree, parents first.")
+    workers: Workers | None = Field(
+        default=None, description="Children against the configured worker count, where "
+        "gmr knows the option and the report shows a launcher with children.")

@@ -23,10 +23,11 @@ class StacksRun:
 
     @property
     def exit_code(self) -> int:
-        """2 trouble, 1 something stuck, else 0."""
+        """2 trouble, 1 something stuck or workers died, else 0."""
         if self.errors or not self.results:
             return 2
-        return 1 if any(result.stuck for result in self.results) else 0
+        return 1 if any(result.stuck or (result.workers and result.workers.missing)
+                        for result in self.results) else 0
 
 
 def stacks_of_inputs(names: Sequence[str], *, loose: bool = False,

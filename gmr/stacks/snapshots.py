@@ -15,7 +15,8 @@ from gmr.errors import InputError
 from gmr.models import Frame, Report
 from gmr.stacks.frames import Framer
 from gmr.stacks.grouping import Namer, Snapshot, snapshot
-from gmr.stacks.model import Changes, ProcessStacks, Stuck
+from gmr.stacks.model import Changes, ProcessStacks, Stuck, TreeProcess
+from gmr.stacks.workers import workers
 from gmr.stacks.states import States
 
 #: oslo.reports' file name in [oslo_reports] log_dir: `<name>_gurumeditation_<UTC time>`.
@@ -40,6 +41,26 @@ def written_at(report: Report) -> datetime | None:
 def where(report: Report) -> str:
     path = report.source.path or "<stdin>"
     return f"{path}:{report.source.first_line}" if report.source.first_line > 1 else path
+
+
+def tree(report: Report) -> tuple[TreeProcess, ...]:
+    """The Processes section as a tree, each process under its parent."""
+    processes = report.processes
+    if processes is None:
+        return ()
+    found: list[TreeProcess] = []
+
+    def add(pid: int, depth: int) -> None:
+        process = processes.by_pid(pid)
+        found.append(TreeProcess(pid=process.pid, ppid=process.ppid, user=process.user,
+                                 state=process.state, depth=depth))
+        for child in process.children:
+            if child != pid:
+                add(child, depth + 1)
+
+    for root in processes.roots:
+        add(root.pid, 0)
+    return tuple(found)
 
 
 class Follower:
@@ -87,7 +108,8 @@ class Follower:
             node=report.node or report.source.host, pid=roots[0].pid if roots else None,
             reports=tuple(self.reports), threads=len(report.threads or ()),
             green_threads=len(report.green_threads or ()), groups=tuple(last.groups),
-            stuck=tuple(stuck), changes=self._changes(last) if several else None)
+            stuck=tuple(stuck), changes=self._changes(last) if several else None,
+            processes=tree(report), workers=workers(report))
 
     def _stuck(self, thread: int | None, count: int, frames: tuple[Frame, ...]) -> list[Stuck]:
         named = self.namer.name(frames)
