@@ -303,3 +303,26 @@ def test_stacks_imports_only_the_stages_below_it():
     for path in (PACKAGE / "stacks").glob("*.py"):
         parts = {name.split(".")[1] for name in imported(path) if name.startswith("gmr.")}
         assert parts <= {"stacks", "models", "errors", "parsing", "inputs"}, path.name
+
+
+def node(name: str, threads: int) -> str:
+    host = gen.OptionSpec("DEFAULT", "host", "hostaddress", name)
+    return gen.generate(gen.ReportSpec(options=(host,), threads=threads)).text
+
+
+def test_a_node_with_an_unusual_thread_profile_stands_out(tmp_path):
+    for name, threads in (("node1", 0), ("node2", 0), ("node3", 8), ("node4", 1)):
+        (tmp_path / f"{name}.txt").write_text(node(name, threads))
+    ran = run_gmr("stacks", "--json", str(tmp_path))
+    results = {r["node"]: r for r in json.loads(ran.stdout)}
+    assert ran.returncode == 0 and set(results) == {"node1", "node2", "node3", "node4"}
+    assert results["node3"]["unusual"] == [
+        {"state": "wait", "label": "waiting on an event", "count": 8, "typical": 0}]
+    assert all(not results[n]["unusual"] for n in ("node1", "node2", "node4"))
+    assert "unusual: 8 threads waiting on an event where the other nodes have 0" in \
+        run_gmr("stacks", str(tmp_path)).stdout
+
+
+def test_two_nodes_are_no_fleet_to_compare(tmp_path):
+    results = analyse_stacks([gmr.parse(node("a", 0))[0], gmr.parse(node("b", 9))[0]])
+    assert [r.unusual for r in results] == [(), ()]

@@ -100,6 +100,9 @@ def show_process(terminal: Terminal, result: ProcessStacks, show_all: bool) -> N
         terminal.line("  processes: " + "; ".join(
             f"{p.pid} {p.state}" + (f" (child of {p.ppid})" if p.depth else "")
             for p in result.processes), style="dim")
+    for unusual in result.unusual:
+        terminal.line(f"  unusual: {_plural(unusual.count, 'thread')} {unusual.label} where "
+                      f"the other nodes have {unusual.typical:g}", style="bold yellow")
     for stuck in result.stuck:
         terminal.line(_stuck(stuck), style="bold red")
         _frames(terminal, stuck.frames)

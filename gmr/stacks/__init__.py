@@ -4,7 +4,8 @@ followed across several reports of one process to find what is stuck.
     result = analyse_stacks(reports)      # one ProcessStacks per process, in input order
 
 Modules: frames (shortening, service or library), states (+ states.toml: naming stacks,
-as data), grouping (one report), snapshots (several reports of a process), model (JSON).
+as data), grouping (one report), snapshots (several reports of a process), workers
+(children against configured workers), fleet (nodes that stand out), model (JSON).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Iterable, Sequence
 
 from gmr.errors import InputError
 from gmr.models import Report
+from gmr.stacks.fleet import mark_unusual
 from gmr.stacks.model import ProcessStacks
 from gmr.stacks.snapshots import Follower, process_key, where
 from gmr.stacks.states import States, load_states
@@ -24,7 +26,8 @@ def analyse_stacks(reports: Iterable[Report], *, loose: bool = False,
                    states: States | Sequence[str] = ()) -> list[ProcessStacks]:
     """The stacks of each process in `reports`, which are taken one at a time: the reports
     of one process (same node and pid) in time order become one result with what is
-    stuck. `states` are operators' states files, tried before the built-in states (or
+    stuck; among three or more processes of one program, nodes with an unusual thread
+    profile are marked. `states` are operators' states files, tried before the built-in states (or
     States already loaded); `loose` groups stacks regardless of line numbers.
 
     Raises InputError for a report that cannot be matched to its process among several
@@ -47,4 +50,4 @@ def analyse_stacks(reports: Iterable[Report], *, loose: bool = False,
             raise InputError("cannot tell which process printed this report (it has no "
                              "Processes section), so it cannot be followed with the others",
                              where(unmatched))
-    return [follower.result() for follower in followers.values()]
+    return mark_unusual([follower.result() for follower in followers.values()])

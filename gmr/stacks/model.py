@@ -79,6 +79,16 @@ class TreeProcess(_Model):
     depth: int = Field(description="0 for the reporting process, 1 for its children...")
 
 
+class Unusual(_Model):
+    """A state in which this node has far more threads than the other nodes of its
+    program (three or more processes given)."""
+
+    state: str
+    label: str
+    count: int = Field(description="This node's threads and green threads in the state.")
+    typical: float = Field(description="The median of the other nodes.")
+
+
 class ProcessStacks(_Model):
     """The stacks of one process, from one report or several of it in time order."""
 
@@ -99,3 +109,6 @@ class ProcessStacks(_Model):
     workers: Workers | None = Field(
         default=None, description="Children against the configured worker count, where "
         "gmr knows the option and the report shows a launcher with children.")
+    unusual: tuple[Unusual, ...] = Field(
+        default=(), description="States in which this node stands out among three or "
+        "more processes of its program.")
