@@ -118,6 +118,7 @@ MANAGER = ("nova/compute/manager.py", "_build", "self.claim()")
     ([MANAGER, ("oslo_messaging/rpc/client.py", "call", "x"),
       ("oslo_messaging/_drivers/amqpdriver.py", "wait", "x"),
       ("threading.py", "wait", "waiter.acquire()")], "rpc"),
+    ([("nova/console/websocketproxy.py", "_read", "data = self.sock.recv(4096)")], "io"),
     ([MANAGER, ("oslo_concurrency/processutils.py", "execute", "x"),
       ("subprocess.py", "communicate", "x")], "io"),
     ([MANAGER, ("eventlet/greenthread.py", "sleep", "hub.switch()"),

@@ -70,6 +70,8 @@ def _plural(count: int, word: str) -> str:
 
 def show_process(terminal: Terminal, result: ProcessStacks, show_all: bool) -> None:
     """A title, each group with its state and frames, then what is stuck and what moved."""
+    from collections import Counter
+
     from rich.text import Text
 
     who = " ".join(filter(None, [result.program or result.service or "?",
@@ -97,9 +99,11 @@ def show_process(terminal: Terminal, result: ProcessStacks, show_all: bool) -> N
         terminal.line(f"  workers died: {w.children} children of {w.configured} configured "
                       f"({w.option} = {w.configured})", style="bold red")
     elif len(result.processes) > 1:
-        terminal.line("  processes: " + "; ".join(
-            f"{p.pid} {p.state}" + (f" (child of {p.ppid})" if p.depth else "")
-            for p in result.processes), style="dim")
+        below = Counter(p.state for p in result.processes if p.depth)
+        terminal.line(f"  process {result.processes[0].pid} {result.processes[0].state}, "
+                      f"{_plural(sum(below.values()), 'descendant')}: "
+                      + ", ".join(f"{n} {state}" for state, n in below.most_common()),
+                      style="dim")
     for unusual in result.unusual:
         terminal.line(f"  unusual: {_plural(unusual.count, 'thread')} {unusual.label} where "
                       f"the other nodes have {unusual.typical:g}", style="bold yellow")
