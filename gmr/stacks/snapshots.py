@@ -16,8 +16,8 @@ from gmr.models import Frame, Report
 from gmr.stacks.frames import Framer
 from gmr.stacks.grouping import Namer, Snapshot, snapshot
 from gmr.stacks.model import Changes, ProcessStacks, Stuck, TreeProcess
-from gmr.stacks.workers import workers
 from gmr.stacks.states import States
+from gmr.stacks.workers import workers
 
 #: oslo.reports' file name in [oslo_reports] log_dir: `<name>_gurumeditation_<UTC time>`.
 _WRITTEN = re.compile(r"_gurumeditation_(\d{14})$")

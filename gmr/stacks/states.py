@@ -93,7 +93,8 @@ class States:
         """The first state with a match in the frames (innermost last) from the service's
         innermost own frame inward, or the whole stack when it has none."""
         start = next((n for n in range(len(owns) - 1, -1, -1) if owns[n]), 0)
-        hits = tuple(self._hits.get(name) or self._hit(name) for name in names[start:])
+        hits = tuple(self._hits[name] if name in self._hits else self._hit(name)
+                     for name in names[start:])
         # Stacks that differ only in frames no pattern tells apart are named alike.
         key = (hits, tuple(sources[start:]), tuple(owns[start:]))
         known = self._known.get(key)
@@ -101,6 +102,7 @@ class States:
             if len(self._known) > REMEMBERED:
                 self._known.clear()
                 self._hits.clear()
+                self._files.clear()
             known = self._known[key] = self._first(hits, sources, owns, start)
         return known
 
@@ -128,8 +130,8 @@ class States:
 
     @cached_property
     def _users(self) -> dict[Frame, set[int]]:
-        """Each frame pattern -> the matches (positions in `_all`) that use it: only those
-        can fit a stack none of whose frames matches another pattern."""
+        """Each frame pattern -> the matches (positions in `_all`) that use it: a match can
+        only fit a stack when some frame matches each of its patterns."""
         users: dict[Frame, set[int]] = {}
         for at, (_, match) in enumerate(self._all):
             for pattern in match.frames:
