@@ -11,11 +11,12 @@ Everything the command line does, this package does; it never prints.
     gmr.lint_reports(reports)                 # what `gmr lint` computes, with the built-in rules
     gmr.rebuild_config(report)                # what `gmr config` computes: the operator's file
     gmr.plan_upgrade(reports, to="2026.2")    # what `gmr upgrade` computes
+    gmr.analyse_stacks(reports)               # what `gmr stacks` computes
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from gmr.errors import GmrError, GmrSyntaxError, InputError, NoReportFound, UsageError
 from gmr.inputs import read_inputs, read_reports
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from gmr.configfile import ConfigFile
     from gmr.diff.compare import FleetDiff
     from gmr.lint.engine import LintResult
+    from gmr.stacks.model import ProcessStacks
     from gmr.upgrade import UpgradePlan
 
 __all__ = [
@@ -35,6 +37,7 @@ __all__ = [
     "NoReportFound",
     "Report",
     "UsageError",
+    "analyse_stacks",
     "diff_reports",
     "iter_file",
     "iter_reports",
@@ -102,3 +105,14 @@ def plan_upgrade(reports: Sequence[Report], to: str, release: str | None = None,
     readers = all_rules(Settings().with_flags(rules=rules_file))
     return UpgradePlan(to=target, reports=[upgrade(with_release(report, release), target,
                                                    readers) for report in reports])
+
+
+def analyse_stacks(reports: Iterable[Report], loose: bool = False,
+                   states: Sequence[str] = ()) -> list[ProcessStacks]:
+    """What `gmr stacks` computes: each process's threads grouped by stack and named, and
+    what is stuck across several reports of one process (given in time order); `states`
+    are operators' states files, `loose` ignores line numbers. Reports are taken one at
+    a time, so a generator keeps memory bounded."""
+    from gmr.stacks import analyse_stacks as analyse
+
+    return analyse(reports, loose=loose, states=states)

@@ -58,6 +58,7 @@ def test_the_wheel_holds_every_package_and_the_grammar(wheel):
     for package in packages:
         assert f"{package}/__init__.py" in names, package
     assert "gmr/grammar/gmr.lark" in names
+    assert "gmr/stacks/states.toml" in names
     data = {p.relative_to(ROOT).as_posix() for p in (ROOT / "gmr/knowledge/data").iterdir()}
     assert data and data <= names
     assert not any(name.startswith(("tests/", "grammar/")) for name in names)
@@ -74,6 +75,9 @@ def test_the_wheel_holds_every_package_and_the_grammar(wheel):
     (["rules"], 0),
     (["rules", "GMR101"], 0),
     (["schema", "diff"], 0),
+    (["stacks", NODE1], 0),
+    (["stacks", "--json", NODE1, NODE2], 0),
+    (["schema", "stacks"], 0),
     (["completion", "bash"], 0),
 ])
 def test_every_command_runs_from_the_installed_wheel(installed, tmp_path, args, code):

@@ -17,7 +17,7 @@ from typing import Sequence
 
 import click
 
-from gmr.cli import config, diff, lint, parse, rules, schema, upgrade
+from gmr.cli import config, diff, lint, parse, rules, schema, stacks, upgrade
 from gmr.cli.common import CONTEXT
 from gmr.cli.terminal import OutputClosed, Terminal
 from gmr.errors import GmrError, UsageError
@@ -43,7 +43,7 @@ def gmr(ctx: click.Context) -> int:
 
 
 for command in (parse.command, diff.command, lint.command, config.command, upgrade.command,
-                rules.command, schema.command):
+                rules.command, schema.command, stacks.command):
     gmr.add_command(command)
 
 

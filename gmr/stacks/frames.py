@@ -1,0 +1,57 @@
+"""Frames as an operator reads them: shortened, and told apart as service or library code."""
+
+from __future__ import annotations
+
+import re
+
+from gmr.models import Frame, built
+from gmr.stacks.model import StackFrame
+from gmr.stacks.states import REMEMBERED
+
+_PACKAGES = re.compile(r"^.*/(?:site|dist)-packages/")
+_STDLIB = re.compile(r"^.*/lib/python\d[\d.]*/")
+
+
+def shorten(file: str, service: str | None) -> str:
+    """`nova/compute/manager.py` for `/usr/lib/python3/dist-packages/nova/compute/manager.py`,
+    `threading.py` for the standard library's; a service checked out elsewhere
+    (`/opt/stack/nova/nova/...`) from its package folder on; anything else as printed."""
+    short = _PACKAGES.sub("", file, count=1)
+    if short == file:
+        short = _STDLIB.sub("", file, count=1)
+    if short == file and service:
+        found = file.rfind(f"/{service}/")
+        if found >= 0:
+            short = file[found + 1:]
+    return short
+
+
+class Framer:
+    """Shortens the frames of one service's reports, remembering each file and frame it
+    has seen: a report repeats the same few hundreds of times."""
+
+    def __init__(self, service: str | None):
+        self.service = service
+        self._prefix = f"{service}/" if service else None
+        self._files: dict[str, tuple[str, bool]] = {}
+        self._frames: dict[tuple, StackFrame] = {}
+
+    def file(self, file: str) -> tuple[str, bool]:
+        known = self._files.get(file)
+        if known is None:
+            short = shorten(file, self.service)
+            known = self._files[file] = (short, bool(self._prefix)
+                                         and short.startswith(self._prefix))
+        return known
+
+    def frame(self, frame: Frame) -> StackFrame:
+        key = (frame.file, frame.line, frame.function)
+        made = self._frames.get(key)
+        if made is None:
+            if len(self._frames) > REMEMBERED:
+                self._frames.clear()
+            short, own = self.file(frame.file)
+            made = self._frames[key] = built(StackFrame, {
+                "file": frame.file, "short": short, "line": frame.line,
+                "function": frame.function, "own": own})
+        return made
