@@ -25,6 +25,7 @@ ALLOWED = {
              "releases"},
     "upgrade": {"models", "errors", "printable", "credentials", "knowledge", "releases",
                 "lint"},
+    "stacks": {"models", "errors", "parsing", "inputs"},
 }
 
 

@@ -298,14 +298,6 @@ def test_workers_are_judged_only_when_the_report_tells(tmp_path, workers, childr
     assert len(result.processes) == 1 + children
 
 
-def test_stacks_imports_only_the_stages_below_it():
-    from test_architecture import PACKAGE, imported
-
-    for path in (PACKAGE / "stacks").glob("*.py"):
-        parts = {name.split(".")[1] for name in imported(path) if name.startswith("gmr.")}
-        assert parts <= {"stacks", "models", "errors", "parsing", "inputs"}, path.name
-
-
 def node(name: str, threads: int) -> str:
     host = gen.OptionSpec("DEFAULT", "host", "hostaddress", name)
     return gen.generate(gen.ReportSpec(options=(host,), threads=threads)).text
