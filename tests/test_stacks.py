@@ -319,3 +319,26 @@ def test_a_node_with_an_unusual_thread_profile_stands_out(tmp_path):
 def test_two_nodes_are_no_fleet_to_compare(tmp_path):
     results = analyse_stacks([gmr.parse(node("a", 0))[0], gmr.parse(node("b", 9))[0]])
     assert [r.unusual for r in results] == [(), ()]
+
+
+def test_the_shipped_snapshots_name_what_each_arranged_thread_does():
+    """samples/stacks: three real SIGUSR2 reports of one process whose threads run real
+    library code (tools/make_stacks_samples.py): each is named by what it waits on, and
+    only what does not move is stuck."""
+    from conftest import SAMPLES
+
+    reports = [gmr.parse_file(path)[0] for path in sorted((SAMPLES / "stacks").iterdir())]
+    (result,) = analyse_stacks(reports)
+    states = {group.where.rsplit(":", 1)[-1]: group.state for group in result.groups
+              if group.where}
+    assert {name: states[name] for name in (
+        "lockutils_waiter", "plain_lock_waiter", "green_waiter", "socket_reader",
+        "run_command", "claim_resources", "green_sleeper")} == {
+        "lockutils_waiter": "lock", "plain_lock_waiter": "lock", "green_waiter": "lock",
+        "socket_reader": "io", "run_command": "io", "claim_resources": "sleep",
+        "green_sleeper": "sleep"}
+    stuck = {entry.where.rsplit(":", 1)[-1] for entry in result.stuck if entry.where}
+    assert {"lockutils_waiter", "plain_lock_waiter", "socket_reader"} <= stuck
+    assert not stuck & {"busy_phase_1", "busy_phase_2", "busy_phase_3", "green_phase_1",
+                        "green_phase_2", "green_phase_3"}
+    assert all(entry.reports == 3 for entry in result.stuck)

@@ -40,9 +40,16 @@ class Framer:
         known = self._files.get(file)
         if known is None:
             short = shorten(file, self.service)
-            known = self._files[file] = (short, bool(self._prefix)
-                                         and short.startswith(self._prefix))
+            known = self._files[file] = (short, self._owns(file, short))
         return known
+
+    def _owns(self, file: str, short: str) -> bool:
+        """The service's package (`nova/...`), or its own program outside any library
+        folder (a console script such as `/usr/bin/nova-compute`)."""
+        if not self._prefix:
+            return False
+        script = short == file and file.rsplit("/", 1)[-1].startswith(f"{self.service}-")
+        return short.startswith(self._prefix) or script
 
     def frame(self, frame: Frame) -> StackFrame:
         key = (frame.file, frame.line, frame.function)
