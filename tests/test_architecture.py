@@ -22,7 +22,7 @@ ALLOWED = {
     "configfile": {"models", "errors", "knowledge"},
     "diff": {"models", "errors", "parsing", "inputs", "credentials", "knowledge", "releases"},
     "lint": {"models", "errors", "parsing", "inputs", "credentials", "printable", "knowledge",
-             "releases"},
+             "releases", "stacks"},
     "upgrade": {"models", "errors", "printable", "credentials", "knowledge", "releases",
                 "lint"},
     "stacks": {"models", "errors", "parsing", "inputs"},

@@ -2,19 +2,20 @@
 
 GMR0xx: about the report itself and secrets; GMR1xx: shared oslo libraries and auth;
 GMR2xx: nova; GMR3xx: neutron; GMR4xx: cinder and glance; GMR5xx: keystone;
-GMR6xx: rules that compare several reports; GMR7xx: what upstream registers for the
+GMR6xx: rules that compare several reports (threads.py: several reports of one
+process, from `gmr stacks`' analysis); GMR7xx: what upstream registers for the
 report's release (the knowledge base).
 GMR9xx is left for custom rules (gmr.lint.custom).
 """
 
 from gmr.lint.api import Rule
 from gmr.lint.rules import (common, fleet, intrinsic, keystone, neutron, nova, storage,
-                            upstream)
+                            threads, upstream)
 
 #: Every built-in rule, in code order.
 BUILTIN: tuple[Rule, ...] = tuple(sorted(
     (*intrinsic.RULES, *common.RULES, *nova.RULES, *neutron.RULES, *storage.RULES,
-     *keystone.RULES, *fleet.RULES, *upstream.RULES),
+     *keystone.RULES, *fleet.RULES, *threads.RULES, *upstream.RULES),
     key=lambda rule: rule.code,
 ))
 
