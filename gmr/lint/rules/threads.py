@@ -51,8 +51,8 @@ def _line(report: Report, stuck: Stuck) -> int | None:
     code="GMR607", name="stuck-thread", severity=Severity.WARNING, fleet=True,
     message="{who} {label}{where}, unchanged in {reports} consecutive reports{span}: it is "
             "stuck",
-    what="A thread or a group of green threads that is not idle has the same stack in every "
-         "report of one process.",
+    what="A thread or a group of green threads that is not idle or asleep has the same "
+         "stack in every report of one process.",
     why="A thread waiting on the same lock, socket, database call or RPC reply across "
         "reports taken apart is what a hung service looks like: requests that need it "
         "queue behind it.",
@@ -64,7 +64,9 @@ def _line(report: Report, stuck: Stuck) -> int | None:
 def stuck_thread(reports: list[Report]) -> Iterator[Hit]:
     for same, result in _snapshots(reports):
         last = same[-1]
-        for stuck in result.stuck:
+        # A thread asleep in the same place may be a retry or polling loop between two
+        # runs: `gmr stacks` shows it, the gate does not fail on it.
+        for stuck in (entry for entry in result.stuck if entry.state != "sleep"):
             who = (f"thread {stuck.thread}" if stuck.thread is not None else
                    f"{stuck.count} green thread{'s' if stuck.count > 1 else ''}")
             span = f" over {stuck.seconds} s" if stuck.seconds is not None else ""
