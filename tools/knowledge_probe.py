@@ -323,9 +323,9 @@ def from_generator(namespaces):
         missing = [n for n in namespaces if n not in known]
         namespaces = [n for n in namespaces if n in known]
 
-    def listed():
+    def listed(names):
         listing, per_namespace, failed = [], {}, {}
-        for namespace in namespaces:
+        for namespace in names:
             try:
                 loaded = generator._list_opts([namespace])
             except Exception as e:
@@ -350,14 +350,16 @@ def from_generator(namespaces):
         out['failed_namespaces'] = failed
         return out
 
-    before = listed()
+    # A namespace that failed fails again, with a lesser error (a module half
+    # imported): its first error is the one make_knowledge.py repairs.
+    before = listed(namespaces)
+    failed_hooks = {}
     try:
         run_hooks(namespaces)
     except Exception as e:
-        hook_failure = failure(e)
-    else:
-        hook_failure = None
-    out = listed()
+        failed_hooks['oslo.config.opts.defaults'] = failure(e)
+    out = listed([n for n in namespaces if n not in before['failed_namespaces']])
+    out['failed_namespaces'].update(before['failed_namespaces'])
     was = {(f['group'], f['name']): f['default']
            for f in before['options'] + before['registered']}
     for f in out['options'] + out['registered']:
@@ -365,8 +367,7 @@ def from_generator(namespaces):
         if key in was and was[key] != f['default']:
             f['hook'] = True
     out['missing_namespaces'] = missing
-    if hook_failure:
-        out['failed_namespaces']['oslo.config.opts.defaults'] = hook_failure
+    out['failed_hooks'] = failed_hooks
     return out
 
 

@@ -597,7 +597,7 @@ def probe_release(service, series):
         if not out['namespaces']:
             continue  # a policy (or other) generator file, no oslo.config namespace
         files[name] = namespaces
-        for what in ('missing_namespaces', 'failed_namespaces', 'clashes'):
+        for what in ('missing_namespaces', 'failed_namespaces', 'failed_hooks', 'clashes'):
             if out[what]:
                 problems.setdefault(what, {})[name] = out[what]
         for fact in out['options']:
