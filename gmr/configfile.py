@@ -2,7 +2,8 @@
 
 Every option whose value differs from the upstream default of the report's release, in
 the syntax oslo.config reads: `[DEFAULT]` and the other groups, option names as a file
-spells them (keystoneauth's `auth-url` is `auth_url` there), lists joined with commas,
+spells them (keystoneauth's `auth-url` is `auth_url` there), lists joined with commas
+(in brackets when the option's type is bounded, the only way oslo.config reads it),
 multi-valued options one line per value, dicts as `key:value` pairs, the upstream
 default as a comment, `[DEFAULT]` first. Options gmr cannot judge (masked ones, whose
 value the report hides; a plug-in's; a default that depends on the host) are counted,
@@ -33,6 +34,9 @@ class Entry:
     default: Value | None
     multi: bool
     line: int | None
+    #: The brackets of a bounded list or dict, `[]` or `{}`, which it is written in
+    #: (`[a,b]`, `{k:v}`); "" for any other option.
+    brackets: str = ""
 
 
 @dataclass
@@ -99,16 +103,21 @@ def rebuild(report: Report, everything: bool = False) -> ConfigFile:
                       report.source.path, entries, left_out)
 
 
+#: The brackets a bounded option of these types is written in.
+_BRACKETS = {"list value": "[]", "dict value": "{}"}
+
+
 def _entry(setting: Setting) -> Entry:
     option, fact = setting.option, setting.fact
     default = fact.default if fact is not None and setting.status != "default" else None
     return Entry(setting.group, option.name.replace("-", "_"), option.value, setting.status,
-                 default, fact is not None and fact.type == "multi valued", option.line)
+                 default, fact is not None and fact.type == "multi valued", option.line,
+                 _BRACKETS.get(fact.type, "") if fact is not None and fact.bounds else "")
 
 
 def _lines(entry: Entry) -> list[str]:
     comment = [] if entry.default is None else [
-        f"# upstream default: {_written(entry.default) or '(empty)'}"]
+        f"# upstream default: {_written(entry.default, entry.brackets) or '(empty)'}"]
     if entry.status == "masked":
         return [*comment, f"# {entry.name} = <masked in the report>"]
     if entry.value == "None":
@@ -118,7 +127,7 @@ def _lines(entry: Entry) -> list[str]:
         return [*comment, *(f"{entry.name} = {_written(item)}" for item in dicts)]
     if entry.multi and isinstance(entry.value, tuple):
         return [*comment, *(f"{entry.name} = {item}" for item in entry.value)]
-    return [*comment, f"{entry.name} = {_written(entry.value)}".rstrip()]
+    return [*comment, f"{entry.name} = {_written(entry.value, entry.brackets)}".rstrip()]
 
 
 #: How oslo.reports prints a dict inside a list (nova's multi-valued `reserved_huge_pages`
@@ -144,14 +153,23 @@ def _dicts(value: Value) -> list[dict[str, str]] | None:
     return found
 
 
-def _written(value: Value) -> str:
+def _written(value: Value, brackets: str = "") -> str:
     """A value as a config file writes it; the lines of a multi-line value after the
-    first are indented, as oslo.config continues them."""
+    first are indented, as oslo.config continues them.
+
+    A bounded list or dict is written in its `brackets`, which oslo.config's List and
+    Dict types then require: `[a,b]`, `{k:v}`, `[]` when empty (a report prints an
+    empty list as an empty value).
+    """
     if isinstance(value, tuple):
-        return ",".join(value)
-    if isinstance(value, dict):
-        return ",".join(f"{key}:{item}" for key, item in value.items())
-    return value.replace("\n", "\n    ")
+        text = ",".join(value)
+    elif isinstance(value, dict):
+        text = ",".join(f"{key}:{item}" for key, item in value.items())
+    elif brackets and value != "None":
+        text = value  # an empty list, or one a report printed on one line
+    else:
+        return value.replace("\n", "\n    ")
+    return f"{brackets[0]}{text}{brackets[1]}" if brackets else text
 
 
 def _json(value: Value) -> str | list[str] | dict[str, str]:

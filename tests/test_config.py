@@ -74,3 +74,18 @@ def test_a_path_the_operator_set_is_theirs_and_what_upstream_derives_from_it_is_
                              "instances_path = /srv/instances\n"), "nova.txt")
     assert [(e.group, e.name) for e in rebuild_config(moved).entries] == [
         ("default", "instances_path")]
+
+
+def test_a_bounded_list_is_written_in_the_brackets_oslo_config_requires():
+    """glance's `enabled_import_methods` is a ListOpt with `bounds=True`: oslo.config's
+    List type refuses `glance-direct,web-download` in a file and reads only
+    `[glance-direct,web-download]`. The knowledge base records which lists are bounded."""
+    from gmr import knowledge
+
+    facts = knowledge.options("glance", "2025.1")
+    assert facts["default", "enabled_import_methods"].bounds
+    assert not facts["image_format", "disk_formats"].bounds
+    text = config(str(SAMPLES / "releases" / "glance-30.2.0-api-config.txt")).stdout
+    assert ("# upstream default: [copy-image,glance-direct,web-download]\n"
+            "enabled_import_methods = [glance-direct,web-download]\n") in text
+    assert "disk_formats = iso,qcow2,raw\n" in text  # an unbounded list: no brackets

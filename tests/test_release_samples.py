@@ -31,22 +31,6 @@ REPORTS = sorted(RELEASE_SAMPLES.glob("*.txt"))
 PLAIN = [path for path in REPORTS if not path.stem.endswith("-config")]
 CONFIGURED = [path for path in REPORTS if path.stem.endswith("-config")]
 
-_KEYSTONE_CACHE = (
-    "knowledge base: keystone's `oslo.config.opts.defaults` hook "
-    "(keystone.conf:set_external_opts_defaults) turns oslo.cache's `enabled` to True, and "
-    "keystone runs it when its WSGI app starts, so keystone prints True. "
-    "tools/make_knowledge.py read the generator's True, then let the entry modules' "
-    "import (a process where the hook never ran) override it with oslo.cache's False "
-    "('defaults set at import: cache.enabled: True -> False' in its provenance). "
-    "keystone 30 (2026.2) has no WSGI script, whose module registers [cache] at import, "
-    "and agrees")
-_GLANCE_STDERR = (
-    "knowledge base: glance's other programs (glance-cache-pruner, -cleaner, "
-    "-prefetcher, glance-scrubber, glance-replicator) call "
-    "CONF.set_default('use_stderr', True) when imported; tools/make_knowledge.py imported "
-    "every entry module in one process and recorded True ('defaults set at import: "
-    "DEFAULT.use_stderr: False -> True'), while glance-api keeps oslo.log's False. "
-    "glance 33 (2026.2) no longer does, and agrees")
 _IRONIC_POLICY = (
     "sample: ironic sets `[oslo_policy] policy_file = policy.yaml` in "
     "ironic.common.policy, which only ironic-api imports; ironic-conductor 21.4.4 never "
@@ -56,10 +40,6 @@ _IRONIC_POLICY = (
 
 #: (service, release): {(group, option): why gmr config shows it though no file set it}.
 EXCEPTIONS: dict[tuple[str, str], dict[tuple[str, str], str]] = {
-    ("keystone", "2023.1"): {("cache", "enabled"): _KEYSTONE_CACHE},
-    ("keystone", "2025.1"): {("cache", "enabled"): _KEYSTONE_CACHE},
-    ("glance", "2023.1"): {("default", "use_stderr"): _GLANCE_STDERR},
-    ("glance", "2025.1"): {("default", "use_stderr"): _GLANCE_STDERR},
     ("ironic", "2023.1"): {("oslo_policy", "policy_file"): _IRONIC_POLICY},
 }
 

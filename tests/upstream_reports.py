@@ -53,15 +53,7 @@ _HARNESS = {("default", "config-file"), ("default", "config-dir"),
 #: (what it records, what the service really starts with). A correction whose recorded
 #: default the knowledge base no longer holds is an error, so none outlives the data's
 #: fix.
-CORRECTIONS = {
-    # ironic/conf/default.py: StrOpt('host', default=socket.getfqdn(),
-    # sample_default='localhost'); the probe's host called itself localhost.
-    ("ironic", "default", "host"): ("localhost", "<fqdn>"),
-    # keystone/server/__init__.py configure() calls keystone.conf.set_config_defaults(),
-    # whose set_external_opts_defaults() sets oslo.cache's [cache] enabled default to
-    # True (keystone 22.0.2, 27.1.0 and 28.1.0 alike); the data has it from 2025.2 only.
-    ("keystone", "cache", "enabled"): ("False", "True"),
-}
+CORRECTIONS: dict[tuple[str, str, str], tuple[str, str]] = {}
 
 #: Where the options of a group upstream does not register by name are defined.
 _TEMPLATES = ("backend_defaults", "glance_store", "default")

@@ -8,15 +8,17 @@ installs. It reads one JSON request on stdin and writes one JSON answer on stdou
 - ``{"mode": "generator", "namespaces": [...]}``: the options of those
   ``oslo.config.opts`` namespaces, loaded by oslo-config-generator's own code
   (``oslo_config.generator._list_opts``, which also runs the projects'
-  ``oslo.config.opts.defaults`` hooks and adds driver options), with the group names
+  ``oslo.config.opts.defaults`` hooks and adds driver options; a default a hook
+  changed is marked), with the group names
   as the projects register them: the generator lower-cases ``AGENT`` to ``agent`` for
   its sample files, a running daemon does not; and, apart, the options that loading
   them registered in the global ``cfg.CONF`` on the way;
 - ``{"mode": "entry_modules", "dist": "nova"}``: the modules of its console and WSGI
-  scripts;
-- ``{"mode": "import", "modules": ["nova.cmd.compute"]}``: the options that
-  importing them registers in the global ``cfg.CONF`` (the generator misses options a
-  daemon registers outside its namespaces);
+  scripts, and which of them set up Guru Meditation Reports;
+- ``{"mode": "import", "modules": ["nova.cmd.compute"], "reporting": [...]}``: the
+  options that importing them registers in the global ``cfg.CONF`` (the generator
+  misses options a daemon registers outside its namespaces), without the defaults
+  that programs other than the `reporting` ones set in their own code;
 - ``{"mode": "auth_plugins", "groups": [...]}``: the options each keystoneauth plugin
   adds to a group that loads it (they appear in a report only once the plugin is
   loaded).
@@ -40,6 +42,41 @@ import traceback
 
 cfg = generator = None  # oslo.config's, imported by main(): its import may fail
 
+#: The host as the probe's socket module names it (see `own_host_names`).
+HOST, FQDN = 'gmr-probe-host', 'gmr-probe-host.gmr-probe.invalid'
+
+
+def own_host_names():
+    """Make `socket` name this host HOST and FQDN, unmistakable in any default.
+
+    A default computed from the host name (nova's ``socket.gethostname()``, ironic's
+    ``socket.getfqdn()``) is replaced by a placeholder only when it can be told from
+    text that is not the host's: a machine that calls itself ``localhost`` (getfqdn on
+    a host with no domain) would leave ironic's ``host`` as ``localhost``, the same text
+    as a real ``localhost`` default.  Looking those names up resolves the real host.
+    """
+    real = socket.gethostname()
+    real_getfqdn, real_byname = socket.getfqdn, socket.gethostbyname
+    real_byname_ex, real_addrinfo = socket.gethostbyname_ex, socket.getaddrinfo
+
+    def own(name):
+        return real if name in (HOST, FQDN) else name
+
+    def getfqdn(name=''):
+        name = name.strip() if isinstance(name, str) else name
+        return FQDN if name in ('', '0.0.0.0', '::', HOST, FQDN) else real_getfqdn(name)
+
+    socket.gethostname = lambda: HOST
+    socket.getfqdn = getfqdn
+    socket.gethostbyname = lambda name: real_byname(own(name))
+    socket.gethostbyname_ex = lambda name: real_byname_ex(own(name))
+    socket.getaddrinfo = lambda host, *args, **kwargs: real_addrinfo(own(host), *args,
+                                                                     **kwargs)
+    return real, real_getfqdn()
+
+
+REAL_HOST, REAL_FQDN = own_host_names()
+
 
 def printed(value):
     """The value as gmr parses oslo.reports' text: str, a sorted tuple, a dict."""
@@ -57,12 +94,13 @@ def machine_strings():
     Longest first, so the venv's site-packages is replaced before the venv itself.
     """
     import sysconfig
-    found = {socket.gethostname(): '<hostname>', socket.getfqdn(): '<fqdn>',
+    found = {REAL_HOST: '<hostname>', REAL_FQDN: '<fqdn>',
+             HOST: '<hostname>', FQDN: '<fqdn>',
              sysconfig.get_paths()['purelib']: '<site-packages>',
              sys.prefix: '<prefix>', sys.base_prefix: '<python>',
              os.path.basename(sys.argv[0]): '<program>'}
     try:
-        found[socket.gethostbyname(socket.gethostname())] = '<host_ip>'
+        found[socket.gethostbyname(REAL_HOST)] = '<host_ip>'
     except OSError:
         pass
     try:
@@ -164,6 +202,8 @@ def fact(opt, group, value, error):
         'interpolated': has_reference(opt.default),
         'secret': bool(opt.secret),
         'choices': [jsonable(c) for c in choices],
+        # oslo.config's List and Dict with bounds=True read only `[a, b]`, `{k: v}`
+        'bounds': bool(getattr(opt.type, 'bounds', False)),
         'min': jsonable(getattr(opt.type, 'min', None)),
         'max': jsonable(getattr(opt.type, 'max', None)),
         'deprecated_names': deprecated,
@@ -259,9 +299,19 @@ def evaluate(listing, defaults=None):
 
 
 def from_generator(namespaces):
+    """The namespaces' options as oslo-config-generator lists them.
+
+    The generator runs the projects' ``oslo.config.opts.defaults`` hooks before it
+    asks for the options; the options are listed once before the hooks and once after,
+    and each fact whose default a hook changed says so (``hook``): the service runs the
+    hook when it starts (keystone's set_external_opts_defaults turns oslo.cache's
+    ``enabled`` on), so no value seen at import, where it never ran, replaces it.
+    """
     # Keep group names as registered: the cleanup only renames groups and drops
     # duplicates, which evaluate() does itself.
     generator._cleanup_opts = lambda read: read
+    run_hooks = generator._update_defaults
+    generator._update_defaults = lambda names: None
     missing = []
     known = set()
     try:
@@ -272,36 +322,59 @@ def from_generator(namespaces):
     if known:
         missing = [n for n in namespaces if n not in known]
         namespaces = [n for n in namespaces if n in known]
-    listing, per_namespace, failed = [], {}, {}
-    for namespace in namespaces:
-        try:
-            loaded = generator._list_opts([namespace])
-        except Exception as e:
-            failed[namespace] = failure(e)
-            continue
-        for _, groups in loaded:
-            for group, opts in groups:
-                for opt in opts:
-                    listing.append((group, opt))
-                    per_namespace.setdefault(namespace, []).append(
-                        [group_name(group), opt.name])
-    # Loading a namespace imports modules that register more options in cfg.CONF
-    # (os-vif's plugins create their privsep contexts), some with defaults set there:
-    # a daemon imports them too.
-    found, defaults = registered()
-    out = evaluate(listing, defaults)
-    listed = set((group_name(g), o.name) for g, o in listing)
-    extra = [(g, o) for g, o in found if (group_name(g), o.name) not in listed]
-    out['registered'] = [f for f in evaluate(extra, defaults)['options']
-                         if not f.get('builtin')]
-    out['namespaces'] = per_namespace
+
+    def listed(names):
+        listing, per_namespace, failed = [], {}, {}
+        for namespace in names:
+            try:
+                loaded = generator._list_opts([namespace])
+            except Exception as e:
+                failed[namespace] = failure(e)
+                continue
+            for _, groups in loaded:
+                for group, opts in groups:
+                    for opt in opts:
+                        listing.append((group, opt))
+                        per_namespace.setdefault(namespace, []).append(
+                            [group_name(group), opt.name])
+        # Loading a namespace imports modules that register more options in cfg.CONF
+        # (os-vif's plugins create their privsep contexts), some with defaults set
+        # there: a daemon imports them too.
+        found, defaults = registered()
+        out = evaluate(listing, defaults)
+        names = set((group_name(g), o.name) for g, o in listing)
+        extra = [(g, o) for g, o in found if (group_name(g), o.name) not in names]
+        out['registered'] = [f for f in evaluate(extra, defaults)['options']
+                             if not f.get('builtin')]
+        out['namespaces'] = per_namespace
+        out['failed_namespaces'] = failed
+        return out
+
+    # A namespace that failed fails again, with a lesser error (a module half
+    # imported): its first error is the one make_knowledge.py repairs.
+    before = listed(namespaces)
+    failed_hooks = {}
+    try:
+        run_hooks(namespaces)
+    except Exception as e:
+        failed_hooks['oslo.config.opts.defaults'] = failure(e)
+    out = listed([n for n in namespaces if n not in before['failed_namespaces']])
+    out['failed_namespaces'].update(before['failed_namespaces'])
+    was = {(f['group'], f['name']): f['default']
+           for f in before['options'] + before['registered']}
+    for f in out['options'] + out['registered']:
+        key = (f['group'], f['name'])
+        if key in was and was[key] != f['default']:
+            f['hook'] = True
     out['missing_namespaces'] = missing
-    out['failed_namespaces'] = failed
+    out['failed_hooks'] = failed_hooks
     return out
 
 
 def entry_modules(dist):
-    """The modules of a distribution's console and WSGI scripts, in its own package."""
+    """The modules of a distribution's console and WSGI scripts, in its own package,
+    and those of them that set up Guru Meditation Reports (their source imports
+    oslo_reports: glance-api does, glance-scrubber does not)."""
     from importlib.metadata import distribution
     found = distribution(dist)
     tops = set((found.read_text('top_level.txt') or '').split())
@@ -311,7 +384,19 @@ def entry_modules(dist):
         if ep.group in ('console_scripts', 'wsgi_scripts') and \
                 module.split('.')[0] in tops:
             modules.add(module)
-    return sorted(modules)
+    reporting = []
+    for module in sorted(modules):
+        base = module.replace('.', '/')
+        for path in (base + '.py', base + '/__init__.py'):
+            try:
+                with open(str(found.locate_file(path)), encoding='utf-8') as f:
+                    text = f.read()
+            except OSError:
+                continue
+            if 'oslo_reports' in text:
+                reporting.append(module)
+            break
+    return sorted(modules), reporting
 
 
 def registered():
@@ -330,16 +415,60 @@ def registered():
     return listing, defaults
 
 
-def from_import(modules):
+def setting_module(entry):
+    """The entry module whose own code is running, if the code being imported is one:
+    the nearest module body on the stack (a function it calls counts as its own)."""
+    frame = sys._getframe(2)
+    while frame is not None:
+        if frame.f_code.co_name == '<module>':
+            name = frame.f_globals.get('__name__')
+            return name if name in entry else None
+        frame = frame.f_back
+    return None
+
+
+def from_import(modules, reporting=()):
+    """The options importing `modules` registers in cfg.CONF, with their defaults.
+
+    A default that an entry module's own code sets (``CONF.set_default`` in its body)
+    is that program's, not the service's: glance-scrubber and glance-cache-pruner set
+    oslo.log's ``use_stderr`` to True, glance-api does not.  When some entry modules
+    set up Guru Meditation Reports (`reporting`: the daemons whose reports gmr reads),
+    the other programs' own defaults are left out (``ignored``); a default set by a
+    module they share (neutron's common config sets ``control_exchange``) applies.
+    """
     import importlib
+    entry, others = set(modules), set(modules) - set(reporting or modules)
+    ignored = []
+    set_default, set_defaults = cfg.ConfigOpts.set_default, cfg.set_defaults
+
+    def own_set_default(self, name, default, *args, **kwargs):
+        program = setting_module(entry)
+        if self is cfg.CONF and program in others:
+            group = kwargs.get('group', args[0] if args else None)
+            ignored.append([program, str(group_name(group)), name, printed(default)])
+            return None
+        return set_default(self, name, default, *args, **kwargs)
+
+    def own_set_defaults(opts, **kwargs):
+        program = setting_module(entry)
+        if program in others:
+            ignored.extend([program, '?', k, printed(v)] for k, v in sorted(kwargs.items()))
+            return None
+        return set_defaults(opts, **kwargs)
+
+    cfg.ConfigOpts.set_default = own_set_default
+    cfg.set_defaults = own_set_defaults
     failed = {}
     for module in modules:
         try:
             importlib.import_module(module)
         except BaseException as e:
             failed[module] = failure(e)
+    cfg.ConfigOpts.set_default, cfg.set_defaults = set_default, set_defaults
     out = evaluate(*registered())
     out['failed'] = failed
+    out['ignored'] = ignored
     return out
 
 
@@ -451,9 +580,10 @@ def main():
         if mode == 'generator':
             out = from_generator(request['namespaces'])
         elif mode == 'entry_modules':
-            out = {'modules': entry_modules(request['dist'])}
+            modules, reporting = entry_modules(request['dist'])
+            out = {'modules': modules, 'reporting': reporting}
         elif mode == 'import':
-            out = from_import(request['modules'])
+            out = from_import(request['modules'], request.get('reporting'))
         else:
             out = from_auth_plugins(request['groups'])
     except Exception:

@@ -68,9 +68,12 @@ TODAY = datetime.date.today().isoformat() + 'T00:00:00Z'
 CONSTRAINTS = re.compile(r'constraints[^\s}]*?(?:/upper/|[?&]h=(?:stable/)?)'
                          r'([A-Za-z0-9.]+)')
 #: A fact's fields in the data files, in this order (group and name are the keys).
+#: `bounds`: a List or Dict type that reads only `[a, b]` or `{k: v}` from a file.
 FIELDS = ('type', 'default', 'host_dependent', 'interpolated', 'secret', 'choices',
-          'min', 'max', 'deprecated_names', 'deprecated_for_removal',
+          'bounds', 'min', 'max', 'deprecated_names', 'deprecated_for_removal',
           'deprecated_since', 'deprecated_reason', 'files', 'auth_plugins')
+#: The fields an option's definition gives (the others say where it was seen).
+DEFINITION = FIELDS[:-2]
 
 
 def log(msg):
@@ -551,7 +554,16 @@ def probe_release(service, series):
         elif old['error'] and not fact['error']:
             # read in a file that lacks what it refers to ($state_path), then in one
             # that has it
-            old.update({k: fact[k] for k in FIELDS[:12] + ('error',)})
+            old.update({k: fact[k] for k in DEFINITION + ('error',)})
+        elif source == 'import' and 'import' not in old['files'] and \
+                old['default'] != fact['default'] and not fact['error'] and \
+                old.get('hook'):
+            # The service's oslo.config.opts.defaults hook set it in the generator's
+            # run (keystone's [cache] enabled), and the service runs the hook when it
+            # starts; the import never ran it.
+            problems.setdefault('defaults set by the service\'s hook', []).append(
+                '%s.%s: %s (import: %s)' % (key[0], key[1], old['default'],
+                                            fact['default']))
         elif source == 'import' and 'import' not in old['files'] and \
                 old['default'] != fact['default'] and not fact['error']:
             # The daemon's own modules set it at import (neutron's control_exchange,
@@ -565,7 +577,7 @@ def probe_release(service, series):
             for name in fact['deprecated_names']:
                 if name not in old['deprecated_names']:
                     old['deprecated_names'].append(name)
-            if any(old[k] != fact[k] for k in FIELDS[:12] if k != 'deprecated_names'):
+            if any(old[k] != fact[k] for k in DEFINITION if k != 'deprecated_names'):
                 problems.setdefault('differing definitions', []).append(
                     '%s.%s (%s)' % (key[0], key[1], source))
         if source.startswith('auth:'):
@@ -585,19 +597,29 @@ def probe_release(service, series):
         if not out['namespaces']:
             continue  # a policy (or other) generator file, no oslo.config namespace
         files[name] = namespaces
-        for what in ('missing_namespaces', 'failed_namespaces', 'clashes'):
+        for what in ('missing_namespaces', 'failed_namespaces', 'failed_hooks', 'clashes'):
             if out[what]:
                 problems.setdefault(what, {})[name] = out[what]
         for fact in out['options']:
             add(fact, 'oslo.config' if fact.pop('builtin', False) else name)
         for fact in out['registered']:
             add(fact, 'import')
-    modules = probe(path, {'mode': 'entry_modules', 'dist': service})['modules']
-    outs = [probe(path, {'mode': 'import', 'modules': modules}, how)]
+    entry = probe(path, {'mode': 'entry_modules', 'dist': service})
+    modules, reporting = entry['modules'], entry['reporting']
+    outs = [probe(path, {'mode': 'import', 'modules': modules, 'reporting': reporting},
+                  how)]
     # Daemons that cannot share a process (nova 34: one threading mode, one eventlet)
     # are imported again each on its own.
-    outs += [probe(path, {'mode': 'import', 'modules': [m]}, how) for m in outs[0]['failed']]
+    outs += [probe(path, {'mode': 'import', 'modules': [m], 'reporting': reporting}, how)
+             for m in outs[0]['failed']]
     for out in outs:
+        for program, group, name, default in out.get('ignored', []):
+            # set by another program's own code (glance-scrubber's use_stderr): not
+            # what the daemons that print reports start with
+            text = '%s.%s = %s (%s)' % (group, name, default, program)
+            ignored = problems.setdefault('defaults of other programs', [])
+            if text not in ignored:
+                ignored.append(text)
         for fact in out['options']:
             fact.pop('builtin', False)
             add(fact, 'import')

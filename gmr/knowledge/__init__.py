@@ -69,6 +69,10 @@ class OptionFact:
     #: oslo.reports prints `***` instead of its value.
     secret: bool
     choices: tuple[str | int | float | None, ...]
+    #: A list or dict type declared with `bounds=True`: oslo.config reads it from a
+    #: file only in brackets, `[a, b]` or `{k: v}` (glance's `enabled_import_methods`);
+    #: a report prints it as any other.
+    bounds: bool
     min: int | float | None
     max: int | float | None
     deprecated_names: tuple[tuple[str, str], ...]
@@ -232,6 +236,7 @@ def _fact(group: str, name: str, raw: dict) -> OptionFact:
         interpolated=raw["interpolated"],
         secret=raw["secret"],
         choices=tuple(raw["choices"]),
+        bounds=raw.get("bounds", False),
         min=raw["min"],
         max=raw["max"],
         deprecated_names=tuple((g, n) for g, n in raw["deprecated_names"]),
