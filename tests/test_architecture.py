@@ -15,6 +15,7 @@ ALLOWED = {
     "errors": set(),
     "printable": set(),
     "credentials": {"models"},
+    "tables": {"errors"},
     "parsing": {"models", "errors"},
     "inputs": {"models", "errors", "parsing"},
     "knowledge": {"models", "errors"},
@@ -22,10 +23,10 @@ ALLOWED = {
     "configfile": {"models", "errors", "knowledge"},
     "diff": {"models", "errors", "parsing", "inputs", "credentials", "knowledge", "releases"},
     "lint": {"models", "errors", "parsing", "inputs", "credentials", "printable", "knowledge",
-             "releases", "stacks"},
+             "releases", "stacks", "tables"},
     "upgrade": {"models", "errors", "printable", "credentials", "knowledge", "releases",
                 "lint"},
-    "stacks": {"models", "errors", "parsing", "inputs"},
+    "stacks": {"models", "errors", "parsing", "inputs", "tables"},
 }
 
 

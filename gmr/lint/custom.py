@@ -19,11 +19,10 @@ The file is data: nothing in it is evaluated or imported. Errors name the file a
 
 from __future__ import annotations
 
-import re
-import tomllib
 from typing import Any, Collection
 
 from gmr.errors import ConfigError
+from gmr.tables import tables_of
 from gmr.lint.api import CODE, NAME, Rule, Severity
 from gmr.lint.conditions import CONDITIONS, option_check
 from gmr.releases import release_named
@@ -39,17 +38,8 @@ def load_rules(path: str, taken: Collection[str] = ()) -> list[Rule]:
     """The rules of a custom rules file, checked against each other and the codes and
     names already `taken` (the built-ins, other rules files)."""
     text = read_text(path, "cannot read the rules file")
-    try:
-        tables = tomllib.loads(text).get("rule", [])
-    except tomllib.TOMLDecodeError as error:
-        found = re.search(r"line (\d+)", str(error))
-        raise ConfigError(f"invalid TOML: {error}", path,
-                          int(found.group(1)) if found else None) from None
-    starts = [text.count("\n", 0, m.start()) + 1
-              for m in re.finditer(r"^[ \t]*\[\[[ \t]*rule[ \t]*\]\]", text, re.M)]
     rules: list[Rule] = []
-    for index, table in enumerate(tables if isinstance(tables, list) else [tables]):
-        line = starts[index] if index < len(starts) else None
+    for index, (table, line) in enumerate(tables_of(text, path, "rule")):
         try:
             made = _rule(table)
         except ValueError as error:

@@ -9,7 +9,6 @@ and line, as for custom lint rules.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from fnmatch import translate
 from functools import cached_property, lru_cache
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from gmr.errors import ConfigError
+from gmr.tables import tables_of
 
 _MATCH_KEYS = {"frames", "source", "innermost", "own"}
 _STATE_KEYS = {"name", "label", "idle", "match"}
@@ -201,17 +201,8 @@ def _state(table: Any) -> State:
 
 def parse_states(text: str, path: str) -> list[State]:
     """The states of a states file's `text`, checked; ConfigError naming `path` and line."""
-    try:
-        tables = tomllib.loads(text).get("state", [])
-    except tomllib.TOMLDecodeError as error:
-        found = re.search(r"line (\d+)", str(error))
-        raise ConfigError(f"invalid TOML: {error}", path,
-                          int(found.group(1)) if found else None) from None
-    starts = [text.count("\n", 0, m.start()) + 1
-              for m in re.finditer(r"^[ \t]*\[\[[ \t]*state[ \t]*\]\]", text, re.M)]
     states: list[State] = []
-    for index, table in enumerate(tables if isinstance(tables, list) else [tables]):
-        line = starts[index] if index < len(starts) else None
+    for index, (table, line) in enumerate(tables_of(text, path, "state")):
         try:
             state = _state(table)
         except ValueError as error:
