@@ -68,7 +68,7 @@ class Snapshot:
     frames: dict[Key, tuple[Frame, ...]]
 
 
-def _add(found: dict, kind: str, thread: GreenThread, loose: bool,
+def _add(found: dict, kind: str, thread: GreenThread, ident: int | None, loose: bool,
          frames: dict[Key, tuple[Frame, ...]]) -> Key:
     exact = stack_key(thread.frames)
     frames.setdefault(exact, thread.frames)
@@ -76,7 +76,7 @@ def _add(found: dict, kind: str, thread: GreenThread, loose: bool,
     entry = found.get(key)
     if entry is None:
         entry = found[key] = [thread.frames, exact, []]
-    entry[2].append(getattr(thread, "id", None))
+    entry[2].append(ident)
     return exact
 
 
@@ -85,11 +85,11 @@ def snapshot(report: Report, namer: Namer, loose: bool = False) -> Snapshot:
     first, then larger first, then in the order the report printed them."""
     found: dict[tuple, list] = {}
     frames: dict[Key, tuple[Frame, ...]] = {}
-    threads = {thread.id: _add(found, "thread", thread, loose, frames)
+    threads = {thread.id: _add(found, "thread", thread, thread.id, loose, frames)
                for thread in report.threads or ()}
     green: dict[Key, int] = {}
     for thread in report.green_threads or ():
-        exact = _add(found, "green", thread, loose, frames)
+        exact = _add(found, "green", thread, None, loose, frames)
         green[exact] = green.get(exact, 0) + 1
     groups = []
     for (kind, _), (first, exact, ids) in found.items():
