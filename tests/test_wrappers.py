@@ -202,3 +202,29 @@ def test_copy_scraped_from_a_web_page_with_spaces_collapsed(full_report):
     assert report.option("database", "max_pool_size").value == "-1"
     assert len(report.threads) == 3 and len(report.processes) == 4
     assert report.warnings
+
+
+@pytest.mark.parametrize("wrap", ["plain", "journald"])
+def test_a_log_of_many_reports_back_to_back_is_read_in_bounded_memory(full_report, wrap,
+                                                                      monkeypatch):
+    """The scanner forgets each report once parsed: a log of 300 reports in a row never
+    holds more than a chunk and a report or two of lines, however long it is."""
+    import io
+
+    from gmr.parsing import scan
+
+    one = full_report.text if wrap == "plain" else "".join(
+        f"Dec 01 10:00:00 node1 nova-compute[42]: {line}\n"
+        for line in full_report.text.splitlines())
+    held = []
+    extend = scan._Window.extend
+
+    def recording(self):
+        held.append(len(self.lines))
+        return extend(self)
+
+    monkeypatch.setattr(scan._Window, "extend", recording)
+    monkeypatch.setattr(scan, "CHUNK_SIZE", 1 << 14)
+    count = sum(1 for _ in gmr.iter_reports(io.StringIO(one * 300)))
+    assert count == 300
+    assert max(held) < 3 * one.count("\n") + 2 * scan.LOOKBACK

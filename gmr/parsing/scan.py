@@ -132,9 +132,11 @@ def iter_reports(stream: IO[str], path: str | None = None) -> Iterator[Report]:
             if found is not None:
                 report, resume = found
                 yield report
-                if resume is not None:
-                    i = resume
-                    continue
+                # Reports back to back never leave the window's end: forget the parsed
+                # one here, or a log of many reports is held whole.
+                i = resume if resume is not None else i + 1
+                i -= window.forget_before(i - LOOKBACK)
+                continue
         i += 1
 
 
