@@ -53,3 +53,17 @@ def test_a_launcher_that_lost_workers_between_snapshots_is_an_error():
     assert finding.line == report.option("conductor", "workers").line
     assert not _found([_conductor(2, 2)] * 2, "GMR608")
     assert not _found([report], "GMR608")  # one report: off
+
+
+def test_a_count_summed_from_two_options_names_the_first_one_s_line():
+    options = (gen.OptionSpec("oslo_messaging_rabbit", "processname", "str",
+                              "neutron-rpc-server"),
+               gen.OptionSpec("DEFAULT", "core_plugin", "str", "ml2"),
+               gen.OptionSpec("DEFAULT", "rpc_workers", "int", 2),
+               gen.OptionSpec("DEFAULT", "rpc_state_report_workers", "int", 1))
+    (report,) = gmr.parse(gen.generate(gen.ReportSpec(options=options, children=1)).text,
+                          path="rpc.txt")
+    (finding,) = _found([report, report], "GMR608")
+    assert finding.message == "DEFAULT.rpc_workers + DEFAULT.rpc_state_report_workers = 3 " \
+                              "but the process has 1 worker process: 2 died"
+    assert finding.line == report.option("DEFAULT", "rpc_workers").line

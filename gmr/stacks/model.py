@@ -65,7 +65,8 @@ class Changes(_Model):
 class Workers(_Model):
     """The reporting process's children against the worker count configured."""
 
-    option: str = Field(description="`group.option` of the worker count.")
+    option: str = Field(description="`group.option` of the worker count, or several "
+                        "joined by ` + ` when the launcher forks their sum.")
     configured: int
     children: int = Field(description="Direct children of the reporting process.")
     missing: int = Field(description="Configured workers without a child: dead ones.")

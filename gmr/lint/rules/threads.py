@@ -83,15 +83,16 @@ def stuck_thread(reports: list[Report]) -> Iterator[Hit]:
     why="oslo.service forks the configured number of workers; a missing one died and the "
         "remaining ones carry its share of requests, or none are left to serve them.",
     fix="Find why the workers died in the service log, then restart the service.",
-    source="gmr stacks (gmr/stacks/workers.py); nova/cmd/conductor.py and "
-           "nova/cmd/scheduler.py (workers=CONF.<group>.workers); oslo.service "
-           "service.launch",
+    source="gmr stacks (gmr/stacks/workers.py, which cites each service's launcher: nova "
+           "conductor, scheduler and APIs, neutron RPC server, cinder API, backup and volume, "
+           "glance API, ironic API); oslo.service service.launch",
 )
 def dead_workers(reports: list[Report]) -> Iterator[Hit]:
     for same, result in _snapshots(reports):
         workers = result.workers
         if workers is not None and workers.missing > 0:
-            group, _, option = workers.option.partition(".")
+            # `DEFAULT.rpc_workers + DEFAULT.rpc_state_report_workers`: the first names it
+            group, _, option = workers.option.split(" + ")[0].partition(".")
             printed = same[-1].option(group, option)
             yield Hit(group, option, printed.line if printed else None, {
                 "option": workers.option, "configured": workers.configured,
