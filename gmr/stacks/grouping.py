@@ -54,13 +54,12 @@ class Namer:
         """Named from the innermost own frame inward."""
         seen = self._frames
         parts = [seen[frame] if frame in seen else self._frame(frame) for frame in key]
-        mine = [n for n, (_, _, own) in enumerate(parts) if own]
-        start = mine[-1] if mine else 0
-        inner = parts[start:]
-        state = self.states.classify(tuple([hits for _, hits, _ in inner]),
-                                     tuple([f.source or "" for f in frames[start:]]),
-                                     tuple([own for _, _, own in inner]))
-        made = tuple([frame for frame, _, _ in parts])
+        made, hits, owns = zip(*parts) if parts else ((), (), ())
+        mine = True in owns
+        start = len(owns) - 1 - owns[::-1].index(True) if mine else 0
+        state = self.states.classify(hits[start:], tuple([f.source or ""
+                                                          for f in frames[start:]]),
+                                     owns[start:])
         where = f"{made[start].short}:{made[start].function}" if mine else None
         return Named(state, where, made)
 
