@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 
-from gmr.models import Frame, built
+from gmr.models import built
 from gmr.stacks.model import StackFrame
-from gmr.stacks.states import REMEMBERED
 
 _PACKAGES = re.compile(r"^.*/(?:site|dist)-packages/")
 _STDLIB = re.compile(r"^.*/lib/python\d[\d.]*/")
@@ -27,14 +26,13 @@ def shorten(file: str, service: str | None) -> str:
 
 
 class Framer:
-    """Shortens the frames of one service's reports, remembering each file and frame it
-    has seen: a report repeats the same few hundreds of times."""
+    """Shortens the frames of one service's reports, remembering each file it has seen:
+    a report repeats the same few dozens of times (grouping.Namer remembers frames)."""
 
     def __init__(self, service: str | None):
         self.service = service
         self._prefix = f"{service}/" if service else None
         self._files: dict[str, tuple[str, bool]] = {}
-        self._frames: dict[tuple, StackFrame] = {}
 
     def file(self, file: str) -> tuple[str, bool]:
         known = self._files.get(file)
@@ -51,14 +49,9 @@ class Framer:
         script = short == file and file.rsplit("/", 1)[-1].startswith(f"{self.service}-")
         return short.startswith(self._prefix) or script
 
-    def frame(self, frame: Frame) -> StackFrame:
-        key = (frame.file, frame.line, frame.function)
-        made = self._frames.get(key)
-        if made is None:
-            if len(self._frames) > REMEMBERED:
-                self._frames.clear()
-            short, own = self.file(frame.file)
-            made = self._frames[key] = built(StackFrame, {
-                "file": frame.file, "short": short, "line": frame.line,
-                "function": frame.function, "own": own})
-        return made
+    def frame(self, key: tuple[str, int | None, str]) -> StackFrame:
+        """The frame whose (file, line, function), as grouping.stack_key has it, is `key`."""
+        file, line, function = key
+        short, own = self.file(file)
+        return built(StackFrame, {"file": file, "short": short, "line": line,
+                                  "function": function, "own": own})

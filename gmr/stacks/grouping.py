@@ -15,8 +15,8 @@ Key = tuple
 
 def stack_key(frames: tuple[Frame, ...], loose: bool = False) -> Key:
     if loose:
-        return tuple((f.file, f.function) for f in frames)
-    return tuple((f.file, f.line, f.function) for f in frames)
+        return tuple([(f.file, f.function) for f in frames])
+    return tuple([(f.file, f.line, f.function) for f in frames])
 
 
 @dataclass
@@ -30,11 +30,15 @@ class Named:
 
 @dataclass
 class Namer:
-    """Names stacks of one service, each distinct stack once."""
+    """Names stacks of one service, each distinct stack once, and each distinct frame
+    once: stacks that all differ still share most of their frames."""
 
     states: States
     framer: Framer
     _known: dict[Key, Named] = field(default_factory=dict)
+    #: (file, line, function) -> the frame as shown, the state patterns it matches
+    #: (States.hits), whether it is the service's own.
+    _frames: dict[tuple, tuple[StackFrame, frozenset, bool]] = field(default_factory=dict)
 
     def name(self, frames: tuple[Frame, ...], key: Key | None = None) -> Named:
         """What the stack `frames` (whose exact key is `key`, when known) is doing."""
@@ -43,16 +47,29 @@ class Namer:
         if named is None:
             if len(self._known) > REMEMBERED:
                 self._known.clear()
-            files = [self.framer.file(f.file) for f in frames]
-            owns = [own for _, own in files]
-            state = self.states.classify([(short, f.function) for (short, _), f
-                                          in zip(files, frames)],
-                                         [f.source or "" for f in frames], owns)
-            mine = [n for n, own in enumerate(owns) if own]
-            where = (f"{files[mine[-1]][0]}:{frames[mine[-1]].function}" if mine else None)
-            named = self._known[key] = Named(state, where, tuple(
-                self.framer.frame(f) for f in frames))
+            named = self._known[key] = self._name(frames, key)
         return named
+
+    def _name(self, frames: tuple[Frame, ...], key: Key) -> Named:
+        """Named from the innermost own frame inward."""
+        seen = self._frames
+        parts = [seen[frame] if frame in seen else self._frame(frame) for frame in key]
+        made, hits, owns = zip(*parts) if parts else ((), (), ())
+        mine = True in owns
+        start = len(owns) - 1 - owns[::-1].index(True) if mine else 0
+        state = self.states.classify(hits[start:], tuple([f.source or ""
+                                                          for f in frames[start:]]),
+                                     owns[start:])
+        where = f"{made[start].short}:{made[start].function}" if mine else None
+        return Named(state, where, made)
+
+    def _frame(self, key: tuple[str, int | None, str]) -> tuple[StackFrame, frozenset, bool]:
+        if len(self._frames) > REMEMBERED:
+            self._frames.clear()
+        made = self.framer.frame(key)
+        part = self._frames[key] = (made, self.states.hits(made.short, made.function),
+                                    made.own)
+        return part
 
 
 @dataclass

@@ -49,17 +49,17 @@ class Match:
         """Whether each of this run's patterns matches some frame: a quick first test."""
         return all(any(p in h for h in hits) for p in self.frames)
 
-    def fits(self, hits: Sequence[frozenset], sources: Sequence[str], owns: Sequence[bool],
-             start: int) -> bool:
-        """Whether the frames from `start` to the innermost one hold this run; `hits` are
-        the frame patterns each of those frames matches."""
+    def fits(self, hits: Sequence[frozenset], sources: Sequence[str],
+             owns: Sequence[bool]) -> bool:
+        """Whether the frames hold this run; `hits` are the frame patterns each frame
+        matches."""
         size, end = len(self.frames), len(owns)
         if not size:
             return not end
-        first = end - size if self.innermost else start
-        for at in range(max(first, start), end - size + 1):
+        first = end - size if self.innermost else 0
+        for at in range(max(first, 0), end - size + 1):
             last = at + size - 1
-            if (all(p in hits[at - start + k] for k, p in enumerate(self.frames))
+            if (all(p in hits[at + k] for k, p in enumerate(self.frames))
                     and (not self.own or owns[last])
                     and (self.source is None or self.source.match(sources[last]))):
                 return True
@@ -81,47 +81,41 @@ class States:
 
     ordered: tuple[State, ...]
     fallback: State
-    #: (file, function) -> the frame patterns it matches: a report repeats a few frames.
-    _hits: dict[tuple[str, str], frozenset] = field(default_factory=dict, compare=False,
-                                                    repr=False)
     _known: dict[tuple, State] = field(default_factory=dict, compare=False, repr=False)
     #: File -> the frame patterns whose file part it matches.
     _files: dict[str, list[Frame]] = field(default_factory=dict, compare=False, repr=False)
 
-    def classify(self, names: Sequence[tuple[str, str]], sources: Sequence[str],
-                 owns: Sequence[bool]) -> State:
+    def classify(self, hits: tuple[frozenset, ...], sources: tuple[str, ...],
+                 owns: tuple[bool, ...]) -> State:
         """The first state with a match in the frames (innermost last) from the service's
-        innermost own frame inward, or the whole stack when it has none."""
-        start = next((n for n in range(len(owns) - 1, -1, -1) if owns[n]), 0)
-        hits = tuple(self._hits[name] if name in self._hits else self._hit(name)
-                     for name in names[start:])
+        innermost own frame inward, or the whole stack when it has none: the caller
+        (grouping.Namer) cuts the stack there. `hits` are each frame's `hits`, which the
+        caller remembers per frame: a report repeats a few frames in many stacks."""
         # Stacks that differ only in frames no pattern tells apart are named alike.
-        key = (hits, tuple(sources[start:]), tuple(owns[start:]))
+        key = (hits, sources, owns)
         known = self._known.get(key)
         if known is None:
             if len(self._known) > REMEMBERED:
                 self._known.clear()
-                self._hits.clear()
                 self._files.clear()
-            known = self._known[key] = self._first(hits, sources, owns, start)
+            known = self._known[key] = self._first(hits, sources, owns)
         return known
 
     def _first(self, hits: Sequence[frozenset], sources: Sequence[str],
-               owns: Sequence[bool], start: int) -> State:
+               owns: Sequence[bool]) -> State:
         empty = () if owns else self._empty
         for at in sorted(set().union(empty, *(self._users[p] for h in hits for p in h))):
             state, match = self._all[at]
-            if match.frames_in(hits) and match.fits(hits, sources, owns, start):
+            if match.frames_in(hits) and match.fits(hits, sources, owns):
                 return state
         return self.fallback
 
-    def _hit(self, name: tuple[str, str]) -> frozenset:
-        file, function = name
+    def hits(self, file: str, function: str) -> frozenset:
+        """The frame patterns a frame (its file shortened) matches."""
         files = self._files.get(file)
         if files is None:
             files = self._files[file] = [p for p in self._users if p.file.match(file)]
-        found = self._hits[name] = frozenset(p for p in files if p.function.match(function))
-        return found
+        return frozenset([p for p in files if p.function.match(function)])
 
     @cached_property
     def _all(self) -> list[tuple[State, Match]]:
