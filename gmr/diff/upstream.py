@@ -96,10 +96,10 @@ def _referred(node: Node, key: Key) -> tuple[Key, ...]:
     except KeyError:
         return ()
     fact = facts.get(key)
-    if fact is None or not fact.interpolated:
+    if fact is None or not fact.interpolated or not isinstance(fact.default, str):
         return ()
-    return tuple(other for other, _ in referred(key[0], key[1], fact, facts)
-                 if other in node.values)
+    return tuple(other for other, _ in referred(node.service, node.release, key[0], key[1],
+                                                fact.default) if other in node.values)
 
 
 def _judged(node: Node, key: Key, besides: tuple[Key, ...], *,

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import Literal, Mapping
+from functools import lru_cache
+from typing import Literal
 
 from gmr import knowledge
 from gmr.errors import GmrError
@@ -68,29 +69,32 @@ def settings(report: Report, release: str) -> list[Setting]:
                          if (home, option.name) in facts), None)
         else:
             fact = facts.get((group.name, option.name))
-        found.append(judged(report, group.name, option, fact, group.name in backends, facts))
+        found.append(judged(report, report.service, release, group.name, option, fact,
+                            group.name in backends))
     return found
 
 
-def judged(report: Report, group: str, option: Option, fact: OptionFact | None,
-           in_backend: bool, facts: Mapping[tuple[str, str], OptionFact]) -> Setting:
-    """One option of `report` against `fact`, its release's registration (`facts`: the
-    whole release, for defaults that refer to other options); `in_backend` when it sits
-    in a backend group."""
+def judged(report: Report, service: str, release: str, group: str, option: Option,
+           fact: OptionFact | None, in_backend: bool) -> Setting:
+    """One option of `report` against `fact`, its registration in `service` `release`
+    (whose other options a default may refer to); `in_backend` when it sits in a backend
+    group."""
     if fact is not None and fact.interpolated:
         fact = _substituted(report, group, fact)
     status = _status(option, fact, in_backend)
-    if status == "changed" and _derived(report, group, option, fact, facts):
+    if status == "changed" and _derived(report, service, release, group, option, fact):
         status = "default"
     return Setting(group, option, fact, status)
 
 
-def _derived(report: Report, group: str, option: Option, fact: OptionFact,
-             facts: Mapping[tuple[str, str], OptionFact]) -> bool:
+def _derived(report: Report, service: str, release: str, group: str, option: Option,
+             fact: OptionFact) -> bool:
     """Whether an interpolated default the knowledge base holds with a host's path in it
     (`<site-packages>/instances`, written `$state_path/instances` upstream) is the report's
     own value of the option it refers to, plus the rest."""
-    for (where, name), tail in referred(group, option.name, fact, facts):
+    if not fact.interpolated or not isinstance(fact.default, str):
+        return False
+    for (where, name), tail in referred(service, release, group, option.name, fact.default):
         printed = report.option(where, name)
         if printed is not None and printed.shape == "scalar" and option.shape == "scalar" \
                 and printed.value + tail == option.value:
@@ -98,20 +102,29 @@ def _derived(report: Report, group: str, option: Option, fact: OptionFact,
     return False
 
 
-def referred(group: str, name: str, fact: OptionFact,
-             facts: Mapping[tuple[str, str], OptionFact]) -> list[tuple[tuple[str, str], str]]:
-    """The options an interpolated default may have been made from, each with the rest of
-    the default after its value: those whose own default is the default's head up to a
-    `/` (`<site-packages>` of `<site-packages>/instances`), in the same group or [DEFAULT]."""
-    default = fact.default
-    if not fact.interpolated or not isinstance(default, str):
-        return []
+@lru_cache(maxsize=4096)
+def referred(service: str, release: str, group: str, name: str,
+             default: str) -> tuple[tuple[tuple[str, str], str], ...]:
+    """The options an interpolated `default` of option `name` in `group` may have been made
+    from, each with the rest of the default after its value: those whose own default is
+    the default's head up to a `/` (`<site-packages>` of `<site-packages>/instances`), in
+    the same group or [DEFAULT]."""
+    holding = _holding(service, release)
     found = []
     for cut in (index for index, char in enumerate(default) if char == "/" and index):
         head, tail = default[:cut], default[cut:]
-        found += [((where, other), tail) for (where, other), candidate in facts.items()
-                  if candidate.default == head and where in (group, "default")
-                  and (where, other) != (group, name)]
+        found += [((where, other), tail) for where, other in holding.get(head, ())
+                  if where in (group, "default") and (where, other) != (group, name)]
+    return tuple(found)
+
+
+@lru_cache(maxsize=64)
+def _holding(service: str, release: str) -> dict[str, list[tuple[str, str]]]:
+    """The options of a release by their default, where it is text."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    for key, fact in knowledge.options(service, release).items():
+        if isinstance(fact.default, str):
+            found.setdefault(fact.default, []).append(key)
     return found
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Iterator, Mapping
+from typing import Iterator
 
 from gmr import knowledge
 from gmr.credentials import is_credential_name, leaks
@@ -79,11 +79,12 @@ def _in_report(report: Report, service: str, release: str, wanted: tuple[OptionF
                     yield group, option, fact, True
 
 
-def _is_set(report: Report, facts: Mapping[tuple[str, str], OptionFact], group: str,
-            option: Option, fact: OptionFact, in_backend: bool) -> bool:
-    """The option holds another value than upstream's default (`facts`: its release's),
-    as `gmr config` judges."""
-    return judged(report, group, option, fact, in_backend, facts).status == "changed"
+def _is_set(report: Report, service: str, release: str, group: str, option: Option,
+            fact: OptionFact, in_backend: bool) -> bool:
+    """The option holds another value than upstream's default in `service` `release`, as
+    `gmr config` judges."""
+    return judged(report, service, release, group, option, fact, in_backend).status == \
+        "changed"
 
 
 def _first_sentence(text: str | None) -> str:
@@ -120,8 +121,7 @@ def deprecated_option_set(report, context) -> Iterator[Hit]:
         return
     for group, option, fact, in_backend in _in_report(
             report, context.service, release, _deprecated(context.service, release)):
-        if _is_set(report, knowledge.options(context.service, release), group, option, fact,
-                   in_backend):
+        if _is_set(report, context.service, release, group, option, fact, in_backend):
             since = f" (since {fact.deprecated_since})" if fact.deprecated_since else ""
             reason = _first_sentence(fact.deprecated_reason)
             yield hit(group, option, service=context.service, release=release,
