@@ -74,13 +74,16 @@ def _guessed(text: str | list[str]) -> str:
     return "str"
 
 
-def _version(service: str, release: str) -> str:
-    if service in knowledge.services():
-        for known in knowledge.releases(service):
-            if known.name == release:
-                return known.version
-    since_liberty = release_named(release).index - release_named("liberty").index
-    return f"{LIBERTY_MAJOR[service] + since_liberty}.0.0"
+def package(service: str, release: str) -> tuple[str, str, str]:
+    """The Package section of `service` in `release`: the version the knowledge base
+    recorded for the release, else the one its number in step with releases gives."""
+    version = next((known.version for known in knowledge.releases(service)
+                    if known.name == release), None) \
+        if service in knowledge.services() else None
+    if version is None:
+        since_liberty = release_named(release).index - release_named("liberty").index
+        version = f"{LIBERTY_MAJOR[service] + since_liberty}.0.0"
+    return f"OpenStack {service.title()}", "OpenStack Foundation", version
 
 
 @lru_cache(maxsize=None)
@@ -92,10 +95,9 @@ def node_text(node: Node) -> str:
         kind = _TYPES.get(fact.type, "str") if fact is not None else _guessed(text)
         secret = fact is not None and fact.secret and _covered(node.service, node.release)
         specs.append(gen.OptionSpec(group, name, kind, _typed(kind, text), secret=secret))
-    package = (f"OpenStack {node.service.title()}", "OpenStack Foundation",
-               _version(node.service, node.release))
-    return gen.generate(gen.ReportSpec(options=tuple(specs), package=package, threads=0,
-                                       greenlets=0)).text
+    return gen.generate(gen.ReportSpec(options=tuple(specs),
+                                       package=package(node.service, node.release),
+                                       threads=0, greenlets=0)).text
 
 
 def node_report(node: Node, path: str) -> gmr.Report:

@@ -26,7 +26,7 @@ from functools import lru_cache
 from typing import Any, Mapping
 
 import generator as gen
-from rule_examples import _TYPES, _typed
+from rule_examples import _TYPES, _typed, package
 
 import gmr
 from gmr import knowledge
@@ -137,20 +137,12 @@ def _specs(service: str, release: str, overrides: Overrides,
     return specs
 
 
-def _version(service: str, release: str) -> str:
-    (version,) = [known.version for known in knowledge.releases(service)
-                  if known.name == release]
-    return version
-
-
 @lru_cache(maxsize=None)
 def _text(service: str, release: str, overrides: tuple[tuple[tuple[str, str], str], ...],
           program: str) -> str:
-    package = (f"OpenStack {service.title()}", "OpenStack Foundation",
-               _version(service, release))
     specs = _specs(service, release, dict(overrides), program)
-    return gen.generate(gen.ReportSpec(options=tuple(specs), package=package, threads=0,
-                                       greenlets=0)).text
+    return gen.generate(gen.ReportSpec(options=tuple(specs), package=package(service, release),
+                                       threads=0, greenlets=0)).text
 
 
 def defaults_text(service: str, release: str, overrides: Overrides | None = None,
