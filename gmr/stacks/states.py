@@ -147,13 +147,19 @@ def _glob(text: Any, what: str) -> re.Pattern[str]:
     return re.compile(translate(text), re.S)
 
 
-def _match(table: Any) -> Match:
+def _table(table: Any, known: set[str], not_table: str, kind: str) -> dict:
+    """`table` when it is a TOML table holding only `known` keys."""
     if not isinstance(table, dict):
-        raise ValueError("each match entry must be a table")
-    unknown = set(table) - _MATCH_KEYS
+        raise ValueError(not_table)
+    unknown = set(table) - known
     if unknown:
-        raise ValueError(f"unknown match key {sorted(unknown)[0]!r}; known: "
-                         f"{', '.join(sorted(_MATCH_KEYS))}")
+        raise ValueError(f"unknown {kind} {sorted(unknown)[0]!r}; known: "
+                         f"{', '.join(sorted(known))}")
+    return table
+
+
+def _match(table: Any) -> Match:
+    _table(table, _MATCH_KEYS, "each match entry must be a table", "match key")
     frames = table.get("frames")
     if not isinstance(frames, list):
         raise ValueError("match needs `frames`, a list of \"FILE:FUNCTION\" globs")
@@ -173,12 +179,7 @@ def _match(table: Any) -> Match:
 
 
 def _state(table: Any) -> State:
-    if not isinstance(table, dict):
-        raise ValueError("must be a table")
-    unknown = set(table) - _STATE_KEYS
-    if unknown:
-        raise ValueError(f"unknown key {sorted(unknown)[0]!r}; known: "
-                         f"{', '.join(sorted(_STATE_KEYS))}")
+    _table(table, _STATE_KEYS, "must be a table", "key")
     name = table.get("name")
     if not isinstance(name, str) or not _NAME.match(name):
         raise ValueError("`name` must be a lower-case word like `lock` or `my-queue`")
