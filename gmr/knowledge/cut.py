@@ -10,6 +10,7 @@ registers after it, stopped where the text was cut.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from gmr import knowledge
 from gmr.models import Report
@@ -37,10 +38,18 @@ def cut_inside(report: Report, release: str) -> Cut | None:
     if not printed:
         return None
     last = printed[-1]
-    registered = sorted(name for (where, name) in knowledge.options(report.service, release)
-                        if where == group.name)
+    registered = _registered(report.service, release).get(group.name, ())
     before = [name for name in registered if name <= last]
     after = [name for name in registered if name > last]
     if len(after) < _AT_LEAST or not set(before) <= set(printed):
         return None
     return Cut(group.name, last, len(after))
+
+
+@lru_cache(maxsize=64)
+def _registered(service: str, release: str) -> dict[str, list[str]]:
+    """The option names a release registers, sorted, by group: every report linted asks."""
+    found: dict[str, list[str]] = {}
+    for where, name in sorted(knowledge.options(service, release)):
+        found.setdefault(where, []).append(name)
+    return found
