@@ -380,6 +380,10 @@ class Source(_Model):
         default=None, description="The per-line wrapper stripped from every line, if any."
     )
     host: str | None = Field(default=None, description="Host name named by the prefix.")
+    time: str | None = Field(
+        default=None, description="When the report was written, as the prefix stamped its "
+        "banner line (journalctl's default format gives no year), or from oslo.reports' "
+        "log_dir file name (UTC, ISO 8601).")
     channel: str | None = Field(
         default=None, description="The writer named by the prefix, e.g. `nova-compute[1234]`."
     )

@@ -342,3 +342,31 @@ def test_the_shipped_snapshots_name_what_each_arranged_thread_does():
     assert not stuck & {"busy_phase_1", "busy_phase_2", "busy_phase_3", "green_phase_1",
                         "green_phase_2", "green_phase_3"}
     assert all(entry.reports == 3 for entry in result.stuck)
+
+
+@pytest.mark.parametrize("stamps, seconds", [
+    (["Dec 02 10:00:00", "Dec 02 10:00:30", "Dec 02 10:02:00"], 120),
+    (["Dec 31 23:59:50.5", "Jan 01 00:00:10.5", "Jan 01 00:00:40.5"], 50),
+    (["2026-12-02T10:00:00Z", "2026-12-02T10:00:30Z", "2026-12-02T11:01:00+01:00"], 60),
+    (["Dec 02 10:00:00", "2026-12-02T10:00:30Z", "Dec 02 10:02:00"], None),
+], ids=["journalctl", "new-year", "zones", "mixed"])
+def test_how_long_comes_from_the_log_line_stamps_of_one_journal(stamps, seconds):
+    """Three reports of one process in one journalctl export: how long it was stuck is
+    read from the stamps, journalctl's default ones having no year."""
+    texts = [path.read_text() for path in sorted((SAMPLES / "stacks").iterdir())]
+    journal = "".join(
+        f"{stamp} compute-1 nova-compute[4242]: {line}\n"
+        for stamp, text in zip(stamps, texts) for line in text.rstrip("\n").split("\n"))
+    (result,) = analyse_stacks(gmr.parse(journal))
+    assert result.stuck and len(result.reports) == 3
+    assert {entry.seconds for entry in result.stuck} == {seconds}
+
+
+def test_log_line_stamps_out_of_order_are_trouble():
+    texts = [path.read_text() for path in sorted((SAMPLES / "stacks").iterdir())][:2]
+    journal = "".join(
+        f"{stamp} compute-1 nova-compute[4242]: {line}\n"
+        for stamp, text in zip(["Dec 02 10:00:30", "Dec 02 10:00:00"], texts)
+        for line in text.rstrip("\n").split("\n"))
+    with pytest.raises(InputError, match="time order"):
+        analyse_stacks(gmr.parse(journal))

@@ -36,13 +36,14 @@ def test_clean_log_dir_file(small_report):
                                    "2026-11-25T14:01:09+0000"])
 def test_journald(small_report, stamp):
     text = wrap(small_report.text, lambda n: f"{stamp} compute-1 nova-compute[1234]: ")
-    report = only(text, prefix="journald", host="compute-1", channel="nova-compute[1234]")
+    report = only(text, prefix="journald", host="compute-1", channel="nova-compute[1234]",
+                  time=stamp)
     assert gmr.render(report) == small_report.text
 
 
 def test_syslog_ident_without_timestamp(small_report):
     text = wrap(small_report.text, lambda n: "nova-compute[6888]: ")
-    report = only(text, prefix="ident", channel="nova-compute[6888]")
+    report = only(text, prefix="ident", channel="nova-compute[6888]", time=None)
     assert gmr.render(report) == small_report.text
 
 
@@ -70,7 +71,7 @@ def test_cri_container_log_with_a_split_line(small_report):
             line = line[20:]
         lines.append(f"{stamp} stderr F {line}")
     lines.insert(5, f"{stamp} stdout F unrelated output")
-    report = only("\n".join(lines) + "\n", prefix="cri", channel="stderr")
+    report = only("\n".join(lines) + "\n", prefix="cri", channel="stderr", time=stamp)
     assert gmr.render(report) == small_report.text
 
 
@@ -80,21 +81,36 @@ def test_docker_json_file(small_report):
                    separators=(",", ":")) + "\n"
         for line in small_report.text.rstrip("\n").split("\n")
     )
-    report = only(text, prefix="docker-json", channel="stderr")
+    report = only(text, prefix="docker-json", channel="stderr", time="2024-01-01T00:00:00Z")
     assert gmr.render(report) == small_report.text
 
 
 def test_apache_mod_wsgi_error_log(small_report):
     text = wrap(small_report.text, lambda n: "[Tue Sep 19 10:00:00.123456 2023] [wsgi:error] "
                                              "[pid 4242:tid 1400] [remote 10.0.0.1:5678] ")
-    report = only(text, prefix="apache", channel="4242")
+    report = only(text, prefix="apache", channel="4242",
+                  time="Tue Sep 19 10:00:00.123456 2023")
     assert gmr.render(report) == small_report.text
 
 
 def test_unknown_prefix_with_changing_numbers(small_report):
     text = wrap(small_report.text, lambda n: f"node7 | {n:05d} | ")
-    report = only(text, prefix="generic")
+    report = only(text, prefix="generic", time=None)
     assert gmr.render(report) == small_report.text
+
+
+def test_unknown_prefix_with_a_timestamp_gives_the_reports_time(small_report):
+    """`kubectl logs --timestamps` and log shippers put an ISO time somewhere in the line."""
+    text = wrap(small_report.text, lambda n: f"compute-7 2026-12-02T10:{n // 100:02d}:00.5Z | ")
+    report = only(text, prefix="generic", time="2026-12-02T10:00:00.5Z")
+    assert gmr.render(report) == small_report.text
+
+
+def test_a_log_dir_file_name_gives_the_reports_time(small_report, tmp_path):
+    path = tmp_path / "nova-compute_gurumeditation_20261202100503"
+    path.write_text(small_report.text)
+    (report,) = gmr.parse_file(path)
+    assert report.source.time == "2026-12-02T10:05:03+00:00"
 
 
 def test_between_log_records_with_several_reports_and_warnings(small_report, full_report):

@@ -13,8 +13,10 @@ import json
 import re
 from dataclasses import dataclass
 
+from gmr.parsing.times import iso_in
+
 _TIMESTAMP = (
-    r"(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d(?:\.\d+)?"  # journalctl short(-precise), syslog
+    r"(?P<time>[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d(?:\.\d+)?"  # journalctl short(-precise), syslog
     r"|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?)"  # short-iso, RFC 3339
 )
 _IDENT = r"(?P<channel>[^\s\[\]]+\[\d+\])"
@@ -23,9 +25,9 @@ _IDENT = r"(?P<channel>[^\s\[\]]+\[\d+\])"
 KNOWN = {
     "journald": re.compile(rf"{_TIMESTAMP} (?P<host>\S+) {_IDENT}: ?"),
     "ident": re.compile(rf"{_IDENT}: ?"),
-    "cri": re.compile(r"\d{4}-\d\d-\d\dT\S+ (?P<channel>stdout|stderr) (?P<flag>[FP]) ?"),
+    "cri": re.compile(r"(?P<time>\d{4}-\d\d-\d\dT\S+) (?P<channel>stdout|stderr) (?P<flag>[FP]) ?"),
     "apache": re.compile(
-        r"\[[^\]]*\] \[[^\]]*\] \[pid (?P<channel>\d+)(?::tid \d+)?\]"
+        r"\[(?P<time>[^\]]*)\] \[[^\]]*\] \[pid (?P<channel>\d+)(?::tid \d+)?\]"
         r"(?: \[(?:client|remote) [^\]]*\])? ?"
     ),
 }
@@ -41,6 +43,8 @@ class Prefix:
     pattern: re.Pattern[str] | None
     channel: str | None = None
     host: str | None = None
+    #: The wrapper's stamp on the banner line, as written (gmr.parsing.times).
+    time: str | None = None
 
     def payload(self, line: str) -> tuple[str, bool] | None:
         """The report text of `line` and whether it continues on the next record
@@ -66,19 +70,22 @@ def detect(line: str, start: int) -> Prefix | None:
     if not prefix_text:
         return None
     if _DOCKER_JSON.match(prefix_text):
-        return Prefix("docker-json", None, channel=_docker_stream(line))
+        record = _docker_record(line)
+        return Prefix("docker-json", None, channel=_text(record.get("stream")),
+                      time=_text(record.get("time")))
     for kind, pattern in KNOWN.items():
         match = pattern.fullmatch(prefix_text)
         if match:
             groups = match.groupdict()
-            return Prefix(kind, pattern, channel=groups.get("channel"), host=groups.get("host"))
+            return Prefix(kind, pattern, channel=groups.get("channel"), host=groups.get("host"),
+                          time=groups.get("time"))
     generic = re.compile(
         "".join(
             re.escape(part) if i % 2 == 0 else r"\d+"
             for i, part in enumerate(_split_digits(prefix_text))
         )
     )
-    return Prefix("generic", generic)
+    return Prefix("generic", generic, time=iso_in(prefix_text))
 
 
 def _split_digits(text: str) -> list[str]:
@@ -106,9 +113,15 @@ def _docker_payload(line: str, stream: str | None) -> tuple[str, bool] | None:
     return text, True
 
 
-def _docker_stream(line: str) -> str | None:
-    """The stream (stdout/stderr) of a docker json-file record, to follow only that one."""
+def _docker_record(line: str) -> dict:
+    """The banner line's docker json-file record: its stream (stdout/stderr), to follow
+    only that one, and its time."""
     try:
-        return json.loads(line).get("stream")
-    except (ValueError, AttributeError):
-        return None
+        record = json.loads(line)
+    except ValueError:
+        return {}
+    return record if isinstance(record, dict) else {}
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None

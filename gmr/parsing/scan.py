@@ -20,6 +20,7 @@ from gmr.parsing.lexer import header_title
 from gmr.parsing.lines import ReportLines
 from gmr.parsing.parser import collector_paused, parse_report
 from gmr.parsing.prefixes import Prefix, detect
+from gmr.parsing.times import from_file_name
 from gmr.parsing.shapes import (
     BANNER_TITLE,
     CANDIDATE,
@@ -156,6 +157,7 @@ def _report_at(window: _Window, i: int, match: re.Match[str], covered: dict) -> 
         "prefix": prefix.kind if prefix else None,
         "host": prefix.host if prefix else None,
         "channel": channel,
+        "time": prefix.time if prefix else from_file_name(window.path),
     }
     glued = False
     if prefix is None:

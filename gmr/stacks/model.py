@@ -49,7 +49,8 @@ class Stuck(_Model):
     frames: tuple[StackFrame, ...]
     reports: int = Field(description="In how many consecutive reports it did not move.")
     seconds: int | None = Field(description="From the first report to the last, when "
-                                "every report's file name carries oslo.reports' time.")
+                                "every report carries a time (`source.time` of "
+                                "`gmr parse`: a log-line stamp or a log_dir file name).")
 
 
 class Changes(_Model):

@@ -8,20 +8,16 @@ snapshot and the candidates are kept, so any number of reports fits in bounded m
 
 from __future__ import annotations
 
-import re
-from datetime import datetime, timezone
+from datetime import datetime
 
 from gmr.errors import InputError
 from gmr.models import Frame, Report
+from gmr.parsing.times import YEARLESS, read_time
 from gmr.stacks.frames import Framer
 from gmr.stacks.grouping import Namer, Snapshot, snapshot
 from gmr.stacks.model import Changes, ProcessStacks, Stuck, TreeProcess
 from gmr.stacks.states import States
 from gmr.stacks.workers import workers
-
-#: oslo.reports' file name in [oslo_reports] log_dir: `<name>_gurumeditation_<UTC time>`.
-_WRITTEN = re.compile(r"_gurumeditation_(\d{14})$")
-
 
 def process_key(report: Report) -> tuple[str | None, int] | None:
     """The process that printed `report`: the node and the pid of the first process of
@@ -30,12 +26,10 @@ def process_key(report: Report) -> tuple[str | None, int] | None:
     return (report.node or report.source.host, roots[0].pid) if roots else None
 
 
-def written_at(report: Report) -> datetime | None:
-    """When oslo.reports wrote the report, from its log_dir file name, if it has one."""
-    found = _WRITTEN.search(report.source.path or "")
-    if not found:
-        return None
-    return datetime.strptime(found.group(1), "%Y%m%d%H%M%S").replace(tzinfo=timezone.utc)
+def _comparable(times: list[datetime | None]) -> bool:
+    """Whether the times of the reports so far can be subtracted: every report has one
+    and they are of one kind (all with a zone or none; all with a year or none)."""
+    return all(times) and len({(t.tzinfo is None, t.year < 1970) for t in times}) == 1
 
 
 def where(report: Report) -> str:
@@ -71,7 +65,9 @@ class Follower:
         self.loose = loose
         self.report = report
         self.reports = [where(report)]
-        self.times = [written_at(report)]
+        #: New Years crossed by stamps without a year (journalctl's default format).
+        self.new_years = 0
+        self.times = [read_time(report.source.time)]
         self.last = self.first = snapshot(report, self.namer, loose)
         #: Thread id -> stack, for threads that have not moved in any report so far.
         self.still = dict(self.first.threads)
@@ -79,11 +75,15 @@ class Follower:
         self.seen_always = set(self.first.threads)
 
     def add(self, report: Report) -> None:
-        written = written_at(report)
-        previous = next((t for t in reversed(self.times) if t), None)
-        if written and previous and written < previous:
-            raise InputError(f"written before the report given ahead of it ({self.reports[-1]}"
-                             "); give the reports of one process in time order", where(report))
+        written = self._read_time(report)
+        if _comparable([*self.times, written]) and written < self.times[-1]:
+            if written.year < 1970 and self.times[-1].month == 12 and written.month == 1:
+                self.new_years += 1  # a stamp without a year crossed New Year
+                written = self._read_time(report)
+            else:
+                raise InputError(f"written before the report given ahead of it "
+                                 f"({self.reports[-1]}); give the reports of one process in "
+                                 "time order", where(report))
         self.report = report
         self.reports.append(where(report))
         self.times.append(written)
@@ -92,6 +92,15 @@ class Follower:
         self.green_still = {k: min(n, self.last.green[k]) for k, n in self.green_still.items()
                             if k in self.last.green}
         self.seen_always &= set(self.last.threads)
+
+    def _read_time(self, report: Report) -> datetime | None:
+        moment = read_time(report.source.time)
+        if moment is None or moment.year != YEARLESS or not self.new_years:
+            return moment
+        try:
+            return moment.replace(year=YEARLESS + self.new_years)
+        except ValueError:  # 29 February
+            return None
 
     def result(self) -> ProcessStacks:
         report, last = self.report, self.last
@@ -116,7 +125,7 @@ class Follower:
         if named.state.idle:
             return []
         times = self.times
-        seconds = (int((times[-1] - times[0]).total_seconds()) if all(times) else None)
+        seconds = (int((times[-1] - times[0]).total_seconds()) if _comparable(times) else None)
         return [Stuck(thread=thread, count=count, state=named.state.name,
                       label=named.state.label, where=named.where, frames=named.frames,
                       reports=len(self.reports), seconds=seconds)]
@@ -128,3 +137,4 @@ class Follower:
             disappeared=tuple(i for i in first.threads if i not in last.threads),
             moved=tuple(sorted(i for i in self.seen_always if i not in self.still)),
             green_first=sum(first.green.values()), green_last=sum(last.green.values()))
+
