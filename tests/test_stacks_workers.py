@@ -27,6 +27,8 @@ def launcher(program: str, children: int, *options: tuple) -> gmr.Report:
 ML2_RPC = (("DEFAULT", "core_plugin", "str", "ml2"),
            ("DEFAULT", "rpc_workers", "int", 3),
            ("DEFAULT", "rpc_state_report_workers", "int", 1))
+API = (("DEFAULT", "api_workers", "int", 4),)
+RPC_UNSET = ("DEFAULT", "rpc_workers", "int", None)
 NOVA_APIS = (("DEFAULT", "enabled_apis", "list", ["osapi_compute", "metadata"]),
              ("DEFAULT", "osapi_compute_workers", "int", 3),
              ("DEFAULT", "metadata_workers", "int", 2))
@@ -40,6 +42,13 @@ NOVA_APIS = (("DEFAULT", "enabled_apis", "list", ["osapi_compute", "metadata"]),
     ("nova-api", NOVA_APIS, "DEFAULT.metadata_workers + DEFAULT.osapi_compute_workers", 5),
     ("neutron-rpc-server", ML2_RPC,
      "DEFAULT.rpc_workers + DEFAULT.rpc_state_report_workers", 4),
+    ("neutron-server", ML2_RPC + API,
+     "DEFAULT.api_workers + DEFAULT.rpc_workers + DEFAULT.rpc_state_report_workers", 8),
+    ("neutron-server", ML2_RPC[:1] + ML2_RPC[2:] + API + (RPC_UNSET,),
+     "DEFAULT.api_workers + half of DEFAULT.api_workers (rpc_workers unset) + "
+     "DEFAULT.rpc_state_report_workers", 7),
+    ("neutron-server", ML2_RPC + (("DEFAULT", "api_workers", "int", 0),),
+     "DEFAULT.api_workers + DEFAULT.rpc_workers + DEFAULT.rpc_state_report_workers", 4),
     ("cinder-api", [("DEFAULT", "osapi_volume_workers", "int", 4)],
      "DEFAULT.osapi_volume_workers", 4),
     ("cinder-backup", [("DEFAULT", "backup_workers", "int", 4)],
@@ -62,7 +71,8 @@ def test_a_launcher_with_fewer_children_than_it_forks_lost_some(program, options
     ("nova-api", NOVA_APIS[:2], "metadata_workers unset"),
     ("neutron-rpc-server", ML2_RPC[1:], "no core plugin: maybe no state report workers"),
     ("neutron-rpc-server", ML2_RPC[:1] + ML2_RPC[2:], "rpc_workers unset: half the CPUs"),
-    ("neutron-server", ML2_RPC, "API and plugin workers of unknown number"),
+    ("neutron-server", ML2_RPC, "api_workers unset: one per CPU"),
+    ("neutron-server", ML2_RPC[1:] + API, "no core plugin: maybe no RPC workers at all"),
     ("cinder-backup", [("DEFAULT", "backup_workers", "int", 1)], "one runs in the launcher"),
     ("glance-api", [("DEFAULT", "workers", "int", 0)], "no workers: serves itself"),
 ])

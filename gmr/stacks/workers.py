@@ -15,6 +15,11 @@ each program's launch code:
   `rpc_workers` plus `rpc_state_report_workers` children, when the core plugin supports
   both (ML2 does: neutron/plugins/ml2/plugin.py overrides `start_rpc_listeners` and
   `start_rpc_state_reports_listener`); other core plugins are not judged.
+- neutron 26.0.0 (the last with the eventlet neutron-server) neutron/server/wsgi_eventlet.py
+  `start_api_and_rpc_workers`: neutron/api/wsgi.py `Server._launch` forks `api_workers`
+  children (none at 0: the API serves in the launcher), then neutron/service.py
+  `start_all_workers` forks the RPC workers above from the same process, `rpc_workers`
+  defaulting to half of `api_workers` (at least one); plugin workers only add children.
 - cinder 29.0.0 cinder/cmd/api.py: `osapi_volume_workers`; cinder/cmd/backup.py `main`:
   `backup_workers` children when > 1; cinder/cmd/volume.py `_launch_services`: one child
   per `enabled_backends` entry.
@@ -61,12 +66,34 @@ def nova_api(report: Report) -> tuple[str, int] | None:
     return options(*(f"DEFAULT.{api}_workers" for api in apis))(report) if apis else None
 
 
+def ml2(report: Report) -> bool:
+    """Whether ML2, which forks both kinds of RPC workers, is the core plugin."""
+    plugin = report.option("DEFAULT", "core_plugin")
+    return plugin is not None and plugin.text in ML2
+
+
 def neutron_rpc(report: Report) -> tuple[str, int] | None:
     """RPC and state report workers, when ML2 is the core plugin."""
-    plugin = report.option("DEFAULT", "core_plugin")
-    if plugin is None or plugin.text not in ML2:
+    if not ml2(report):
         return None
     return options("DEFAULT.rpc_workers", "DEFAULT.rpc_state_report_workers")(report)
+
+
+def neutron_server(report: Report) -> tuple[str, int] | None:
+    """API workers, then the RPC workers forked beside them, when ML2 is the core plugin."""
+    def number(name: str) -> int | None:
+        value = report.option("DEFAULT", name)
+        return value.as_int() if value else None
+
+    api, rpc, state = (number(name) for name in
+                       ("api_workers", "rpc_workers", "rpc_state_report_workers"))
+    if not ml2(report) or api is None or state is None:
+        return None
+    rpc_label = "DEFAULT.rpc_workers"
+    if rpc is None:
+        rpc, rpc_label = max(api // 2, 1), "half of DEFAULT.api_workers (rpc_workers unset)"
+    return f"DEFAULT.api_workers + {rpc_label} + DEFAULT.rpc_state_report_workers", \
+        api + rpc + state
 
 
 def cinder_backends(report: Report) -> tuple[str, int] | None:
@@ -84,6 +111,7 @@ WORKER_COUNTS: dict[str, Count] = {
     "nova-api-os-compute": options("DEFAULT.osapi_compute_workers"),
     "nova-api-metadata": options("DEFAULT.metadata_workers"),
     "neutron-rpc-server": neutron_rpc,
+    "neutron-server": neutron_server,
     "cinder-api": options("DEFAULT.osapi_volume_workers"),
     "cinder-backup": options("DEFAULT.backup_workers"),
     "cinder-volume": cinder_backends,
