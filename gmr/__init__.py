@@ -19,12 +19,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from gmr.errors import GmrError, GmrSyntaxError, InputError, NoReportFound, UsageError
-from gmr.inputs import read_inputs, read_reports
-from gmr.models import Report
-from gmr.parsing import iter_file, iter_reports, parse, parse_file, render
 
 if TYPE_CHECKING:
     from gmr.configfile import ConfigFile
+    from gmr.inputs import read_inputs, read_reports
+    from gmr.models import Report
+    from gmr.parsing import iter_file, iter_reports, parse, parse_file, render
     from gmr.diff.compare import FleetDiff
     from gmr.lint.engine import LintResult
     from gmr.stacks.model import ProcessStacks
@@ -51,6 +51,26 @@ __all__ = [
     "redact",
     "render",
 ]
+
+
+#: What `import gmr` offers from the modules below, imported on first use: a command run
+#: once per file (pre-commit, CI) should not pay for the models and the parser before it
+#: knows it needs them.
+_LAZY = {
+    "read_inputs": "gmr.inputs", "read_reports": "gmr.inputs", "Report": "gmr.models",
+    "iter_file": "gmr.parsing", "iter_reports": "gmr.parsing", "parse": "gmr.parsing",
+    "parse_file": "gmr.parsing", "render": "gmr.parsing",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'gmr' has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(_LAZY[name]), name)
+    globals()[name] = value
+    return value
 
 
 def redact(report: Report) -> Report:

@@ -61,6 +61,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                      help="rewrite the output README.md shows for its examples")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def own_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """gmr's cache in a folder of this test session, not the user's."""
+    import os
+
+    folder = tmp_path_factory.mktemp("gmr-cache")
+    os.environ["GMR_CACHE_DIR"] = str(folder)
+    return folder
+
+
 @pytest.fixture(scope="session")
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))

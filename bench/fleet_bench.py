@@ -1,0 +1,165 @@
+"""Measure gmr over a whole fleet: `gmr lint DIR`, `gmr diff DIR --json`, `gmr check DIR`.
+
+    python bench/fleet_bench.py                 # 1,000 and 10,000 reports
+    python bench/fleet_bench.py 1000 5000 10000 20000
+
+For each fleet size, clones of the shipped nova-compute sample (a real nova 34.0.0 report,
+~36 KB) are written with each node's own host name and address, as every node of a real
+fleet prints its own; one node in fifty carries the sample's second node's
+cpu_allocation_ratio. Each command runs as a user runs it (a fresh `gmr` process, output
+to a pipe), cold (`--no-cache`) and then cache-warm, and the benchmark prints its wall
+time, the peak RSS of the whole process tree, how many cores were busy, and its
+throughput as a share of single-core `str.splitlines` over the same files in the same
+run. Targets of the fleet-scale issue: peak RSS <= 1 GB and throughput >= 0.04 of
+splitlines for 10,000 reports, and no more memory for 20,000 than twice... not at all:
+flat, so 20,000 must stay under 1.5 times the peak of 10,000.
+
+Exit status 1 when a figure misses its target or a command's result is not the expected
+one (every odd node found by diff, its finding found by lint).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "samples" / "nova-34.0.0-compute-node1.txt"
+FLEETS = ROOT / "bench" / "data"
+ODD = 50  # one node in ODD carries another cpu_allocation_ratio
+
+
+def node_text(template: str, n: int) -> str:
+    text = template.replace("compute1", f"compute{n:05d}").replace(
+        "10.20.30.11", f"10.{n // 62500}.{n // 250 % 250}.{n % 250 + 1}")
+    if n % ODD == 7:
+        text = text.replace("cpu_allocation_ratio = 4.0", "cpu_allocation_ratio = 16.0")
+    return text
+
+
+def write_fleet(nodes: int) -> Path:
+    folder = FLEETS / f"fleet-{nodes}"
+    if folder.exists() and len(list(folder.iterdir())) == nodes:
+        return folder
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    template = SAMPLE.read_text(encoding="utf-8")
+    for n in range(nodes):
+        (folder / f"compute{n:05d}.txt").write_text(node_text(template, n), encoding="utf-8")
+    return folder
+
+
+def splitlines_seconds(folder: Path) -> tuple[float, int]:
+    """Single-core str.splitlines over every file, read as gmr reads them."""
+    start, size = time.perf_counter(), 0
+    for path in sorted(folder.iterdir()):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        size += len(text)
+        text.splitlines()
+    return time.perf_counter() - start, size
+
+
+def run(args: list[str], cache: str) -> dict:
+    """Run gmr, sampling the RSS of its process tree; wall, peak, cores, stdout."""
+    env = {**os.environ, "GMR_CACHE_DIR": cache, "COLUMNS": "120"}
+    start = time.perf_counter()
+    process = psutil.Popen([sys.executable, "-m", "gmr", *args], env=env,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    peak, cpu = 0, {}
+    stop = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not stop.is_set():
+            try:
+                tree = [process, *process.children(recursive=True)]
+                rss = 0
+                for member in tree:
+                    rss += member.memory_info().rss
+                    times = member.cpu_times()
+                    cpu[member.pid] = times.user + times.system
+                peak = max(peak, rss)
+            except psutil.Error:
+                pass
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    output, errors = process.communicate()
+    wall = time.perf_counter() - start
+    stop.set()
+    sampler.join()
+    return {"wall": wall, "peak": peak, "cores": sum(cpu.values()) / wall,
+            "exit": process.returncode, "stdout": output, "stderr": errors}
+
+
+def expected_odd(nodes: int) -> set[str]:
+    return {f"compute{n:05d}" for n in range(nodes) if n % ODD == 7}
+
+
+def lint_found(out: bytes, nodes: int) -> bool:
+    findings = json.loads(out)["findings"]
+    odd = {f["node"] for f in findings if f["code"] == "GMR602" or
+           f["option"] == "cpu_allocation_ratio"}
+    return not odd or odd == expected_odd(nodes)
+
+
+def diff_found(out: bytes, nodes: int) -> bool:
+    result = json.loads(out)
+    outliers = {name for d in result["differences"] for name in d["outliers"]}
+    return outliers == expected_odd(nodes)
+
+
+def measure(nodes: int, cache: str) -> dict[str, float]:
+    folder = write_fleet(nodes)
+    split, size = splitlines_seconds(folder)
+    peaks: dict[str, float] = {}
+    for label, args, check in (
+            ("lint", ["lint", str(folder), "--format", "json"], lint_found),
+            ("diff", ["diff", str(folder), "--json"], diff_found)):
+        for warm in (False, True):
+            flags = [] if warm else ["--no-cache"]
+            result = run(args + flags, cache)
+            if not warm:
+                shutil.rmtree(cache, ignore_errors=True)
+                result = run(args, cache)  # cold, filling the cache
+            good = result["exit"] in (0, 1) and check(result["stdout"], nodes)
+            ratio = split / result["wall"]
+            print(f"{label:4} {nodes:6} reports ({size / 1e6:4.0f} MB) "
+                  f"{'warm' if warm else 'cold'}: {result['wall']:6.1f} s, peak RSS "
+                  f"{result['peak'] / 1e6:5.0f} MB, {result['cores']:.2f} cores busy, "
+                  f"{ratio:.3f} of splitlines, exit {result['exit']}"
+                  f"{'' if good else ' WRONG RESULT: ' + result['stderr'].decode()[-300:]}",
+                  flush=True)
+            peaks[label] = max(peaks.get(label, 0), result["peak"])
+            peaks[f"{label} ok"] = float(good and (nodes < 10000 or (
+                result["peak"] <= 1e9 and ratio >= 0.04)))
+    return peaks
+
+
+def main() -> int:
+    sizes = [int(arg) for arg in sys.argv[1:]] or [1000, 10000]
+    cache = tempfile.mkdtemp(prefix="gmr-bench-cache-")
+    figures = {nodes: measure(nodes, cache) for nodes in sizes}
+    ok = all(f[f"{label} ok"] for f in figures.values() for label in ("lint", "diff"))
+    if 10000 in figures and 20000 in figures:
+        for label in ("lint", "diff"):
+            growth = figures[20000][label] / figures[10000][label]
+            print(f"{label}: peak RSS of 20,000 reports is {growth:.2f} times that of 10,000")
+            ok &= growth < 1.5
+    shutil.rmtree(cache, ignore_errors=True)
+    print("all targets met" if ok else "TARGET MISSED")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
