@@ -131,7 +131,8 @@ def read_inputs(names: Iterable[str], read: Reader = reports_or_error, *, jobs: 
 def _read_all(files: list[str], read: Reader, jobs: int,
               done: Callable[[], None] | None) -> Iterable:
     jobs = jobs or os.cpu_count() or 1
-    if jobs > 1 and len(files) >= PARALLEL_FROM:
+    # A worker process's stdin is /dev/null: standard input is read here or not at all.
+    if jobs > 1 and len(files) >= PARALLEL_FROM and STDIN not in files:
         from concurrent.futures import ProcessPoolExecutor
 
         with ProcessPoolExecutor(max_workers=jobs) as pool:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Iterable
 
 import click
 
-from gmr.cli.common import CONTEXT
+from gmr.cli.common import CONTEXT, count_files, jobs_option
 from gmr.cli.terminal import Column, Terminal
 
 if TYPE_CHECKING:
@@ -47,8 +47,7 @@ UNJUDGED = {"masked": "masked (***)", "host": "whose default depends on the host
               help="Compare only these options; same patterns as --ignore. Repeatable.")
 @click.option("--identity", metavar="GROUP.OPTION", multiple=True,
               help="Options that name the node itself; replaces the built-in list. Repeatable.")
-@click.option("--jobs", metavar="N", type=click.IntRange(min=1),
-              help="Worker processes for parsing (default: one per core).")
+@jobs_option
 @click.pass_obj
 def command(terminal: Terminal, inputs: tuple[str, ...], baseline: str | None, defaults: bool,
             release: str | None, as_json: bool, compare_all: bool, ignore: tuple[str, ...],
@@ -63,7 +62,7 @@ def command(terminal: Terminal, inputs: tuple[str, ...], baseline: str | None, d
     """
     from gmr.diff.run import diff_inputs
 
-    with terminal.progress(_count_hint(inputs), "parsing reports") as done:
+    with terminal.progress(count_files(inputs), "parsing reports") as done:
         run = diff_inputs(inputs, baseline=baseline, defaults=defaults, release=release,
                           identity=identity, compare_all=compare_all, ignore=ignore, only=only,
                           jobs=jobs or 0, done=done)
@@ -78,13 +77,6 @@ def command(terminal: Terminal, inputs: tuple[str, ...], baseline: str | None, d
     else:
         show_diff(terminal, run.result)
     return run.exit_code
-
-
-def _count_hint(inputs: tuple[str, ...]) -> int:
-    """How many files the progress bar counts."""
-    from gmr.inputs import expand
-
-    return sum(len(named.files) for named in expand(inputs))
 
 
 def show_diff(terminal: Terminal, result: FleetDiff) -> None:

@@ -203,6 +203,11 @@ class Rule:
     #: Empty for a check that looks at every option (GMR010), at none, or at those
     #: upstream's data picks (GMR7xx).
     reads: tuple[str, ...] = ()
+    #: A fleet rule that follows one process across several of its reports (GMR607,
+    #: GMR608): it is given whole reports, of the processes given more than once only.
+    #: Other fleet rules see each report reduced to the options they read (`gmr.lint.
+    #: engine.fleet_view`), which keeps a fleet of thousands in bounded memory.
+    snapshots: bool = False
     #: Configurations it flags and passes: its tests and its documentation.
     examples: tuple[Example, ...] = ()
 
@@ -236,6 +241,7 @@ def rule(
     releases: tuple[str | None, str | None] | None = None,
     fleet: bool = False,
     reads: tuple[str, ...] = (),
+    snapshots: bool = False,
     examples: tuple[Example, ...] = (),
 ) -> Callable[[ReportCheck | FleetCheck], Rule]:
     """Declare the decorated check as a rule; the module lists it in its `RULES`."""
@@ -243,7 +249,8 @@ def rule(
     def declare(check: ReportCheck | FleetCheck) -> Rule:
         return Rule(code=code, name=name, severity=severity, message=message, what=what,
                     why=why, fix=fix, source=source, check=check, services=services,
-                    releases=releases, fleet=fleet, reads=reads, examples=examples)
+                    releases=releases, fleet=fleet, reads=reads, snapshots=snapshots,
+                    examples=examples)
 
     return declare
 

@@ -10,9 +10,11 @@ are applied last.
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Iterable, Sequence
+from fnmatch import fnmatchcase
+from typing import Callable, Iterable, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -21,9 +23,11 @@ from gmr.errors import GmrError
 from gmr.lint.api import Context, Hit, ReleaseUnknown, Rule, Severity
 from gmr.lint.rules import intrinsic
 from gmr.lint.settings import Settings, Waiver
-from gmr.models import Report, ReportRelease, group_key, group_title
+from gmr.models import (Configuration, Group, Report, ReportRelease, built, group_key,
+                        group_title)
 from gmr.printable import escape_controls
 from gmr.releases import Release, release_named, report_release
+from gmr.stacks.snapshots import process_key
 
 #: The findings the engine makes itself, by code.
 _OWN = {rule.code: rule for rule in intrinsic.RULES}
@@ -77,6 +81,25 @@ class LintResult:
         return [f for f in self.findings if f.severity.rank >= threshold.rank]
 
 
+@dataclass
+class Linted:
+    """One report linted on its own, all a later stage needs of it: what a worker process
+    sends back instead of the whole report."""
+
+    #: The report as the fleet rules compare it (`fleet_view`).
+    report: Report
+    #: The service and release it was linted as.
+    service: str | None
+    release: ReportRelease | None
+    findings: list[Finding]
+    #: The codes of the rules that ran on it.
+    ran: set[str]
+
+
+#: Whole reports for the views of the processes given more than once, in the same order.
+Whole = Callable[[list[Report]], list[Report]]
+
+
 def lint(
     reports: Sequence[Report],
     rules: Sequence[Rule],
@@ -92,19 +115,38 @@ def lint(
     could not be parsed (each becomes a GMR001 finding); `baseline` holds fingerprints of
     findings to suppress."""
     settings = settings or Settings()
+    linted = [lint_one(report, rules, settings, service, release) for report in reports]
+    whole = {id(item.report): report for item, report in zip(linted, reports)}
+    return combine(linted, rules, settings=settings, errors=errors, baseline=baseline,
+                   today=today, whole=lambda views: [whole[id(view)] for view in views])
+
+
+def lint_one(report: Report, rules: Sequence[Rule], settings: Settings,
+             service: str | None = None, release: str | None = None) -> Linted:
+    """The rules that judge one report alone, run on `report`."""
+    single = [r for r in rules if settings.selects(r.code) and not r.fleet]
+    fleet = [r for r in rules if settings.selects(r.code) and r.fleet]
+    identity = _identify(report, service, release)
+    findings, ran = _lint_report(report, single, settings, *identity)
+    return Linted(fleet_view(report, fleet), *identity, findings, ran)
+
+
+def combine(linted: Sequence[Linted], rules: Sequence[Rule], *, settings: Settings,
+            whole: Whole, errors: Iterable[GmrError] = (), baseline: Iterable[str] = (),
+            today: date | None = None) -> LintResult:
+    """The result of a run from its reports linted one by one: the fleet rules run on
+    them together, then severities, waivers and the baseline apply."""
     selected = [r for r in rules if settings.selects(r.code)]
     findings = [_unparseable(error) for error in errors if settings.selects("GMR001")]
-    single = [r for r in selected if not r.fleet]
-    fleet = [r for r in selected if r.fleet] if len(reports) > 1 else []
+    fleet = [r for r in selected if r.fleet] if len(linted) > 1 else []
     ran: dict[Place, set[str]] = {}
-    for report in reports:
-        found, codes = _lint_report(report, single, settings, service, release)
-        findings += found
-        ran[_place(report)] = (codes | {r.code for r in fleet
-                                        if r.applies_to(service or report.service)}
-                               ) - _ABOUT_SETTINGS
+    for item in linted:
+        findings += item.findings
+        ran[_place(item.report)] = (item.ran | {r.code for r in fleet
+                                                if r.applies_to(item.service)}
+                                    ) - _ABOUT_SETTINGS
     if fleet:
-        findings += _lint_fleet(reports, fleet, service, release)
+        findings += _lint_fleet(linted, fleet, whole)
     findings = [_with_severity(f, settings) for f in findings]
     result = _apply_waivers(findings, settings.waivers, today or date.today(), settings)
     known = set(baseline)
@@ -113,6 +155,27 @@ def lint(
     result.findings = sorted(kept, key=lambda f: (f.file or "", f.line or 0, f.code))
     result.ran = ran
     return result
+
+
+def fleet_view(report: Report, fleet: Sequence[Rule]) -> Report:
+    """`report` without its stacks and with only the options that the fleet rules, other
+    than those that follow a process (`Rule.snapshots`), read: a few KB in place of
+    hundreds, for each of thousands of nodes."""
+    wanted = [(group.lower(), option) for rule in fleet if not rule.snapshots
+              for group, _, option in (read.partition(".") for read in rule.reads)]
+    if any(not rule.reads for rule in fleet if not rule.snapshots):
+        return report  # a rule that reads any option: nothing can be left out
+    groups = {}
+    for name, group in report.configuration.groups.items() if report.configuration else ():
+        folded = name.lower()
+        mine = [(g, o) for g, o in wanted if fnmatchcase(folded, g)]
+        kept = {option: value for option, value in group.options.items()
+                if any(fnmatchcase(option, o) for _, o in mine)} if mine else {}
+        if kept:
+            groups[name] = built(Group, {"name": name, "options": kept, "line": group.line})
+    configuration = built(Configuration, {"groups": groups}) if report.configuration else None
+    return report.model_copy(update={"threads": None, "green_threads": None,
+                                     "configuration": configuration, "extra_sections": ()})
 
 
 def _truncated(report: Report, service: str | None, found: ReportRelease | None,
@@ -142,11 +205,10 @@ def _place(report: Report) -> Place:
     return report.source.path, report.source.first_line
 
 
-def _lint_report(report: Report, rules: list[Rule], settings: Settings,
-                 service_override: str | None,
-                 given: str | None) -> tuple[list[Finding], set[str]]:
-    """The findings of `rules` on one report, and the codes of the rules that ran on it."""
-    service, found = _identify(report, service_override, given)
+def _lint_report(report: Report, rules: list[Rule], settings: Settings, service: str | None,
+                 found: ReportRelease | None) -> tuple[list[Finding], set[str]]:
+    """The findings of `rules` on one report linted as `service` and `found`, and the
+    codes of the rules that ran on it."""
     stamp = _Stamp(report, service, found)
     candidates = [release_named(name) for name in found.candidates] if found else []
     findings: list[Finding] = []
@@ -220,15 +282,28 @@ def _undecided(stamp: _Stamp, rule: Rule, service: str | None, found: ReportRele
                            f"{rule.code} ({rule.name}) could not be decided: {why}", first)
 
 
-def _lint_fleet(reports: Sequence[Report], rules: list[Rule], service_override: str | None,
-                given: str | None) -> list[Finding]:
+def _lint_fleet(linted: Sequence[Linted], rules: list[Rule], whole: Whole) -> list[Finding]:
     """Rules that compare reports with each other; each hit names its report."""
-    identities = {id(r): _identify(r, service_override, given) for r in reports}
+    identities = {id(item.report): (item.service, item.release) for item in linted}
+    views = [item.report for item in linted]
+    repeated: list[Report] | None = None
     found = []
     for rule in rules:
-        for item in rule.check(list(reports)):
+        if rule.snapshots and repeated is None:
+            again = _repeated_processes(views)
+            repeated = whole(again)
+            identities.update({id(full): identities[id(view)]
+                               for view, full in zip(again, repeated)})
+        for item in rule.check(list(repeated if rule.snapshots else views)):
             found.append(_Stamp(item.report, *identities[id(item.report)]).finding(rule, item))
     return found
+
+
+def _repeated_processes(reports: list[Report]) -> list[Report]:
+    """The reports of the processes given more than once, in the order given."""
+    counts = Counter(process_key(report) for report in reports)
+    return [report for report in reports
+            if process_key(report) is not None and counts[process_key(report)] > 1]
 
 
 def _identify(report: Report, service_override: str | None,

@@ -8,14 +8,15 @@ skipped, and the exit code. The CLI only renders it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable
+from functools import lru_cache, partial
+from typing import Callable, Iterable
 
 from gmr.errors import ConfigError, GmrError, UsageError
-from gmr.inputs import read_inputs
+from gmr.inputs import read_inputs, reports_or_error
 from gmr.lint.api import Rule, Severity, catalogue
 from gmr.lint.baseline import read_baseline
 from gmr.lint.custom import load_rules
-from gmr.lint.engine import Finding, LintResult, lint
+from gmr.lint.engine import Finding, LintResult, Linted, combine, lint_one
 from gmr.releases import given_release, with_release
 from gmr.lint.rules import BUILTIN, RETIRED
 from gmr.lint.settings import Settings
@@ -95,8 +96,12 @@ def check_service(service: str | None) -> str | None:
 
 
 def lint_inputs(names: Iterable[str], settings: Settings, *, release: str | None = None,
-                service: str | None = None, baseline: str | None = None) -> LintRun:
-    """Lint every report in the files, folders and globs `names`, as `gmr lint` does.
+                service: str | None = None, baseline: str | None = None, jobs: int = 0,
+                done: Callable[[], None] | None = None) -> LintRun:
+    """Lint every report in the files, folders and globs `names`, as `gmr lint` does: in
+    `jobs` worker processes (0: one per core) when there are many files, each sending
+    back its findings and the little the fleet rules compare. `done` is called once per
+    file.
 
     Raises UsageError for a bad --release or --service and ConfigError for a broken
     settings or rules file. An input that holds no report is an error of the run (and a
@@ -107,9 +112,6 @@ def lint_inputs(names: Iterable[str], settings: Settings, *, release: str | None
     check_service(service)
     rules = all_rules(settings)
     known = read_baseline(baseline) if baseline else set()
-    inputs = read_inputs(names)
-    reports = [with_release(report.model_copy(update={"service": service or report.service}),
-                            release) for report in inputs.items]
     selected = [rule for rule in rules if settings.selects(rule.code)]
     notes = [f"gmr: warning: {flag} {code!r} matches no rule"
              + (f" ({code} was retired: {RETIRED[code]})" if code in RETIRED else "")
@@ -122,6 +124,57 @@ def lint_inputs(names: Iterable[str], settings: Settings, *, release: str | None
                          f"{', '.join(settings.select) or 'all'}; ignore "
                          f"{', '.join(settings.ignore) or 'none'}): nothing would be checked"
                          + retired)
-    result = lint(reports, selected, settings=settings, errors=inputs.errors, baseline=known)
-    return LintRun(result=result, settings=settings, rules=selected, reports=reports,
-                   errors=inputs.errors, skipped=inputs.skipped, notes=notes)
+    inputs = read_inputs(names, partial(lint_file, settings=settings, release=release,
+                                        service=service), jobs=jobs, done=done)
+    linted: list[Linted] = inputs.items
+    result = combine(linted, selected, settings=settings, errors=inputs.errors,
+                     baseline=known, whole=partial(_whole, release=release, service=service))
+    return LintRun(result=result, settings=settings, rules=selected,
+                   reports=[item.report for item in linted], errors=inputs.errors,
+                   skipped=inputs.skipped, notes=notes)
+
+
+def lint_file(name: str, settings: Settings, release: str | None,
+              service: str | None) -> list[Linted] | GmrError:
+    """The reports of the file `name` linted one by one, or the error reading it: what a
+    worker process sends back."""
+    outcome = reports_or_error(name)
+    if isinstance(outcome, GmrError):
+        return outcome
+    rules = _rules(settings.model_dump_json(by_alias=True))
+    return [lint_one(_as_told(report, release, service), rules, settings)
+            for report in outcome]
+
+
+@lru_cache(maxsize=4)
+def _rules(settings: str) -> list[Rule]:
+    """The rules the settings (as JSON) select, loaded once per worker process: custom
+    rules cannot travel between processes, their files can be read again."""
+    loaded = Settings.model_validate_json(settings)
+    return [rule for rule in all_rules(loaded) if loaded.selects(rule.code)]
+
+
+def _as_told(report: Report, release: str | None, service: str | None) -> Report:
+    """The report as the operator's --service and --release say it is."""
+    return with_release(report.model_copy(update={"service": service or report.service}),
+                        release)
+
+
+def _whole(views: list[Report], release: str | None, service: str | None) -> list[Report]:
+    """The whole reports behind `views`, read again from their files: only the rules that
+    follow a process across reports need them, for the few processes given more than
+    once. A report read from stdin is kept whole (`fleet_view` does not apply to it)."""
+    files: dict[str, dict[int, Report]] = {}
+    whole = []
+    for view in views:
+        path = view.source.path
+        if path is None or path == "<stdin>":
+            whole.append(view)
+            continue
+        if path not in files:
+            outcome = reports_or_error(path)
+            files[path] = {} if isinstance(outcome, GmrError) else {
+                report.source.first_line: _as_told(report, release, service)
+                for report in outcome}
+        whole.append(files[path].get(view.source.first_line, view))
+    return whole

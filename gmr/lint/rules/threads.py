@@ -49,6 +49,7 @@ def _line(report: Report, stuck: Stuck) -> int | None:
 
 @rule(
     code="GMR607", name="stuck-thread", severity=Severity.WARNING, fleet=True,
+    snapshots=True,
     message="{who} {label}{where}, unchanged in {reports} consecutive reports{span}: it is "
             "stuck",
     what="A thread or a group of green threads that is not idle or asleep has the same "
@@ -76,7 +77,7 @@ def stuck_thread(reports: list[Report]) -> Iterator[Hit]:
 
 
 @rule(
-    code="GMR608", name="dead-workers", severity=Severity.ERROR, fleet=True,
+    code="GMR608", name="dead-workers", severity=Severity.ERROR, fleet=True, snapshots=True,
     message="{option} = {configured} but the process has {children} worker "
             "{processes}: {missing} died",
     what="A service launcher has fewer worker processes than its configuration asks for.",
