@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Generic, Iterable, TypeVar
 
+from gmr.cache import Results
 from gmr.errors import GmrError, InputError, NoReportFound
 from gmr.models import Report
 from gmr.parsing.parser import collector_paused
@@ -26,6 +27,9 @@ from gmr.parsing.scan import iter_reports, parse_file
 STDIN = "-"
 #: Below this many files, starting worker processes costs more than it saves.
 PARALLEL_FROM = 8
+#: Files a worker reads per task: enough to make the round trip cheap, few enough that
+#: the results waiting to be taken stay small.
+CHUNK = 8
 
 T = TypeVar("T")
 #: Reads one file: what it holds (reports, or what a command makes of them), or the error.
@@ -86,6 +90,32 @@ def reports_or_error(name: str) -> list[Report] | GmrError:
         return error.located(name)
 
 
+@dataclass(frozen=True)
+class Cached:
+    """A reader whose result for each file is kept in gmr's cache, by the file's path and
+    content and what `results` was salted with: a second run over unchanged files reads
+    none of them again. A worker process can take it along (`read` must be a
+    module-level function or a partial of one)."""
+
+    read: Reader
+    results: Results
+
+    def __call__(self, name: str) -> list | GmrError:
+        if name == STDIN:
+            return self.read(name)
+        try:
+            content = Path(name).read_bytes()
+        except OSError:
+            return self.read(name)  # which says what is wrong with the file
+        kept = self.results.get(name, content)
+        if kept is not None:
+            return kept
+        outcome = self.read(name)
+        if not isinstance(outcome, GmrError):
+            self.results.put(name, content, outcome)
+        return outcome
+
+
 @dataclass
 class Inputs(Generic[T]):
     """What was read from the inputs, and what could not be."""
@@ -100,9 +130,11 @@ class Inputs(Generic[T]):
 
 
 def read_inputs(names: Iterable[str], read: Reader = reports_or_error, *, jobs: int = 1,
-                done: Callable[[], None] | None = None) -> Inputs:
+                done: Callable[[], None] | None = None,
+                keep: Callable[[T], T] | None = None) -> Inputs:
     """Read every file behind `names` with `read`: in `jobs` worker processes when there
-    are many (`read` must then be a module-level function), calling `done` once per file."""
+    are many (`read` must then be a module-level function), calling `done` once per file
+    and `keep` on each item as it arrives (to share what items hold alike)."""
     named = expand(names)
     files = [file for entry in named for file in entry.files]
     outcomes = iter(_read_all(files, read, jobs, done))
@@ -120,7 +152,7 @@ def read_inputs(names: Iterable[str], read: Reader = reports_or_error, *, jobs: 
             elif isinstance(outcome, GmrError):
                 inputs.errors.append(outcome)
             else:
-                inputs.items += outcome
+                inputs.items += map(keep, outcome) if keep else outcome
         if skipped == len(entry.files) and not entry.exact:
             inputs.errors.append(NoReportFound(
                 f"no Guru Meditation Report in any of its {len(entry.files)} "
@@ -136,7 +168,7 @@ def _read_all(files: list[str], read: Reader, jobs: int,
         from concurrent.futures import ProcessPoolExecutor
 
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for outcome in pool.map(read, files, chunksize=max(1, len(files) // (jobs * 8))):
+            for outcome in pool.map(read, files, chunksize=CHUNK):
                 if done is not None:
                     done()
                 yield outcome

@@ -3,10 +3,12 @@ and never in the way."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+from pathlib import Path
 
-from conftest import SAMPLES
+from conftest import SAMPLES, run_gmr
 
 SAMPLE = str(SAMPLES / "nova-34.0.0-compute-node1.txt")
 
@@ -40,3 +42,90 @@ def test_a_cache_that_cannot_be_written_costs_only_time(tmp_path):
     blocked.write_text("not a folder")
     ran = gmr_parse(str(blocked / "cache"))
     assert ran.returncode == 0 and ran.stderr == "" and ran.stdout.startswith("{")
+
+
+def fleet(folder: Path, nodes: int = 3) -> Path:
+    text = Path(SAMPLE).read_text(encoding="utf-8")
+    folder.mkdir()
+    for n in range(nodes):
+        (folder / f"node{n}.txt").write_text(text.replace("compute1", f"node{n}"),
+                                             encoding="utf-8")
+    return folder
+
+
+def results_kept(cache: Path) -> list[Path]:
+    return [p for p in (cache / "results").rglob("*") if p.is_file()]
+
+
+def lint_json(*args: str) -> list[dict]:
+    ran = run_gmr("lint", "--format", "json", *args)
+    assert ran.returncode in (0, 1), ran.stderr
+    return json.loads(ran.stdout)
+
+
+def test_a_second_run_reads_no_file_again(tmp_path, own_cache, monkeypatch):
+    nodes = fleet(tmp_path / "fleet")
+    first = lint_json(str(nodes))
+    diffed = run_gmr("diff", "--json", str(nodes)).stdout
+    assert len(results_kept(own_cache)) >= 6  # three lint results, three diff results
+
+    def unread(name):
+        raise AssertionError(f"{name} parsed again")
+
+    monkeypatch.setattr("gmr.lint.run.reports_or_error", unread)
+    monkeypatch.setattr("gmr.diff.inputs.reports_or_error", unread)
+    assert lint_json(str(nodes)) == first
+    assert run_gmr("diff", "--json", str(nodes)).stdout == diffed
+
+
+def test_what_changes_a_result_is_never_served_stale(tmp_path):
+    nodes = fleet(tmp_path / "fleet")
+    before = lint_json(str(nodes))
+    changed = nodes / "node1.txt"
+    changed.write_text(changed.read_text().replace("  daemon = False\n  debug = False",
+                                                   "  daemon = False\n  debug = True"))
+    after = lint_json(str(nodes))
+    assert after != before and [f["node"] for f in after if f["option"] == "debug"] == ["node1"]
+    only = lint_json("--select", "GMR010", str(nodes))
+    assert {f["code"] for f in only} <= {"GMR010"}
+    rules = tmp_path / "rules.toml"
+    rules.write_text('[[rule]]\ncode = "GMR901"\nname = "no-debug"\ngroup = "DEFAULT"\n'
+                     'option = "debug"\neq = "True"\nmessage = "debug is on"\n')
+    custom = lint_json("--rules", str(rules), str(nodes))
+    assert [f["node"] for f in custom if f["code"] == "GMR901"] == ["node1"]
+    rules.write_text(rules.read_text().replace('"True"', '"False"'))
+    custom = lint_json("--rules", str(rules), str(nodes))
+    assert sorted(f["node"] for f in custom if f["code"] == "GMR901") == ["node0", "node2"]
+
+
+def test_no_cache_keeps_nothing(tmp_path, own_cache):
+    nodes = fleet(tmp_path / "fleet")
+    kept = set(results_kept(own_cache))
+    assert lint_json("--no-cache", str(nodes)) == lint_json(str(nodes))
+    run_gmr("diff", "--no-cache", "--json", str(nodes))
+    assert len(set(results_kept(own_cache)) - kept) == 3  # from the run with the cache
+
+
+def test_a_damaged_entry_is_recomputed(tmp_path, own_cache):
+    nodes = fleet(tmp_path / "fleet")
+    kept = set(results_kept(own_cache))
+    expected = lint_json(str(nodes))
+    for entry in set(results_kept(own_cache)) - kept:
+        entry.write_bytes(entry.read_bytes()[:50])
+    assert lint_json(str(nodes)) == expected
+
+
+def test_runs_sharing_the_cache_at_once_agree(tmp_path):
+    nodes = fleet(tmp_path / "fleet", nodes=12)
+    cache = str(tmp_path / "cache")
+    command = [sys.executable, "-m", "gmr", "lint", "--format", "json", str(nodes)]
+    env = {"GMR_CACHE_DIR": cache, "PATH": "/usr/bin:/bin"}
+    runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+            for _ in range(3)]
+    outputs = [run.communicate() for run in runs]
+    assert all(run.returncode in (0, 1) for run in runs)
+    assert all(err == b"" for _, err in outputs)
+    assert len({out for out, _ in outputs}) == 1
+    again = subprocess.run(command, capture_output=True, env=env)
+    assert again.stdout == outputs[0][0]
+    assert not [p for p in Path(cache).rglob(".*") if p.is_file()]  # no temporary left

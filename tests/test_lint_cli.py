@@ -220,6 +220,19 @@ def test_a_custom_rule_for_an_unknown_service_names_the_file_and_line(place, tmp
     assert result.stderr.count("\n") == 1
 
 
+@pytest.mark.parametrize("text, message", [
+    ('[[rules]]\ncode = "GMR901"\n', ":1: 'rules' is not a [[rule]] table; this file holds "
+                                    "only [[rule]] tables"),
+    ("# rules to come\n", ": holds no [[rule]] table"),
+])
+def test_a_rules_file_that_defines_no_rule_checks_nothing_and_says_so(place, tmp_path, text,
+                                                                       message):
+    rules = tmp_path / "rules.toml"
+    rules.write_text(text)
+    result = lint("compute1.txt", "--rules", str(rules), cwd=place)
+    assert (result.returncode, result.stdout, result.stderr) == (2, "", f"{rules}{message}\n")
+
+
 @pytest.mark.parametrize("flag, message", [
     ("--config", "cannot read"),
     ("--rules", "cannot read the rules file"),

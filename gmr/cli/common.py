@@ -11,6 +11,13 @@ jobs_option = click.option(
     help="Worker processes for parsing (default: one per core).")
 
 
+#: `--no-cache` of the commands that keep what they made of each file.
+no_cache_option = click.option(
+    "--no-cache", is_flag=True,
+    help="Read every file again, and keep nothing in gmr's cache (GMR_CACHE_DIR, else the "
+         "platform's cache folder).")
+
+
 def count_files(inputs: tuple[str, ...]) -> int:
     """How many files the progress bar counts."""
     from gmr.inputs import expand

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Iterable
 
 import click
 
-from gmr.cli.common import CONTEXT, count_files, jobs_option
+from gmr.cli.common import CONTEXT, count_files, jobs_option, no_cache_option
 from gmr.cli.terminal import Column, Terminal
 
 if TYPE_CHECKING:
@@ -48,10 +48,12 @@ UNJUDGED = {"masked": "masked (***)", "host": "whose default depends on the host
 @click.option("--identity", metavar="GROUP.OPTION", multiple=True,
               help="Options that name the node itself; replaces the built-in list. Repeatable.")
 @jobs_option
+@no_cache_option
 @click.pass_obj
 def command(terminal: Terminal, inputs: tuple[str, ...], baseline: str | None, defaults: bool,
             release: str | None, as_json: bool, compare_all: bool, ignore: tuple[str, ...],
-            only: tuple[str, ...], identity: tuple[str, ...], jobs: int | None) -> int:
+            only: tuple[str, ...], identity: tuple[str, ...], jobs: int | None,
+            no_cache: bool) -> int:
     """Compare the configuration of nodes, of each node against a baseline, or of each
     node against upstream's defaults of its release. Values that are upstream's default
     are marked (default).
@@ -65,7 +67,7 @@ def command(terminal: Terminal, inputs: tuple[str, ...], baseline: str | None, d
     with terminal.progress(count_files(inputs), "parsing reports") as done:
         run = diff_inputs(inputs, baseline=baseline, defaults=defaults, release=release,
                           identity=identity, compare_all=compare_all, ignore=ignore, only=only,
-                          jobs=jobs or 0, done=done)
+                          jobs=jobs or 0, done=done, cache=not no_cache)
     for path in run.skipped:
         terminal.note(f"{path}: skipped, no Guru Meditation Report found")
     for error in run.errors:

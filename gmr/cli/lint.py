@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from gmr.cli.common import CONTEXT, count_files, jobs_option
+from gmr.cli.common import CONTEXT, count_files, jobs_option, no_cache_option
 from gmr.cli.terminal import Terminal
 
 if TYPE_CHECKING:
@@ -49,12 +49,13 @@ SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
               help="Print only the roll-up (per rule, on how many nodes it found "
                    "something) and the summary line.")
 @jobs_option
+@no_cache_option
 @click.pass_obj
 def command(terminal: Terminal, inputs: tuple[str, ...], output_format: str,
             fail_on: str | None, release: str | None, service: str | None, config: str | None,
             select: tuple[str, ...], ignore: tuple[str, ...], rules: tuple[str, ...],
             baseline: str | None, write_baseline: str | None, summary: bool,
-            jobs: int | None) -> int:
+            jobs: int | None, no_cache: bool) -> int:
     """Check the configuration in reports against sourced, release-aware rules.
 
     A REPORT is a report file, a service log or journal export, a directory (its files,
@@ -71,7 +72,8 @@ def command(terminal: Terminal, inputs: tuple[str, ...], output_format: str,
                                                 rules=rules)
     with terminal.progress(count_files(inputs), "linting reports") as done:
         run = lint_inputs(inputs, settings, release=release, service=service,
-                          baseline=baseline, jobs=jobs or 0, done=done)
+                          baseline=baseline, jobs=jobs or 0, done=done,
+                          cache=not no_cache)
     for note in run.notes:
         terminal.warning(note)
     if run.reports:

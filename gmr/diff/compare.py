@@ -15,12 +15,14 @@ values that leak one are redacted before they reach the result.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from typing import Any, Callable, Iterable, Sequence
+from collections.abc import Mapping
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from gmr.credentials import leaks, shown
-from gmr.diff.nodes import IDENTITY, MASKED, Comparable, Key, Node, glob_matcher, node_from_report
+from gmr.diff.nodes import (IDENTITY, MASKED, Comparable, Key, Node, Values, glob_matcher,
+                            node_from_report)
 from gmr.diff.upstream import Judge
 from gmr.knowledge import Default
 from gmr.models import Report
@@ -269,6 +271,23 @@ def unique_names(nodes: list[Node]) -> list[Node]:
     return nodes
 
 
+def _columns(tables: list[Mapping[Key, Comparable]]
+             ) -> Iterator[tuple[Key, Sequence[Comparable]]]:
+    """Each key of any table, with every table's value of it (ABSENT where it has none).
+    Nodes that share one key table (a fleet printing the same options) are read column by
+    column, the transposition done in C: ten thousand nodes by a thousand options."""
+    first = tables[0]
+    if isinstance(first, Values) and all(isinstance(t, Values) and t.table is first.table
+                                         for t in tables):
+        yield from zip(first.table.keys, zip(*(t.row for t in tables)))
+        return
+    keys: dict[Key, None] = {}
+    for table in tables:
+        keys.update(dict.fromkeys(table))
+    for key in keys:
+        yield key, [table.get(key, ABSENT) for table in tables]
+
+
 def _differences(service: str, nodes: list[Node], reference: Node | None,
                  selected: Callable[[str], bool], groups: list[PartialGroup],
                  masked: list[Masked], judge: Judge) -> list[Difference]:
@@ -278,15 +297,10 @@ def _differences(service: str, nodes: list[Node], reference: Node | None,
     if len(everyone) < 2:
         return []
     holders = _group_holders(everyone)
-    tables = [node.values for node in everyone]
-    keys: dict[Key, None] = {}
-    for table in tables:
-        keys.update(dict.fromkeys(table))
     found = []
     partial_options: Counter[str] = Counter()
-    for key in keys:
+    for key, values in _columns([node.values for node in everyone]):
         # The hot loop of a fleet diff: most keys are equal everywhere.
-        values = [table.get(key, ABSENT) for table in tables]
         first = values[0]
         if first != MASKED and values.count(first) == len(values):
             continue
@@ -299,7 +313,7 @@ def _differences(service: str, nodes: list[Node], reference: Node | None,
             partial_options[group] += 1
             among = holders[group]
             values = [node.values.get(key, ABSENT) for node in among]
-        values = _as_compared(key, among, values)
+        values = _as_compared(key, among, list(values))
         first = values[0]
         if len(among) < 2 or first != MASKED and all(value == first for value in values):
             continue

@@ -12,22 +12,27 @@ from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable
 
-from gmr.diff.nodes import IDENTITY, Node, node_from_report
+from gmr.diff.nodes import IDENTITY, Interner, Node, node_from_report
 from gmr.errors import GmrError, InputError, NoReportFound
-from gmr.inputs import Inputs, read_inputs, read_reports, reports_or_error
+from gmr.cache import Results
+from gmr.inputs import Cached, Inputs, read_inputs, read_reports, reports_or_error
 from gmr.models import Report
 from gmr.parsing.identify import identify
 
 
 def load_nodes(names: Iterable[str], identity: Iterable[str] = IDENTITY, *, jobs: int = 0,
                done: Callable[[], None] | None = None, release: str | None = None,
-               defaults: bool = False) -> Inputs[Node]:
+               defaults: bool = False, cache: bool = True) -> Inputs[Node]:
     """The nodes of every report behind `names`, in input order; `jobs` worker processes
     (0: one per core) parse many files. `done` is called once per file. `release` and
     `defaults` as `node_from_report` takes them; a report that cannot be judged against
-    upstream is an error, its file's other reports still nodes."""
-    loaded = read_inputs(names, partial(nodes_of, identity=tuple(identity), release=release,
-                                        defaults=defaults), jobs=jobs, done=done)
+    upstream is an error, its file's other reports still nodes. With `cache`, the nodes
+    of a file are kept in gmr's cache, and not made again from an unchanged file."""
+    identity = tuple(identity)
+    read = partial(nodes_of, identity=identity, release=release, defaults=defaults)
+    if cache:
+        read = Cached(read, Results(json.dumps(["diff", identity, release, defaults])))
+    loaded = read_inputs(names, read, jobs=jobs, done=done, keep=Interner().node)
     loaded.errors += [item for item in loaded.items if isinstance(item, GmrError)]
     loaded.items = [item for item in loaded.items if not isinstance(item, GmrError)]
     return loaded

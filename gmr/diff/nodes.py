@@ -24,7 +24,8 @@ import sys
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from pathlib import Path
-from typing import Callable, Iterable
+from collections.abc import Mapping
+from typing import Any, Callable, Iterable, Iterator
 
 from gmr.diff.upstream import statuses
 from gmr.knowledge.changes import Status
@@ -53,6 +54,80 @@ Comparable = str | frozenset | tuple
 Key = tuple[str, str]  # (group, option), both as printed
 
 
+class KeyTable:
+    """The keys of the nodes that print the same options in the same order: in a fleet,
+    one table for thousands of nodes."""
+
+    __slots__ = ("keys", "_index")
+
+    def __init__(self, keys: tuple[Key, ...]):
+        self.keys = keys
+        self._index: dict[Key, int] | None = None
+
+    @property
+    def index(self) -> dict[Key, int]:
+        """Key -> position, made on first lookup: a node sent back by a worker process is
+        only looked up once it shares its fleet's table."""
+        if self._index is None:
+            self._index = {key: position for position, key in enumerate(self.keys)}
+        return self._index
+
+
+class Values(Mapping[Key, Comparable]):
+    """A node's comparable values: a row of values against a `KeyTable`, read as a
+    mapping of (group, option) -> value. A plain dict per node would hold its own keys
+    and its own copy of every value; ten thousand of them do not fit in a gigabyte."""
+
+    __slots__ = ("table", "row")
+
+    def __init__(self, table: KeyTable, row: tuple[Comparable, ...]):
+        self.table = table
+        self.row = row
+
+    @classmethod
+    def of(cls, values: dict[Key, Comparable]) -> Values:
+        return cls(KeyTable(tuple(values)), tuple(values.values()))
+
+    def __getitem__(self, key: Key) -> Comparable:
+        return self.row[self.table.index[key]]
+
+    def get(self, key: Key, default: Any = None) -> Any:
+        position = self.table.index.get(key)
+        return default if position is None else self.row[position]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.table.index
+
+    def __iter__(self) -> Iterator[Key]:
+        return iter(self.table.keys)
+
+    def __len__(self) -> int:
+        return len(self.row)
+
+    def __reduce__(self) -> tuple:
+        return Values, (KeyTable(self.table.keys), self.row)
+
+
+class Interner:
+    """Makes the nodes of one fleet share what they print alike: one key table per
+    layout of options, one object per distinct value. Nodes from worker processes arrive
+    each with its own copies; kept as they are, memory would grow with every node."""
+
+    def __init__(self) -> None:
+        self._tables: dict[tuple[Key, ...], KeyTable] = {}
+        self._values: dict[Any, Any] = {}
+
+    def node(self, node: Node | Any) -> Node | Any:
+        """`node` sharing the fleet's tables and values (anything else as it is)."""
+        if not isinstance(node, Node) or not isinstance(node.values, Values):
+            return node
+        table = self._tables.setdefault(node.values.table.keys, node.values.table)
+        share = self._values.setdefault
+        node.values = Values(table, tuple([share(value, value) for value in node.values.row]))
+        node.groups = share(node.groups, node.groups)
+        return node
+
+
 @dataclass(slots=True)
 class Node:
     """One report as a member of a fleet."""
@@ -69,7 +144,7 @@ class Node:
     workers: int | None
     #: (group, option) -> value made comparable: placeholders for own values, a list as
     #: a frozenset, a dict as sorted items, MASKED for `***`.
-    values: dict[Key, Comparable] = field(default_factory=dict)
+    values: Mapping[Key, Comparable] = field(default_factory=dict)
     #: The same for the few values a placeholder went into, without the placeholder.
     as_printed: dict[Key, Comparable] = field(default_factory=dict)
     #: The groups the node has options in: a group that a node lacks as a whole is one
@@ -138,7 +213,7 @@ def node_from_report(report: Report, identity: Iterable[str] = IDENTITY, *,
         first_line=report.source.first_line,
         version=report.package.version if report.package else None,
         workers=len(processes) - 1 if processes is not None and len(processes) else None,
-        values=values,
+        values=Values.of(values),
         as_printed=as_printed,
         groups=frozenset(groups),
         release=report.release.name if report.release else None,

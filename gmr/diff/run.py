@@ -42,11 +42,12 @@ def diff_inputs(names: Iterable[str], *, baseline: str | None = None,
                 defaults: bool = False, release: str | None = None,
                 identity: Iterable[str] | None = None, compare_all: bool = False,
                 ignore: Iterable[str] = (), only: Iterable[str] = (), jobs: int = 0,
-                done: Callable[[], None] | None = None) -> DiffRun:
+                done: Callable[[], None] | None = None, cache: bool = True) -> DiffRun:
     """Compare the nodes behind `names`, with each other, with `baseline` or, with
     `defaults`, each with upstream's defaults of its release, as `gmr diff` does.
     `release` is the operator's word for the release of every report; `identity`
-    replaces the identity options; `compare_all` compares them too.
+    replaces the identity options; `compare_all` compares them too; `cache` keeps the
+    nodes made of each file in gmr's cache.
 
     A node that cannot be held against upstream (no release told, or one gmr has no
     defaults of) is an error of the run; the others are compared. Raises UsageError
@@ -62,7 +63,7 @@ def diff_inputs(names: Iterable[str], *, baseline: str | None = None,
     notes: list[str] = []
     reference = _baseline(baseline, identity, release, notes) if baseline else []
     loaded = load_nodes(names, identity, jobs=jobs, done=done, release=release,
-                        defaults=defaults)
+                        defaults=defaults, cache=cache)
     nodes: list[Node] = loaded.items
     if not nodes:
         return DiffRun(FleetDiff.empty(), loaded.errors, loaded.skipped)

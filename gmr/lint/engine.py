@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from fnmatch import fnmatchcase
+from functools import lru_cache
 from typing import Callable, Iterable, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -161,16 +162,19 @@ def fleet_view(report: Report, fleet: Sequence[Rule]) -> Report:
     """`report` without its stacks and with only the options that the fleet rules, other
     than those that follow a process (`Rule.snapshots`), read: a few KB in place of
     hundreds, for each of thousands of nodes."""
-    wanted = [(group.lower(), option) for rule in fleet if not rule.snapshots
-              for group, _, option in (read.partition(".") for read in rule.reads)]
+    reads = [read for rule in fleet if not rule.snapshots for read in rule.reads]
     if any(not rule.reads for rule in fleet if not rule.snapshots):
         return report  # a rule that reads any option: nothing can be left out
+    exact, patterns = _wanted(tuple(reads))
     groups = {}
     for name, group in report.configuration.groups.items() if report.configuration else ():
         folded = name.lower()
-        mine = [(g, o) for g, o in wanted if fnmatchcase(folded, g)]
+        names = exact.get(folded, frozenset())
+        globs = [option for pattern, option in patterns if fnmatchcase(folded, pattern)]
+        if not names and not globs:
+            continue
         kept = {option: value for option, value in group.options.items()
-                if any(fnmatchcase(option, o) for _, o in mine)} if mine else {}
+                if option in names or globs and any(fnmatchcase(option, g) for g in globs)}
         if kept:
             groups[name] = built(Group, {"name": name, "options": kept, "line": group.line})
     configuration = built(Configuration, {"groups": groups}) if report.configuration else None
@@ -203,6 +207,22 @@ def _truncated(report: Report, service: str | None, found: ReportRelease | None,
 
 def _place(report: Report) -> Place:
     return report.source.path, report.source.first_line
+
+
+@lru_cache(maxsize=16)
+def _wanted(reads: tuple[str, ...]
+            ) -> tuple[dict[str, frozenset[str]], tuple[tuple[str, str], ...]]:
+    """`group.option` reads as option names by lower-case group, and the reads that are
+    glob patterns as (group, option) patterns: worked out once per selection of rules."""
+    exact: dict[str, set[str]] = {}
+    patterns = []
+    for read in reads:
+        group, _, option = read.partition(".")
+        if any(char in read for char in "*?["):
+            patterns.append((group.lower(), option))
+        else:
+            exact.setdefault(group.lower(), set()).add(option)
+    return {group: frozenset(names) for group, names in exact.items()}, tuple(patterns)
 
 
 def _lint_report(report: Report, rules: list[Rule], settings: Settings, service: str | None,

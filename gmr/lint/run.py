@@ -7,12 +7,15 @@ skipped, and the exit code. The CLI only renders it.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
+from pathlib import Path
 from typing import Callable, Iterable
 
 from gmr.errors import ConfigError, GmrError, UsageError
-from gmr.inputs import read_inputs, reports_or_error
+from gmr.cache import Results
+from gmr.inputs import Cached, read_inputs, reports_or_error
 from gmr.lint.api import Rule, Severity, catalogue
 from gmr.lint.baseline import read_baseline
 from gmr.lint.custom import load_rules
@@ -97,11 +100,12 @@ def check_service(service: str | None) -> str | None:
 
 def lint_inputs(names: Iterable[str], settings: Settings, *, release: str | None = None,
                 service: str | None = None, baseline: str | None = None, jobs: int = 0,
-                done: Callable[[], None] | None = None) -> LintRun:
+                done: Callable[[], None] | None = None, cache: bool = True) -> LintRun:
     """Lint every report in the files, folders and globs `names`, as `gmr lint` does: in
     `jobs` worker processes (0: one per core) when there are many files, each sending
     back its findings and the little the fleet rules compare. `done` is called once per
-    file.
+    file. With `cache`, what was made of a file is kept in gmr's cache and a file linted
+    before with the same settings is not read again.
 
     Raises UsageError for a bad --release or --service and ConfigError for a broken
     settings or rules file. An input that holds no report is an error of the run (and a
@@ -124,8 +128,13 @@ def lint_inputs(names: Iterable[str], settings: Settings, *, release: str | None
                          f"{', '.join(settings.select) or 'all'}; ignore "
                          f"{', '.join(settings.ignore) or 'none'}): nothing would be checked"
                          + retired)
-    inputs = read_inputs(names, partial(lint_file, settings=settings, release=release,
-                                        service=service), jobs=jobs, done=done)
+    texts = _rule_texts(settings)
+    read = partial(lint_file, settings=settings, release=release, service=service,
+                   rule_texts=texts)
+    if cache:
+        read = Cached(read, Results(json.dumps(["lint", settings.model_dump_json(
+            by_alias=True), texts, release, service])))
+    inputs = read_inputs(names, read, jobs=jobs, done=done)
     linted: list[Linted] = inputs.items
     result = combine(linted, selected, settings=settings, errors=inputs.errors,
                      baseline=known, whole=partial(_whole, release=release, service=service))
@@ -134,22 +143,35 @@ def lint_inputs(names: Iterable[str], settings: Settings, *, release: str | None
                    skipped=inputs.skipped, notes=notes)
 
 
-def lint_file(name: str, settings: Settings, release: str | None,
-              service: str | None) -> list[Linted] | GmrError:
+def lint_file(name: str, settings: Settings, release: str | None, service: str | None,
+              rule_texts: tuple[str, ...] = ()) -> list[Linted] | GmrError:
     """The reports of the file `name` linted one by one, or the error reading it: what a
-    worker process sends back."""
+    worker process sends back. `rule_texts` are the texts of the custom rules files the
+    settings name, as they were when the run started."""
     outcome = reports_or_error(name)
     if isinstance(outcome, GmrError):
         return outcome
-    rules = _rules(settings.model_dump_json(by_alias=True))
+    rules = _rules(settings.model_dump_json(by_alias=True), rule_texts)
     return [lint_one(_as_told(report, release, service), rules, settings)
             for report in outcome]
 
 
+def _rule_texts(settings: Settings) -> tuple[str, ...]:
+    """The texts of the custom rules files: a file's result depends on them too."""
+    texts = []
+    for path in settings.rules:
+        try:
+            texts.append(Path(path).read_text(encoding="utf-8", errors="replace"))
+        except OSError:
+            texts.append("")
+    return tuple(texts)
+
+
 @lru_cache(maxsize=4)
-def _rules(settings: str) -> list[Rule]:
-    """The rules the settings (as JSON) select, loaded once per worker process: custom
-    rules cannot travel between processes, their files can be read again."""
+def _rules(settings: str, rule_texts: tuple[str, ...]) -> list[Rule]:
+    """The rules the settings (as JSON) select, loaded once per process and per version
+    of the custom rules files (`rule_texts`): custom rules cannot travel between
+    processes, their files can be read again."""
     loaded = Settings.model_validate_json(settings)
     return [rule for rule in all_rules(loaded) if loaded.selects(rule.code)]
 

@@ -113,9 +113,12 @@ def secret_in_clear(report, context) -> Iterator[Hit]:
     if report.configuration is None:
         return
     for group, option in report.configuration.options():
-        texts = option.value if option.shape == "list" else (
-            option.value.values() if option.shape == "dict" else (option.value,))
-        if any(leaks(option.name, text) for text in texts):
+        shape = option.shape
+        if shape == "list" or shape == "dict":
+            texts = option.value if shape == "list" else option.value.values()
+            if any(leaks(option.name, text) for text in texts):
+                yield hit(group.name, option)
+        elif leaks(option.name, option.value):  # most options: one call, no generator
             yield hit(group.name, option)
 
 
