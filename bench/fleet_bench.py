@@ -5,17 +5,17 @@
 
 For each fleet size, clones of the shipped nova-compute sample (a real nova 34.0.0 report,
 ~36 KB) are written with each node's own host name and address, as every node of a real
-fleet prints its own; one node in fifty carries the sample's second node's
-cpu_allocation_ratio. Each command runs as a user runs it (a fresh `gmr` process, output
-to a pipe), cold (`--no-cache`) and then cache-warm, and the benchmark prints its wall
-time, the peak RSS of the whole process tree, how many cores were busy, and its
-throughput as a share of single-core `str.splitlines` over the same files in the same
-run. Targets of the fleet-scale issue: peak RSS <= 1 GB and throughput >= 0.04 of
-splitlines for 10,000 reports, and no more memory for 20,000 than twice... not at all:
-flat, so 20,000 must stay under 1.5 times the peak of 10,000.
+fleet prints its own; one node in fifty carries another cpu_allocation_ratio. Each
+command runs as a user runs it (a fresh `gmr` process, output to a pipe), cold (an empty
+cache) and then cache-warm, and the benchmark prints its wall time, the peak RSS of the
+whole process tree, how many cores were busy, and its throughput as a share of
+single-core `str.splitlines` over the same files (read and decoded as gmr reads them,
+best of three) in the same run.
 
-Exit status 1 when a figure misses its target or a command's result is not the expected
-one (every odd node found by diff, its finding found by lint).
+Targets of the fleet-scale issue, for 10,000 reports: peak RSS <= 1 GB and throughput
+>= 0.04 of splitlines; and 20,000 reports must not need twice the memory of 10,000.
+Exit status 1 when a figure misses its target or a result is wrong (diff must find every
+odd node; lint must give every node the same findings).
 """
 
 from __future__ import annotations
@@ -59,13 +59,17 @@ def write_fleet(nodes: int) -> Path:
 
 
 def splitlines_seconds(folder: Path) -> tuple[float, int]:
-    """Single-core str.splitlines over every file, read as gmr reads them."""
-    start, size = time.perf_counter(), 0
-    for path in sorted(folder.iterdir()):
-        text = path.read_text(encoding="utf-8", errors="replace")
-        size += len(text)
-        text.splitlines()
-    return time.perf_counter() - start, size
+    """Single-core str.splitlines over every file, read as gmr reads them: best of three."""
+    paths = sorted(folder.iterdir())
+    best, size = float("inf"), 0
+    for _ in range(3):
+        start, size = time.perf_counter(), 0
+        for path in paths:
+            text = path.read_text(encoding="utf-8", errors="replace")
+            size += len(text)
+            text.splitlines()
+        best = min(best, time.perf_counter() - start)
+    return best, size
 
 
 def run(args: list[str], cache: str) -> dict:
@@ -123,40 +127,38 @@ def diff_found(out: bytes, nodes: int) -> bool:
 def measure(nodes: int, cache: str) -> dict[str, float]:
     folder = write_fleet(nodes)
     split, size = splitlines_seconds(folder)
-    peaks: dict[str, float] = {}
+    figures: dict[str, float] = {}
     for label, args, check in (
             ("lint", ["lint", str(folder), "--format", "json"], lint_found),
             ("diff", ["diff", str(folder), "--json"], diff_found)):
-        for warm in (False, True):
-            flags = [] if warm else ["--no-cache"]
-            result = run(args + flags, cache)
-            if not warm:
-                shutil.rmtree(cache, ignore_errors=True)
-                result = run(args, cache)  # cold, filling the cache
+        shutil.rmtree(cache, ignore_errors=True)
+        for state in ("cold", "warm"):
+            result = run(args, cache)
             good = result["exit"] in (0, 1) and check(result["stdout"], nodes)
             ratio = split / result["wall"]
-            print(f"{label:4} {nodes:6} reports ({size / 1e6:4.0f} MB) "
-                  f"{'warm' if warm else 'cold'}: {result['wall']:6.1f} s, peak RSS "
-                  f"{result['peak'] / 1e6:5.0f} MB, {result['cores']:.2f} cores busy, "
-                  f"{ratio:.3f} of splitlines, exit {result['exit']}"
+            print(f"{label:4} {nodes:6} reports ({size / 1e6:4.0f} MB) {state}: "
+                  f"{result['wall']:6.1f} s, peak RSS {result['peak'] / 1e6:5.0f} MB, "
+                  f"{result['cores']:.2f} cores busy, {ratio:.3f} of splitlines "
+                  f"({split:.2f} s), exit {result['exit']}"
                   f"{'' if good else ' WRONG RESULT: ' + result['stderr'].decode()[-300:]}",
                   flush=True)
-            peaks[label] = max(peaks.get(label, 0), result["peak"])
-            peaks[f"{label} ok"] = float(good and (nodes < 10000 or (
-                result["peak"] <= 1e9 and ratio >= 0.04)))
-    return peaks
+            figures[f"{label} {state} peak"] = result["peak"]
+            figures[f"{label} {state} ok"] = float(good and (nodes < 10000 or (
+                result["peak"] <= 1e9 and (state == "warm" or ratio >= 0.04))))
+    return figures
 
 
 def main() -> int:
     sizes = [int(arg) for arg in sys.argv[1:]] or [1000, 10000]
     cache = tempfile.mkdtemp(prefix="gmr-bench-cache-")
     figures = {nodes: measure(nodes, cache) for nodes in sizes}
-    ok = all(f[f"{label} ok"] for f in figures.values() for label in ("lint", "diff"))
+    ok = all(value for f in figures.values() for key, value in f.items()
+             if key.endswith(" ok"))
     if 10000 in figures and 20000 in figures:
-        for label in ("lint", "diff"):
-            growth = figures[20000][label] / figures[10000][label]
+        for label in ("lint cold", "diff cold"):
+            growth = figures[20000][f"{label} peak"] / figures[10000][f"{label} peak"]
             print(f"{label}: peak RSS of 20,000 reports is {growth:.2f} times that of 10,000")
-            ok &= growth < 1.5
+            ok &= growth < 2
     shutil.rmtree(cache, ignore_errors=True)
     print("all targets met" if ok else "TARGET MISSED")
     return 0 if ok else 1

@@ -14,7 +14,6 @@ import hashlib
 import os
 import pickle
 import secrets
-import zlib
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -68,27 +67,104 @@ def code_digest() -> str:
 
 class Results:
     """What one command made of files, kept by the file's path and content, the command
-    and everything its result depends on (`salt`: its options, gmr's code)."""
+    and everything its result depends on (`salt`: its options, gmr's code).
+
+    Entries live in one SQLite database in gmr's cache folder: a file per entry costs more
+    to create than a report costs to parse, and SQLite lets any number of processes and
+    runs read and write it at once. A long string that many entries hold (the layout of a
+    fleet's options) is kept once. Each process opens its own connection on first use.
+    """
+
+    #: Strings at least this long are kept once, however many entries hold them.
+    SHARED = 4096
 
     def __init__(self, salt: str, folder: Path | None = None):
         self.salt = f"{code_digest()}\n{salt}\n".encode()
-        self.folder = (folder or cache_dir()) / "results"
+        self.path = (folder or cache_dir()) / "results.sqlite3"
+        self._connection: tuple[int, Any] | None = None
+        self._shared: dict[str, str] = {}
 
-    def _path(self, name: str, content: bytes) -> Path:
-        key = hashlib.sha256(self.salt + name.encode() + b"\0" + content).hexdigest()
-        return self.folder / key[:2] / key[2:]
+    def __getstate__(self) -> dict:
+        return {"salt": self.salt, "path": self.path}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state, _connection=None, _shared={})
+
+    def _database(self) -> Any | None:
+        """This process's connection, or None when the database cannot be opened."""
+        if self._connection is not None and self._connection[0] == os.getpid():
+            return self._connection[1]
+        import sqlite3
+
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            database = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            database.execute("PRAGMA journal_mode=WAL")
+            database.execute("PRAGMA synchronous=NORMAL")
+            database.execute("CREATE TABLE IF NOT EXISTS entries "
+                             "(key BLOB PRIMARY KEY, data BLOB) WITHOUT ROWID")
+            database.execute("CREATE TABLE IF NOT EXISTS shared "
+                             "(key BLOB PRIMARY KEY, text TEXT) WITHOUT ROWID")
+        except (OSError, sqlite3.Error):
+            database = None
+        self._connection = (os.getpid(), database)
+        return database
+
+    def _key(self, name: str, content: bytes) -> bytes:
+        return hashlib.sha256(self.salt + name.encode() + b"\0" + content).digest()
 
     def get(self, name: str, content: bytes) -> Any | None:
         """The result kept for the file `name` holding `content`, or None."""
+        database = self._database()
+        if database is None:
+            return None
         try:
-            return pickle.loads(zlib.decompress(self._path(name, content).read_bytes()))
-        except Exception:  # missing, or damaged in any way: it is recomputed
+            row = database.execute("SELECT data FROM entries WHERE key = ?",
+                                   (self._key(name, content),)).fetchone()
+            return None if row is None else self._unpickler(database, row[0]).load()
+        except Exception:  # damaged in any way: it is recomputed
             return None
 
     def put(self, name: str, content: bytes, result: Any) -> None:
-        with kept_as(self._path(name, content)) as temporary:
-            if temporary is not None:
-                try:
-                    temporary.write_bytes(zlib.compress(pickle.dumps(result, protocol=5), 1))
-                except OSError:  # a full disk: no entry rather than half of one
-                    temporary.unlink(missing_ok=True)
+        database = self._database()
+        if database is None:
+            return
+        import io
+        import sqlite3
+
+        data, shared = io.BytesIO(), {}
+        pickler = pickle.Pickler(data, protocol=5)
+        pickler.persistent_id = lambda obj: self._share(obj, shared)  # type: ignore
+        try:
+            pickler.dump(result)
+            with database:
+                database.executemany("INSERT OR IGNORE INTO shared VALUES (?, ?)",
+                                     shared.items())
+                database.execute("INSERT OR REPLACE INTO entries VALUES (?, ?)",
+                                 (self._key(name, content), data.getvalue()))
+        except (sqlite3.Error, pickle.PicklingError):
+            pass  # a full disk or a locked database: recomputed next time
+
+    def _share(self, obj: Any, shared: dict[bytes, str]) -> bytes | None:
+        if type(obj) is not str or len(obj) < self.SHARED:
+            return None
+        key = hashlib.sha256(obj.encode()).digest()
+        if key.hex() not in self._shared:
+            shared[key] = obj
+            self._shared[key.hex()] = obj
+        return key
+
+    def _unpickler(self, database: Any, data: bytes) -> pickle.Unpickler:
+        import io
+
+        def load(key: bytes) -> str:
+            text = self._shared.get(key.hex())
+            if text is None:
+                (text,) = database.execute("SELECT text FROM shared WHERE key = ?",
+                                           (key,)).fetchone()
+                self._shared[key.hex()] = text
+            return text
+
+        unpickler = pickle.Unpickler(io.BytesIO(data))
+        unpickler.persistent_load = load  # type: ignore[method-assign]
+        return unpickler

@@ -4,6 +4,7 @@ and never in the way."""
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -42,6 +43,10 @@ def test_a_cache_that_cannot_be_written_costs_only_time(tmp_path):
     blocked.write_text("not a folder")
     ran = gmr_parse(str(blocked / "cache"))
     assert ran.returncode == 0 and ran.stderr == "" and ran.stdout.startswith("{")
+    linted = subprocess.run([sys.executable, "-m", "gmr", "lint", SAMPLE], text=True,
+                            capture_output=True, env={"GMR_CACHE_DIR": str(blocked / "cache"),
+                                                      "PATH": "/usr/bin:/bin"})
+    assert linted.returncode == 0 and linted.stderr == "" and "1 report checked" in linted.stdout
 
 
 def fleet(folder: Path, nodes: int = 3) -> Path:
@@ -53,8 +58,10 @@ def fleet(folder: Path, nodes: int = 3) -> Path:
     return folder
 
 
-def results_kept(cache: Path) -> list[Path]:
-    return [p for p in (cache / "results").rglob("*") if p.is_file()]
+def results_kept(cache: Path) -> set[bytes]:
+    """The keys of the results kept in the cache folder `cache`."""
+    with sqlite3.connect(cache / "results.sqlite3") as database:
+        return {key for (key,) in database.execute("SELECT key FROM entries")}
 
 
 def lint_json(*args: str) -> list[dict]:
@@ -100,18 +107,19 @@ def test_what_changes_a_result_is_never_served_stale(tmp_path):
 
 def test_no_cache_keeps_nothing(tmp_path, own_cache):
     nodes = fleet(tmp_path / "fleet")
-    kept = set(results_kept(own_cache))
+    kept = results_kept(own_cache)
     assert lint_json("--no-cache", str(nodes)) == lint_json(str(nodes))
     run_gmr("diff", "--no-cache", "--json", str(nodes))
-    assert len(set(results_kept(own_cache)) - kept) == 3  # from the run with the cache
+    assert len(results_kept(own_cache) - kept) == 3  # from the run with the cache
 
 
 def test_a_damaged_entry_is_recomputed(tmp_path, own_cache):
     nodes = fleet(tmp_path / "fleet")
-    kept = set(results_kept(own_cache))
+    kept = results_kept(own_cache)
     expected = lint_json(str(nodes))
-    for entry in set(results_kept(own_cache)) - kept:
-        entry.write_bytes(entry.read_bytes()[:50])
+    with sqlite3.connect(own_cache / "results.sqlite3") as database:
+        database.executemany("UPDATE entries SET data = substr(data, 1, 50) WHERE key = ?",
+                             [(key,) for key in results_kept(own_cache) - kept])
     assert lint_json(str(nodes)) == expected
 
 

@@ -56,21 +56,36 @@ Key = tuple[str, str]  # (group, option), both as printed
 
 class KeyTable:
     """The keys of the nodes that print the same options in the same order: in a fleet,
-    one table for thousands of nodes."""
+    one table for thousands of nodes. It travels between processes as one string (`blob`),
+    the keys themselves made only once per table that is looked up."""
 
-    __slots__ = ("keys", "_index")
+    __slots__ = ("blob", "_keys", "_index")
 
-    def __init__(self, keys: tuple[Key, ...]):
-        self.keys = keys
+    def __init__(self, blob: str, keys: tuple[Key, ...] | None = None):
+        self.blob = blob
+        self._keys = keys
         self._index: dict[Key, int] | None = None
+
+    @classmethod
+    def of(cls, keys: tuple[Key, ...]) -> KeyTable:
+        return cls("\n".join(f"{group}\0{option}" for group, option in keys), keys)
+
+    @property
+    def keys(self) -> tuple[Key, ...]:
+        if self._keys is None:
+            self._keys = tuple(tuple(line.split("\0")) for line in self.blob.split("\n")) \
+                if self.blob else ()
+        return self._keys
 
     @property
     def index(self) -> dict[Key, int]:
-        """Key -> position, made on first lookup: a node sent back by a worker process is
-        only looked up once it shares its fleet's table."""
+        """Key -> position, made on first lookup."""
         if self._index is None:
             self._index = {key: position for position, key in enumerate(self.keys)}
         return self._index
+
+    def __reduce__(self) -> tuple:
+        return KeyTable, (self.blob,)
 
 
 class Values(Mapping[Key, Comparable]):
@@ -86,7 +101,7 @@ class Values(Mapping[Key, Comparable]):
 
     @classmethod
     def of(cls, values: dict[Key, Comparable]) -> Values:
-        return cls(KeyTable(tuple(values)), tuple(values.values()))
+        return cls(KeyTable.of(tuple(values)), tuple(values.values()))
 
     def __getitem__(self, key: Key) -> Comparable:
         return self.row[self.table.index[key]]
@@ -105,7 +120,7 @@ class Values(Mapping[Key, Comparable]):
         return len(self.row)
 
     def __reduce__(self) -> tuple:
-        return Values, (KeyTable(self.table.keys), self.row)
+        return Values, (self.table, self.row)
 
 
 class Interner:
@@ -114,14 +129,14 @@ class Interner:
     each with its own copies; kept as they are, memory would grow with every node."""
 
     def __init__(self) -> None:
-        self._tables: dict[tuple[Key, ...], KeyTable] = {}
+        self._tables: dict[str, KeyTable] = {}
         self._values: dict[Any, Any] = {}
 
     def node(self, node: Node | Any) -> Node | Any:
         """`node` sharing the fleet's tables and values (anything else as it is)."""
         if not isinstance(node, Node) or not isinstance(node.values, Values):
             return node
-        table = self._tables.setdefault(node.values.table.keys, node.values.table)
+        table = self._tables.setdefault(node.values.table.blob, node.values.table)
         share = self._values.setdefault
         node.values = Values(table, tuple([share(value, value) for value in node.values.row]))
         node.groups = share(node.groups, node.groups)
