@@ -65,40 +65,23 @@ def code_digest() -> str:
     return digest.hexdigest()
 
 
-class Results:
-    """What one command made of files, kept by the file's path and content, the command
-    and everything its result depends on (`salt`: its options, gmr's code).
+#: This process's connection to each results database (None: it cannot be opened), and
+#: the shared strings it has read or written: opened once per process, however many
+#: tasks a worker process is handed.
+_DATABASES: dict[tuple[int, Path], Any] = {}
+_SHARED: dict[bytes, str] = {}
 
-    Entries live in one SQLite database in gmr's cache folder: a file per entry costs more
-    to create than a report costs to parse, and SQLite lets any number of processes and
-    runs read and write it at once. A long string that many entries hold (the layout of a
-    fleet's options) is kept once. Each process opens its own connection on first use.
-    """
 
-    #: Strings at least this long are kept once, however many entries hold them.
-    SHARED = 4096
-
-    def __init__(self, salt: str, folder: Path | None = None):
-        self.salt = f"{code_digest()}\n{salt}\n".encode()
-        self.path = (folder or cache_dir()) / "results.sqlite3"
-        self._connection: tuple[int, Any] | None = None
-        self._shared: dict[str, str] = {}
-
-    def __getstate__(self) -> dict:
-        return {"salt": self.salt, "path": self.path}
-
-    def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state, _connection=None, _shared={})
-
-    def _database(self) -> Any | None:
-        """This process's connection, or None when the database cannot be opened."""
-        if self._connection is not None and self._connection[0] == os.getpid():
-            return self._connection[1]
+def _database(path: Path) -> Any | None:
+    key = (os.getpid(), path)
+    if key not in _DATABASES:
         import sqlite3
 
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            database = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # Each `put` is one transaction (`with database`), waiting up to 30 s for
+            # another process that writes.
+            database = sqlite3.connect(path, timeout=30)
             database.execute("PRAGMA journal_mode=WAL")
             database.execute("PRAGMA synchronous=NORMAL")
             database.execute("CREATE TABLE IF NOT EXISTS entries "
@@ -107,15 +90,33 @@ class Results:
                              "(key BLOB PRIMARY KEY, text TEXT) WITHOUT ROWID")
         except (OSError, sqlite3.Error):
             database = None
-        self._connection = (os.getpid(), database)
-        return database
+        _DATABASES[key] = database
+    return _DATABASES[key]
+
+
+class Results:
+    """What one command made of files, kept by the file's path and content, the command
+    and everything its result depends on (`salt`: its options, gmr's code).
+
+    Entries live in one SQLite database in gmr's cache folder: a file per entry costs more
+    to create than a report costs to parse, and SQLite lets any number of processes and
+    runs read and write it at once. A long string that many entries hold (the layout of a
+    fleet's options) is kept once.
+    """
+
+    #: Strings at least this long are kept once, however many entries hold them.
+    SHARED = 4096
+
+    def __init__(self, salt: str, folder: Path | None = None):
+        self.salt = f"{code_digest()}\n{salt}\n".encode()
+        self.path = (folder or cache_dir()) / "results.sqlite3"
 
     def _key(self, name: str, content: bytes) -> bytes:
         return hashlib.sha256(self.salt + name.encode() + b"\0" + content).digest()
 
     def get(self, name: str, content: bytes) -> Any | None:
         """The result kept for the file `name` holding `content`, or None."""
-        database = self._database()
+        database = _database(self.path)
         if database is None:
             return None
         try:
@@ -126,7 +127,7 @@ class Results:
             return None
 
     def put(self, name: str, content: bytes, result: Any) -> None:
-        database = self._database()
+        database = _database(self.path)
         if database is None:
             return
         import io
@@ -142,6 +143,7 @@ class Results:
                                      shared.items())
                 database.execute("INSERT OR REPLACE INTO entries VALUES (?, ?)",
                                  (self._key(name, content), data.getvalue()))
+            _SHARED.update(shared)  # known to be in the database once committed
         except (sqlite3.Error, pickle.PicklingError):
             pass  # a full disk or a locked database: recomputed next time
 
@@ -149,20 +151,19 @@ class Results:
         if type(obj) is not str or len(obj) < self.SHARED:
             return None
         key = hashlib.sha256(obj.encode()).digest()
-        if key.hex() not in self._shared:
+        if key not in _SHARED:
             shared[key] = obj
-            self._shared[key.hex()] = obj
         return key
 
     def _unpickler(self, database: Any, data: bytes) -> pickle.Unpickler:
         import io
 
         def load(key: bytes) -> str:
-            text = self._shared.get(key.hex())
+            text = _SHARED.get(key)
             if text is None:
                 (text,) = database.execute("SELECT text FROM shared WHERE key = ?",
                                            (key,)).fetchone()
-                self._shared[key.hex()] = text
+                _SHARED[key] = text
             return text
 
         unpickler = pickle.Unpickler(io.BytesIO(data))

@@ -16,7 +16,7 @@ import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Generic, Iterable, TypeVar
+from typing import Any, Callable, Generic, Iterable, TypeVar
 
 from gmr.cache import Results
 from gmr.errors import GmrError, InputError, NoReportFound
@@ -32,6 +32,7 @@ PARALLEL_FROM = 8
 CHUNK = 8
 
 T = TypeVar("T")
+V = TypeVar("V")
 #: Reads one file: what it holds (reports, or what a command makes of them), or the error.
 Reader = Callable[[str], "list[T] | GmrError"]
 
@@ -114,6 +115,18 @@ class Cached:
         if not isinstance(outcome, GmrError):
             self.results.put(name, content, outcome)
         return outcome
+
+
+class Shared:
+    """One object for each distinct value among the items of a run, which arrive each with
+    its own copies from a worker process: what thousands of nodes hold alike (messages,
+    option layouts, releases) is then kept once."""
+
+    def __init__(self) -> None:
+        self._values: dict[Any, Any] = {}
+
+    def __call__(self, value: V) -> V:
+        return self._values.setdefault(value, value)
 
 
 @dataclass

@@ -45,11 +45,12 @@ def nodes_of(name: str, identity: tuple[str, ...], release: str | None = None,
     outcome = reports_or_error(name)
     if isinstance(outcome, GmrError):
         return outcome
-    return [_node_or_error(report, identity, release, defaults) for report in outcome]
+    return [node_or_error(report, identity, release, defaults) for report in outcome]
 
 
-def _node_or_error(report: Report, identity: tuple[str, ...], release: str | None,
-                   defaults: bool) -> Node | GmrError:
+def node_or_error(report: Report, identity: tuple[str, ...], release: str | None = None,
+                  defaults: bool = False) -> Node | GmrError:
+    """The node of `report`, or the error judging it against upstream."""
     try:
         return node_from_report(report, identity, release=release, defaults=defaults)
     except GmrError as error:

@@ -28,6 +28,7 @@ from collections.abc import Mapping
 from typing import Any, Callable, Iterable, Iterator
 
 from gmr.diff.upstream import statuses
+from gmr.inputs import Shared
 from gmr.knowledge.changes import Status
 from gmr.models import MASKS, Option, Report, group_key
 from gmr.releases import with_release
@@ -130,16 +131,16 @@ class Interner:
 
     def __init__(self) -> None:
         self._tables: dict[str, KeyTable] = {}
-        self._values: dict[Any, Any] = {}
+        self._share = Shared()
 
     def node(self, node: Node | Any) -> Node | Any:
         """`node` sharing the fleet's tables and values (anything else as it is)."""
         if not isinstance(node, Node) or not isinstance(node.values, Values):
             return node
         table = self._tables.setdefault(node.values.table.blob, node.values.table)
-        share = self._values.setdefault
-        node.values = Values(table, tuple([share(value, value) for value in node.values.row]))
-        node.groups = share(node.groups, node.groups)
+        share = self._share
+        node.values = Values(table, tuple([share(value) for value in node.values.row]))
+        node.groups = share(node.groups)
         return node
 
 

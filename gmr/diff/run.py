@@ -16,6 +16,7 @@ from gmr.diff.defaults import compare_with_upstream
 from gmr.diff.inputs import load_baseline, load_nodes
 from gmr.diff.nodes import IDENTITY, Node, glob_matcher, option_pattern
 from gmr.errors import GmrError, UsageError
+from gmr.inputs import Inputs
 from gmr.releases import given_release
 
 
@@ -64,6 +65,18 @@ def diff_inputs(names: Iterable[str], *, baseline: str | None = None,
     reference = _baseline(baseline, identity, release, notes) if baseline else []
     loaded = load_nodes(names, identity, jobs=jobs, done=done, release=release,
                         defaults=defaults, cache=cache)
+    return diff_loaded(loaded, baseline=baseline, reference=reference, defaults=defaults,
+                       ignore=ignore, only=only, notes=notes)
+
+
+def diff_loaded(loaded: Inputs[Node], *, baseline: str | None = None,
+                reference: list[Node] | None = None, defaults: bool = False,
+                ignore: tuple[str, ...] = (), only: tuple[str, ...] = (),
+                notes: list[str] | None = None) -> DiffRun:
+    """The diff of nodes already read (`load_nodes`, or `gmr check`'s one pass), with
+    each other, with the `reference` nodes of `baseline`, or with upstream's defaults."""
+    notes = notes if notes is not None else []
+    reference = reference or []
     nodes: list[Node] = loaded.items
     if not nodes:
         return DiffRun(FleetDiff.empty(), loaded.errors, loaded.skipped)
@@ -73,7 +86,7 @@ def diff_inputs(names: Iterable[str], *, baseline: str | None = None,
         result = compare_with_upstream(nodes, **patterns)
     else:
         if reference:
-            reference = _matched(baseline, reference, nodes, notes)
+            reference = _matched(baseline or "", reference, nodes, notes)
         elif not _comparable(nodes):
             spread = ", ".join(f"{role}: {node}" for role, node in
                                sorted({n.role: n.name for n in nodes}.items()))

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from fnmatch import fnmatchcase
 from functools import lru_cache
-from typing import Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -94,7 +94,23 @@ class Linted:
     release: ReportRelease | None
     findings: list[Finding]
     #: The codes of the rules that ran on it.
-    ran: set[str]
+    ran: frozenset[str]
+    #: The process that printed it (`gmr.stacks.snapshots.process_key`), for the rules
+    #: that follow a process across reports.
+    process: tuple[str | None, int] | None = None
+
+    def shared(self, share: Callable[[Any], Any]) -> Linted:
+        """This item holding what other items of the run hold alike (the codes that ran,
+        the strings of its findings, its package and release) as the objects `share`
+        gives: a fleet of thousands then keeps one copy of each."""
+        report = self.report
+        view = report.model_copy(update={"package": share(report.package),
+                                         "release": share(report.release)})
+        findings = [built(Finding, {key: share(value) if type(value) is str else value
+                                    for key, value in finding.__dict__.items()})
+                    for finding in self.findings]
+        return Linted(view, share(self.service), share(self.release), findings,
+                      share(self.ran), self.process)
 
 
 #: Whole reports for the views of the processes given more than once, in the same order.
@@ -129,7 +145,8 @@ def lint_one(report: Report, rules: Sequence[Rule], settings: Settings,
     fleet = [r for r in rules if settings.selects(r.code) and r.fleet]
     identity = _identify(report, service, release)
     findings, ran = _lint_report(report, single, settings, *identity)
-    return Linted(fleet_view(report, fleet), *identity, findings, ran)
+    return Linted(fleet_view(report, fleet), *identity, findings, frozenset(ran),
+                  process_key(report))
 
 
 def combine(linted: Sequence[Linted], rules: Sequence[Rule], *, settings: Settings,
@@ -159,9 +176,9 @@ def combine(linted: Sequence[Linted], rules: Sequence[Rule], *, settings: Settin
 
 
 def fleet_view(report: Report, fleet: Sequence[Rule]) -> Report:
-    """`report` without its stacks and with only the options that the fleet rules, other
-    than those that follow a process (`Rule.snapshots`), read: a few KB in place of
-    hundreds, for each of thousands of nodes."""
+    """`report` without its stacks and processes and with only the options that the
+    fleet rules, other than those that follow a process (`Rule.snapshots`), read: a few
+    KB in place of hundreds, for each of thousands of nodes."""
     reads = [read for rule in fleet if not rule.snapshots for read in rule.reads]
     if any(not rule.reads for rule in fleet if not rule.snapshots):
         return report  # a rule that reads any option: nothing can be left out
@@ -179,7 +196,8 @@ def fleet_view(report: Report, fleet: Sequence[Rule]) -> Report:
             groups[name] = built(Group, {"name": name, "options": kept, "line": group.line})
     configuration = built(Configuration, {"groups": groups}) if report.configuration else None
     return report.model_copy(update={"threads": None, "green_threads": None,
-                                     "configuration": configuration, "extra_sections": ()})
+                                     "processes": None, "configuration": configuration,
+                                     "extra_sections": ()})
 
 
 def _truncated(report: Report, service: str | None, found: ReportRelease | None,
@@ -310,7 +328,7 @@ def _lint_fleet(linted: Sequence[Linted], rules: list[Rule], whole: Whole) -> li
     found = []
     for rule in rules:
         if rule.snapshots and repeated is None:
-            again = _repeated_processes(views)
+            again = _repeated_processes(linted)
             repeated = whole(again)
             identities.update({id(full): identities[id(view)]
                                for view, full in zip(again, repeated)})
@@ -319,11 +337,12 @@ def _lint_fleet(linted: Sequence[Linted], rules: list[Rule], whole: Whole) -> li
     return found
 
 
-def _repeated_processes(reports: list[Report]) -> list[Report]:
-    """The reports of the processes given more than once, in the order given."""
-    counts = Counter(process_key(report) for report in reports)
-    return [report for report in reports
-            if process_key(report) is not None and counts[process_key(report)] > 1]
+def _repeated_processes(linted: Sequence[Linted]) -> list[Report]:
+    """The views of the reports of the processes given more than once, in the order
+    given."""
+    counts = Counter(item.process for item in linted)
+    return [item.report for item in linted
+            if item.process is not None and counts[item.process] > 1]
 
 
 def _identify(report: Report, service_override: str | None,

@@ -11,11 +11,11 @@ import json
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 from gmr.errors import ConfigError, GmrError, UsageError
 from gmr.cache import Results
-from gmr.inputs import Cached, read_inputs, reports_or_error
+from gmr.inputs import Cached, Inputs, Shared, read_inputs, reports_or_error
 from gmr.lint.api import Rule, Severity, catalogue
 from gmr.lint.baseline import read_baseline
 from gmr.lint.custom import load_rules
@@ -111,36 +111,77 @@ def lint_inputs(names: Iterable[str], settings: Settings, *, release: str | None
     settings or rules file. An input that holds no report is an error of the run (and a
     GMR001 finding): a gate that checked nothing must not pass.
     """
-    if release is not None:
-        given_release(release)
-    check_service(service)
-    rules = all_rules(settings)
-    known = read_baseline(baseline) if baseline else set()
-    selected = [rule for rule in rules if settings.selects(rule.code)]
-    notes = [f"gmr: warning: {flag} {code!r} matches no rule"
-             + (f" ({code} was retired: {RETIRED[code]})" if code in RETIRED else "")
-             for flag, codes in (("select", settings.select), ("ignore", settings.ignore))
-             for code in codes if not any(rule.code.startswith(code) for rule in rules)]
-    if not selected:
-        retired = "".join(f"; {code} was retired: {RETIRED[code]}" for code in settings.select
-                          if code in RETIRED)
-        raise UsageError("the selection runs no rule (select "
-                         f"{', '.join(settings.select) or 'all'}; ignore "
-                         f"{', '.join(settings.ignore) or 'none'}): nothing would be checked"
-                         + retired)
-    texts = _rule_texts(settings)
-    read = partial(lint_file, settings=settings, release=release, service=service,
-                   rule_texts=texts)
+    plan = LintPlan.of(settings, release=release, service=service, baseline=baseline)
+    read = partial(lint_file, **plan.arguments)
     if cache:
-        read = Cached(read, Results(json.dumps(["lint", settings.model_dump_json(
-            by_alias=True), texts, release, service])))
-    inputs = read_inputs(names, read, jobs=jobs, done=done)
-    linted: list[Linted] = inputs.items
-    result = combine(linted, selected, settings=settings, errors=inputs.errors,
-                     baseline=known, whole=partial(_whole, release=release, service=service))
-    return LintRun(result=result, settings=settings, rules=selected,
-                   reports=[item.report for item in linted], errors=inputs.errors,
-                   skipped=inputs.skipped, notes=notes)
+        read = Cached(read, Results(plan.salt))
+    share = Shared()
+    return plan.finish(read_inputs(names, read, jobs=jobs, done=done,
+                                   keep=lambda item: item.shared(share)))
+
+
+@dataclass
+class LintPlan:
+    """A lint run before it reads its inputs: what it runs, and how a file is linted. It
+    is checked whole first, so that a broken settings file or an empty selection stops
+    the run before a single report is parsed."""
+
+    settings: Settings
+    release: str | None
+    service: str | None
+    #: The rules selected, custom ones included, in code order.
+    rules: list[Rule]
+    #: The fingerprints of the findings the baseline file holds.
+    known: set[str]
+    notes: list[str]
+    #: The texts of the custom rules files, as the run found them.
+    rule_texts: tuple[str, ...]
+
+    @classmethod
+    def of(cls, settings: Settings, *, release: str | None = None,
+           service: str | None = None, baseline: str | None = None) -> LintPlan:
+        """Raises UsageError for a bad --release or --service or a selection that runs
+        no rule, and ConfigError for a broken settings or rules file."""
+        if release is not None:
+            given_release(release)
+        check_service(service)
+        rules = all_rules(settings)
+        known = read_baseline(baseline) if baseline else set()
+        selected = [rule for rule in rules if settings.selects(rule.code)]
+        notes = [f"gmr: warning: {flag} {code!r} matches no rule"
+                 + (f" ({code} was retired: {RETIRED[code]})" if code in RETIRED else "")
+                 for flag, codes in (("select", settings.select), ("ignore", settings.ignore))
+                 for code in codes if not any(rule.code.startswith(code) for rule in rules)]
+        if not selected:
+            retired = "".join(f"; {code} was retired: {RETIRED[code]}"
+                              for code in settings.select if code in RETIRED)
+            raise UsageError("the selection runs no rule (select "
+                             f"{', '.join(settings.select) or 'all'}; ignore "
+                             f"{', '.join(settings.ignore) or 'none'}): nothing would be "
+                             "checked" + retired)
+        return cls(settings, release, service, selected, known, notes, _rule_texts(settings))
+
+    @property
+    def arguments(self) -> dict[str, Any]:
+        """What `lint_file` takes besides the file's name."""
+        return {"settings": self.settings, "release": self.release, "service": self.service,
+                "rule_texts": self.rule_texts}
+
+    @property
+    def salt(self) -> str:
+        """All a file's lint result depends on besides the file."""
+        return json.dumps(["lint", self.settings.model_dump_json(by_alias=True),
+                           self.rule_texts, self.release, self.service])
+
+    def finish(self, inputs: Inputs[Linted]) -> LintRun:
+        """The run, from its reports linted one by one: fleet rules, waivers, baseline."""
+        linted = inputs.items
+        result = combine(linted, self.rules, settings=self.settings, errors=inputs.errors,
+                         baseline=self.known,
+                         whole=partial(_whole, release=self.release, service=self.service))
+        return LintRun(result=result, settings=self.settings, rules=self.rules,
+                       reports=[item.report for item in linted], errors=inputs.errors,
+                       skipped=inputs.skipped, notes=self.notes)
 
 
 def lint_file(name: str, settings: Settings, release: str | None, service: str | None,
@@ -151,9 +192,14 @@ def lint_file(name: str, settings: Settings, release: str | None, service: str |
     outcome = reports_or_error(name)
     if isinstance(outcome, GmrError):
         return outcome
-    rules = _rules(settings.model_dump_json(by_alias=True), rule_texts)
-    return [lint_one(_as_told(report, release, service), rules, settings)
+    return [lint_told(as_told(report, release, service), settings, rule_texts)
             for report in outcome]
+
+
+def lint_told(report: Report, settings: Settings, rule_texts: tuple[str, ...]) -> Linted:
+    """One report, as the operator told it (`as_told`), linted on its own."""
+    return lint_one(report, _rules(settings.model_dump_json(by_alias=True), rule_texts),
+                    settings)
 
 
 def _rule_texts(settings: Settings) -> tuple[str, ...]:
@@ -176,7 +222,7 @@ def _rules(settings: str, rule_texts: tuple[str, ...]) -> list[Rule]:
     return [rule for rule in all_rules(loaded) if loaded.selects(rule.code)]
 
 
-def _as_told(report: Report, release: str | None, service: str | None) -> Report:
+def as_told(report: Report, release: str | None, service: str | None) -> Report:
     """The report as the operator's --service and --release say it is."""
     return with_release(report.model_copy(update={"service": service or report.service}),
                         release)
@@ -196,7 +242,7 @@ def _whole(views: list[Report], release: str | None, service: str | None) -> lis
         if path not in files:
             outcome = reports_or_error(path)
             files[path] = {} if isinstance(outcome, GmrError) else {
-                report.source.first_line: _as_told(report, release, service)
+                report.source.first_line: as_told(report, release, service)
                 for report in outcome}
         whole.append(files[path].get(view.source.first_line, view))
     return whole
