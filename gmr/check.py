@@ -18,7 +18,7 @@ from gmr.cache import Results
 from gmr.diff.inputs import node_or_error
 from gmr.diff.nodes import IDENTITY, Interner, Node
 from gmr.diff.run import DiffRun, diff_loaded
-from gmr.errors import GmrError, UsageError
+from gmr.errors import GmrError, NothingToCompare
 from gmr.inputs import Cached, Inputs, Shared, read_inputs, reports_or_error
 from gmr.lint.engine import Linted
 from gmr.lint.run import LintPlan, LintRun, as_told, lint_told
@@ -63,8 +63,9 @@ def check_inputs(names: Iterable[str], settings: Settings, *, release: str | Non
     lint = plan.finish(linted)
     try:
         diff = diff_loaded(nodes)
-    except UsageError as error:
-        return CheckRun(lint, None, f"diff: {error}")
+    except NothingToCompare as nothing:
+        return CheckRun(lint, None, "gmr: note: no two nodes run the same service and "
+                                    f"program ({nothing.spread}): no diff")
     return CheckRun(lint, diff)
 
 

@@ -58,3 +58,14 @@ class UsageError(GmrError):
 
     def __str__(self) -> str:
         return self.message
+
+
+class NothingToCompare(UsageError):
+    """`gmr diff` was given no two nodes of one service and program, and nothing else to
+    compare them with; `spread` names what each runs."""
+
+    def __init__(self, spread: str):
+        super().__init__(f"nothing to compare: no two nodes run the same service and "
+                         f"program ({spread}); give two nodes of one, --baseline or "
+                         "--defaults")
+        self.spread = spread

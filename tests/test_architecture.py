@@ -29,6 +29,7 @@ ALLOWED = {
     "upgrade": {"models", "errors", "printable", "credentials", "knowledge", "releases",
                 "lint"},
     "stacks": {"models", "errors", "parsing", "inputs", "tables"},
+    "check": {"errors", "inputs", "cache", "diff", "lint"},
 }
 
 

@@ -1,20 +1,22 @@
 """A fleet read in worker processes gives what the whole reports give (gmr/lint/run.py,
 gmr/lint/engine.py `fleet_view`): the same findings, the same rules ran, whether the
 files are parsed here or in workers, and whether the fleet rules see whole reports or
-only the options they read."""
+only the options they read; `gmr check` gives what `gmr lint` and `gmr diff` give."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLES
+from conftest import SAMPLES, run_gmr
 
 import gmr
 from gmr.lint import all_rules, lint
 from gmr.lint.engine import fleet_view
 from gmr.lint.run import lint_inputs
+from gmr.inputs import reports_or_error
 from gmr.lint.settings import Settings
 
 NODE = (SAMPLES / "nova-34.0.0-compute-node1.txt").read_text(encoding="utf-8")
@@ -82,3 +84,46 @@ def test_every_fleet_rule_says_what_it_needs():
     for rule in all_rules(Settings()):
         if rule.fleet:
             assert rule.snapshots or rule.reads, rule.code
+
+
+def test_check_is_lint_and_diff_in_one_pass(fleet):
+    checked = run_gmr("check", "--format", "json", str(fleet))
+    linted = run_gmr("lint", "--format", "json", str(fleet))
+    diffed = run_gmr("diff", "--json", str(fleet))
+    document = json.loads(checked.stdout)
+    assert document["lint"] == json.loads(linted.stdout)
+    assert document["diff"] == json.loads(diffed.stdout)
+    assert checked.returncode == max(linted.returncode, diffed.returncode) == 1
+    text = run_gmr("check", str(fleet)).stdout
+    assert "GMR603" in text and "instances_path" in text
+
+
+def test_check_reads_each_file_once(fleet, monkeypatch):
+    from gmr import check
+
+    read = []
+
+    def counted(name):
+        read.append(name)
+        return reports_or_error(name)
+
+    monkeypatch.setattr(check, "reports_or_error", counted)
+    run = check.check_inputs([str(fleet)], Settings(), jobs=1, cache=False)
+    files = [str(p) for p in sorted(fleet.rglob("*")) if p.is_file()]
+    assert sorted(read) == sorted(files)
+    assert run.lint.reports and run.diff.result.differences
+
+
+def test_check_of_nodes_that_cannot_be_compared_lints_and_says_so(tmp_path):
+    report = tmp_path / "api.txt"
+    shutil.copy(SAMPLES / "nova-34.0.0-api.txt", report)
+    ran = run_gmr("check", str(report))
+    assert ran.returncode == 0 and "1 report checked" in ran.stdout
+    assert ran.stderr == ("gmr: note: no two nodes run the same service and program "
+                          "(nova (nova-api-os-compute): controller): no diff\n")
+    assert json.loads(run_gmr("check", "--format", "json", str(report)).stdout)["diff"] is None
+
+
+def test_check_of_an_unreadable_input_fails(tmp_path):
+    ran = run_gmr("check", str(tmp_path / "missing.txt"))
+    assert ran.returncode == 2 and "missing.txt: cannot open" in ran.stderr

@@ -17,7 +17,7 @@ from typing import Sequence
 
 import click
 
-from gmr.cli import config, diff, lint, parse, rules, schema, stacks, upgrade
+from gmr.cli import check, config, diff, lint, parse, rules, schema, stacks, upgrade
 from gmr.cli.common import CONTEXT
 from gmr.cli.terminal import OutputClosed, Terminal
 from gmr.errors import GmrError, UsageError
@@ -42,8 +42,8 @@ def gmr(ctx: click.Context) -> int:
     return 0
 
 
-for command in (parse.command, diff.command, lint.command, config.command, upgrade.command,
-                rules.command, schema.command, stacks.command):
+for command in (parse.command, diff.command, lint.command, check.command, config.command,
+                upgrade.command, rules.command, schema.command, stacks.command):
     gmr.add_command(command)
 
 

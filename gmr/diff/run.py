@@ -15,7 +15,7 @@ from gmr.diff.compare import FleetDiff, compare_nodes
 from gmr.diff.defaults import compare_with_upstream
 from gmr.diff.inputs import load_baseline, load_nodes
 from gmr.diff.nodes import IDENTITY, Node, glob_matcher, option_pattern
-from gmr.errors import GmrError, UsageError
+from gmr.errors import GmrError, NothingToCompare, UsageError
 from gmr.inputs import Inputs
 from gmr.releases import given_release
 
@@ -74,7 +74,9 @@ def diff_loaded(loaded: Inputs[Node], *, baseline: str | None = None,
                 ignore: tuple[str, ...] = (), only: tuple[str, ...] = (),
                 notes: list[str] | None = None) -> DiffRun:
     """The diff of nodes already read (`load_nodes`, or `gmr check`'s one pass), with
-    each other, with the `reference` nodes of `baseline`, or with upstream's defaults."""
+    each other, with the `reference` nodes of `baseline`, or with upstream's defaults.
+    Raises NothingToCompare when no two nodes run the same thing and there is nothing
+    else to compare them with."""
     notes = notes if notes is not None else []
     reference = reference or []
     nodes: list[Node] = loaded.items
@@ -90,9 +92,7 @@ def diff_loaded(loaded: Inputs[Node], *, baseline: str | None = None,
         elif not _comparable(nodes):
             spread = ", ".join(f"{role}: {node}" for role, node in
                                sorted({n.role: n.name for n in nodes}.items()))
-            raise UsageError(f"nothing to compare: no two nodes run the same service and "
-                             f"program ({spread}); give two nodes of one, --baseline or "
-                             "--defaults")
+            raise NothingToCompare(spread)
         result = compare_nodes(nodes, reference, **patterns)
     notes += _unmatched_patterns(nodes + reference, ignore, only)
     return DiffRun(result, loaded.errors, loaded.skipped, notes)

@@ -18,7 +18,12 @@ _GITHUB = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: 
 
 def as_json(run: LintRun) -> str:
     """A list of findings: file, line, code, name, severity, message, group, option, ..."""
-    return json.dumps([f.model_dump(mode="json") for f in run.result.findings], indent=2) + "\n"
+    return json.dumps(finding_dicts(run), indent=2) + "\n"
+
+
+def finding_dicts(run: LintRun) -> list[dict]:
+    """The findings as JSON objects (`gmr lint --format json`, `gmr check`)."""
+    return [finding.model_dump(mode="json") for finding in run.result.findings]
 
 
 def as_sarif(run: LintRun) -> str:

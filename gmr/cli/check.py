@@ -1,0 +1,83 @@
+"""`gmr check`: a fleet linted and compared in one pass, with one exit code, for CI."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from gmr.cli.common import CONTEXT, count_files, jobs_option, no_cache_option
+from gmr.cli.terminal import Terminal
+
+
+@click.command("check", context_settings=CONTEXT)
+@click.argument("inputs", metavar="REPORT...", nargs=-1, required=True)
+@click.option("--format", "output_format", type=click.Choice(("text", "json")), default="text",
+              show_default=True,
+              help="text to read, or json: one object holding the findings as `gmr lint "
+                   "--format json` writes them (lint), the object `gmr diff --json` writes "
+                   "(diff; null when no two nodes can be compared) and the notes.")
+@click.option("--fail-on", metavar="SEVERITY",
+              help="Lowest severity of a finding that fails the run: error (default), "
+                   "warning or info.")
+@click.option("--release", metavar="NAME",
+              help="The OpenStack release the reports come from, when they do not say.")
+@click.option("--service", metavar="NAME",
+              help="The service the reports come from, overriding detection.")
+@click.option("--config", metavar="FILE",
+              help="Lint settings file (default: the nearest .gmr.toml, or pyproject.toml "
+                   "with a [tool.gmr] table).")
+@click.option("--select", metavar="CODE", multiple=True,
+              help="Run only these lint codes or prefixes. Repeatable.")
+@click.option("--ignore", metavar="CODE", multiple=True,
+              help="Do not run these lint codes or prefixes. Repeatable.")
+@click.option("--rules", metavar="FILE", multiple=True,
+              help="Custom lint rules (TOML). Repeatable.")
+@click.option("--baseline", metavar="FILE",
+              help="Report only the lint findings that are new since `gmr lint "
+                   "--write-baseline FILE`.")
+@jobs_option
+@no_cache_option
+@click.pass_obj
+def command(terminal: Terminal, inputs: tuple[str, ...], output_format: str,
+            fail_on: str | None, release: str | None, service: str | None, config: str | None,
+            select: tuple[str, ...], ignore: tuple[str, ...], rules: tuple[str, ...],
+            baseline: str | None, jobs: int | None, no_cache: bool) -> int:
+    """Lint a fleet and compare its nodes in one pass: `gmr lint` (fleet rules included)
+    and `gmr diff` over the same reports, each file read once.
+
+    A REPORT is a report file, a service log or journal export, a directory (its files,
+    recursively) or a quoted glob.
+
+    Exit status: 0 no finding at or above --fail-on and no difference between nodes, 1
+    either, 2 usage or input trouble.
+    """
+    from gmr.check import check_inputs
+    from gmr.cli.diff import show_diff
+    from gmr.cli.lint import show_findings
+    from gmr.lint.formats import finding_dicts
+    from gmr.lint.settings import load_settings
+
+    settings = load_settings(config).with_flags(select=select, ignore=ignore, fail_on=fail_on,
+                                                rules=rules)
+    with terminal.progress(count_files(inputs), "checking reports") as done:
+        run = check_inputs(inputs, settings, release=release, service=service,
+                           baseline=baseline, jobs=jobs or 0, done=done, cache=not no_cache)
+    notes = run.lint.notes + (run.diff.notes if run.diff else []) + \
+        ([run.note] if run.note else [])
+    for note in notes:
+        terminal.warning(note)
+    for path in run.lint.skipped:
+        terminal.note(f"{path}: skipped, no Guru Meditation Report found")
+    for error in run.lint.errors:
+        terminal.error(str(error))
+    if output_format == "json":
+        document = {"lint": finding_dicts(run.lint),
+                    "diff": json.loads(run.diff.result.model_dump_json()) if run.diff else None,
+                    "notes": notes}
+        terminal.write(json.dumps(document, indent=2) + "\n")
+    elif run.lint.reports:
+        show_findings(terminal, run.lint, summary_only=False)
+        if run.diff:
+            show_diff(terminal, run.diff.result)
+    return run.exit_code
