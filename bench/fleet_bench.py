@@ -124,19 +124,26 @@ def diff_found(out: bytes, nodes: int) -> bool:
     return outliers == expected_odd(nodes)
 
 
+def check_found(out: bytes, nodes: int) -> bool:
+    document = json.loads(out)
+    return lint_found(json.dumps(document["lint"]).encode(), nodes) and \
+        diff_found(json.dumps(document["diff"]).encode(), nodes)
+
+
 def measure(nodes: int, cache: str) -> dict[str, float]:
     folder = write_fleet(nodes)
     split, size = splitlines_seconds(folder)
     figures: dict[str, float] = {}
     for label, args, check in (
             ("lint", ["lint", str(folder), "--format", "json"], lint_found),
-            ("diff", ["diff", str(folder), "--json"], diff_found)):
+            ("diff", ["diff", str(folder), "--json"], diff_found),
+            ("check", ["check", str(folder), "--format", "json"], check_found)):
         shutil.rmtree(cache, ignore_errors=True)
         for state in ("cold", "warm"):
             result = run(args, cache)
             good = result["exit"] in (0, 1) and check(result["stdout"], nodes)
             ratio = split / result["wall"]
-            print(f"{label:4} {nodes:6} reports ({size / 1e6:4.0f} MB) {state}: "
+            print(f"{label:5} {nodes:6} reports ({size / 1e6:4.0f} MB) {state}: "
                   f"{result['wall']:6.1f} s, peak RSS {result['peak'] / 1e6:5.0f} MB, "
                   f"{result['cores']:.2f} cores busy, {ratio:.3f} of splitlines "
                   f"({split:.2f} s), exit {result['exit']}"
@@ -155,7 +162,7 @@ def main() -> int:
     ok = all(value for f in figures.values() for key, value in f.items()
              if key.endswith(" ok"))
     if 10000 in figures and 20000 in figures:
-        for label in ("lint cold", "diff cold"):
+        for label in ("lint cold", "diff cold", "check cold"):
             growth = figures[20000][f"{label} peak"] / figures[10000][f"{label} peak"]
             print(f"{label}: peak RSS of 20,000 reports is {growth:.2f} times that of 10,000")
             ok &= growth < 2
