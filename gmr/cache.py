@@ -14,6 +14,7 @@ import hashlib
 import os
 import pickle
 import secrets
+import zlib
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -65,11 +66,9 @@ def code_digest() -> str:
     return digest.hexdigest()
 
 
-#: This process's connection to each results database (None: it cannot be opened), and
-#: the shared strings it has read or written: opened once per process, however many
-#: tasks a worker process is handed.
+#: This process's connection to each results database (None: it cannot be opened):
+#: opened once per process, however many tasks a worker process is handed.
 _DATABASES: dict[tuple[int, Path], Any] = {}
-_SHARED: dict[bytes, str] = {}
 
 
 def _database(path: Path) -> Any | None:
@@ -86,8 +85,6 @@ def _database(path: Path) -> Any | None:
             database.execute("PRAGMA synchronous=NORMAL")
             database.execute("CREATE TABLE IF NOT EXISTS entries "
                              "(key BLOB PRIMARY KEY, data BLOB) WITHOUT ROWID")
-            database.execute("CREATE TABLE IF NOT EXISTS shared "
-                             "(key BLOB PRIMARY KEY, text TEXT) WITHOUT ROWID")
         except (OSError, sqlite3.Error):
             database = None
         _DATABASES[key] = database
@@ -98,14 +95,10 @@ class Results:
     """What one command made of files, kept by the file's path and content, the command
     and everything its result depends on (`salt`: its options, gmr's code).
 
-    Entries live in one SQLite database in gmr's cache folder: a file per entry costs more
-    to create than a report costs to parse, and SQLite lets any number of processes and
-    runs read and write it at once. A long string that many entries hold (the layout of a
-    fleet's options) is kept once.
+    Entries live in one SQLite database in gmr's cache folder, compressed: a file per
+    entry costs more to create than a report costs to parse, and SQLite lets any number
+    of processes and runs read and write it at once.
     """
-
-    #: Strings at least this long are kept once, however many entries hold them.
-    SHARED = 4096
 
     def __init__(self, salt: str, folder: Path | None = None):
         self.salt = f"{code_digest()}\n{salt}\n".encode()
@@ -122,7 +115,7 @@ class Results:
         try:
             row = database.execute("SELECT data FROM entries WHERE key = ?",
                                    (self._key(name, content),)).fetchone()
-            return None if row is None else self._unpickler(database, row[0]).load()
+            return None if row is None else pickle.loads(zlib.decompress(row[0]))
         except Exception:  # damaged in any way: it is recomputed
             return None
 
@@ -130,42 +123,12 @@ class Results:
         database = _database(self.path)
         if database is None:
             return
-        import io
         import sqlite3
 
-        data, shared = io.BytesIO(), {}
-        pickler = pickle.Pickler(data, protocol=5)
-        pickler.persistent_id = lambda obj: self._share(obj, shared)  # type: ignore
         try:
-            pickler.dump(result)
+            data = zlib.compress(pickle.dumps(result, protocol=5), 1)
             with database:
-                database.executemany("INSERT OR IGNORE INTO shared VALUES (?, ?)",
-                                     shared.items())
                 database.execute("INSERT OR REPLACE INTO entries VALUES (?, ?)",
-                                 (self._key(name, content), data.getvalue()))
-            _SHARED.update(shared)  # known to be in the database once committed
+                                 (self._key(name, content), data))
         except (sqlite3.Error, pickle.PicklingError):
             pass  # a full disk or a locked database: recomputed next time
-
-    def _share(self, obj: Any, shared: dict[bytes, str]) -> bytes | None:
-        if type(obj) is not str or len(obj) < self.SHARED:
-            return None
-        key = hashlib.sha256(obj.encode()).digest()
-        if key not in _SHARED:
-            shared[key] = obj
-        return key
-
-    def _unpickler(self, database: Any, data: bytes) -> pickle.Unpickler:
-        import io
-
-        def load(key: bytes) -> str:
-            text = _SHARED.get(key)
-            if text is None:
-                (text,) = database.execute("SELECT text FROM shared WHERE key = ?",
-                                           (key,)).fetchone()
-                _SHARED[key] = text
-            return text
-
-        unpickler = pickle.Unpickler(io.BytesIO(data))
-        unpickler.persistent_load = load  # type: ignore[method-assign]
-        return unpickler

@@ -55,7 +55,7 @@ def command(terminal: Terminal, inputs: tuple[str, ...], output_format: str,
     from gmr.check import check_inputs
     from gmr.cli.diff import show_diff
     from gmr.cli.lint import show_findings
-    from gmr.lint.formats import finding_dicts
+    from gmr.lint.formats import json_chunks, nested
     from gmr.lint.settings import load_settings
 
     settings = load_settings(config).with_flags(select=select, ignore=ignore, fail_on=fail_on,
@@ -72,10 +72,14 @@ def command(terminal: Terminal, inputs: tuple[str, ...], output_format: str,
     for error in run.lint.errors:
         terminal.error(str(error))
     if output_format == "json":
-        document = {"lint": finding_dicts(run.lint),
-                    "diff": json.loads(run.diff.result.model_dump_json()) if run.diff else None,
-                    "notes": notes}
-        terminal.write(json.dumps(document, indent=2) + "\n")
+        # As json.dumps would write {"lint": ..., "diff": ..., "notes": ...} with indent=2,
+        # the findings a chunk at a time.
+        terminal.write('{\n  "lint": ')
+        for chunk in json_chunks(run.lint, indent="  "):
+            terminal.write(chunk)
+        diff = json.loads(run.diff.result.model_dump_json()) if run.diff else None
+        terminal.write(',\n  "diff": ' + nested(json.dumps(diff, indent=2), "  ")
+                       + ',\n  "notes": ' + nested(json.dumps(notes, indent=2), "  ") + "\n}\n")
     elif run.lint.reports:
         show_findings(terminal, run.lint, summary_only=False)
         if run.diff:

@@ -92,10 +92,13 @@ def command(terminal: Terminal, inputs: tuple[str, ...], output_format: str,
     if output_format == "text":
         if run.reports:
             show_findings(terminal, run, summary)
+    elif output_format == "json":
+        for chunk in formats.json_chunks(run):
+            terminal.write(chunk)
+        terminal.write("\n")
     else:
-        terminal.write({"json": formats.as_json, "sarif": formats.as_sarif,
-                        "junit": formats.as_junit, "github": formats.as_github}
-                       [output_format](run))
+        terminal.write({"sarif": formats.as_sarif, "junit": formats.as_junit,
+                        "github": formats.as_github}[output_format](run))
     return run.exit_code
 
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import fnmatch
 import re
-import sys
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from pathlib import Path
@@ -69,7 +68,7 @@ class KeyTable:
 
     @classmethod
     def of(cls, keys: tuple[Key, ...]) -> KeyTable:
-        return cls("\n".join(f"{group}\0{option}" for group, option in keys), keys)
+        return cls("\n".join(map("\0".join, keys)), keys)
 
     @property
     def keys(self) -> tuple[Key, ...]:
@@ -204,7 +203,7 @@ def node_from_report(report: Report, identity: Iterable[str] = IDENTITY, *,
     groups: list[str] = []
     if configuration is not None:
         for group in configuration:
-            group_name = sys.intern(group.name)
+            group_name = group.name
             before = len(options)
             for option in group.options.values():
                 if is_identity(f"{group_name}.{option.name}"):
@@ -212,7 +211,7 @@ def node_from_report(report: Report, identity: Iterable[str] = IDENTITY, *,
                     if _is_address_like(text) and text not in own.values():
                         own[f"<{option.name}>"] = text
                 else:
-                    options.append(((group_name, sys.intern(option.name)), option))
+                    options.append(((group_name, option.name), option))
             if len(options) > before:
                 groups.append(group_name)
     values, as_printed = _comparable_values(options, _substituter(own))

@@ -76,7 +76,7 @@ class LintResult:
     waived: list[tuple[Finding, Waiver]] = field(default_factory=list)
     #: The codes of the rules that ran on each report, by place; a rule for another
     #: service or release, or about the settings, is not among them.
-    ran: dict[Place, set[str]] = field(default_factory=dict)
+    ran: dict[Place, frozenset[str]] = field(default_factory=dict)
 
     def failing(self, threshold: Severity) -> list[Finding]:
         return [f for f in self.findings if f.severity.rank >= threshold.rank]
@@ -157,12 +157,16 @@ def combine(linted: Sequence[Linted], rules: Sequence[Rule], *, settings: Settin
     selected = [r for r in rules if settings.selects(r.code)]
     findings = [_unparseable(error) for error in errors if settings.selects("GMR001")]
     fleet = [r for r in selected if r.fleet] if len(linted) > 1 else []
-    ran: dict[Place, set[str]] = {}
+    ran: dict[Place, frozenset[str]] = {}
+    # Nodes of one service ran the same rules: one set for all of them, not one each.
+    ran_by: dict[tuple[frozenset[str], str | None], frozenset[str]] = {}
     for item in linted:
         findings += item.findings
-        ran[_place(item.report)] = (item.ran | {r.code for r in fleet
-                                                if r.applies_to(item.service)}
-                                    ) - _ABOUT_SETTINGS
+        key = (item.ran, item.service)
+        if key not in ran_by:
+            ran_by[key] = (item.ran | {r.code for r in fleet if r.applies_to(item.service)}
+                           ) - _ABOUT_SETTINGS
+        ran[_place(item.report)] = ran_by[key]
     if fleet:
         findings += _lint_fleet(linted, fleet, whole)
     findings = [_with_severity(f, settings) for f in findings]

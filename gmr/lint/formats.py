@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from importlib.metadata import version
+from typing import Iterator
 from xml.etree import ElementTree
 
 from gmr.lint.api import Severity
@@ -18,12 +19,28 @@ _GITHUB = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: 
 
 def as_json(run: LintRun) -> str:
     """A list of findings: file, line, code, name, severity, message, group, option, ..."""
-    return json.dumps(finding_dicts(run), indent=2) + "\n"
+    return "".join(json_chunks(run)) + "\n"
 
 
-def finding_dicts(run: LintRun) -> list[dict]:
-    """The findings as JSON objects (`gmr lint --format json`, `gmr check`)."""
-    return [finding.model_dump(mode="json") for finding in run.result.findings]
+def json_chunks(run: LintRun, indent: str = "") -> Iterator[str]:
+    """`as_json` a finding at a time, so that a fleet's findings are never all held as
+    JSON at once; `indent` starts every line but the first, to nest the list in another
+    document (`gmr check`)."""
+    findings = run.result.findings
+    if not findings:
+        yield "[]"
+        return
+    yield "["
+    for number, finding in enumerate(findings):
+        text = json.dumps(finding.model_dump(mode="json"), indent=2)
+        yield ("," if number else "") + "\n" + nested(text, indent + "  ", first=True)
+    yield "\n" + indent + "]"
+
+
+def nested(text: str, indent: str, first: bool = False) -> str:
+    """JSON `text` (which holds no raw newline inside a string) moved right by `indent`:
+    every line but the first, or every line with `first`."""
+    return (indent if first else "") + text.replace("\n", "\n" + indent)
 
 
 def as_sarif(run: LintRun) -> str:
