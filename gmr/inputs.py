@@ -29,7 +29,7 @@ STDIN = "-"
 PARALLEL_FROM = 8
 #: Files a worker reads per task: enough to make the round trip cheap, few enough that
 #: the results waiting to be taken stay small.
-CHUNK = 8
+CHUNK = 32
 
 T = TypeVar("T")
 V = TypeVar("V")
