@@ -354,7 +354,15 @@ def _configuration(src: ReportLines, out: Lexed, i: int) -> Iterator[Tok]:
     groups: dict[str, Group] = {}
     group: tuple[str, int] | None = None  # the name and line number of the group being read
     options: dict[str, Option] = {}
-    while (line := lines[i] if i < len(lines) else get(i)) is not None:
+    while True:
+        # Lines already read are taken straight from the list (an index past its end
+        # costs nothing until it happens); `get` reads on.
+        try:
+            line = lines[i]
+        except IndexError:
+            line = get(i)
+            if line is None:
+                break
         if not line:
             blank_before = True
             i += 1
@@ -378,7 +386,10 @@ def _configuration(src: ReportLines, out: Lexed, i: int) -> Iterator[Tok]:
             if group is None:
                 raise GmrSyntaxError(f"option `{name}` stands before any group", line=number(i))
             j = i + 1
-            following = lines[j] if j < len(lines) else get(j)
+            try:
+                following = lines[j]
+            except IndexError:
+                following = get(j)
             if sep and following and following[:4] != "    ":
                 shape = "scalar"  # one line: most options
             else:
