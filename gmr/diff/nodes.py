@@ -196,7 +196,7 @@ def node_from_report(report: Report, identity: Iterable[str] = IDENTITY, *,
     """
     if release is not None or report.release is None:
         report = with_release(report, release)
-    is_identity = glob_matcher(identity)
+    is_identity = _identity_test(tuple(identity))
     configuration = report.configuration
     own: dict[str, str] = {}
     options: list[tuple[Key, Option]] = []
@@ -206,7 +206,7 @@ def node_from_report(report: Report, identity: Iterable[str] = IDENTITY, *,
             group_name = group.name
             before = len(options)
             for option in group.options.values():
-                if is_identity(f"{group_name}.{option.name}"):
+                if is_identity(group_name, option.name):
                     text = option.value if option.shape == "scalar" else ""
                     if _is_address_like(text) and text not in own.values():
                         own[f"<{option.name}>"] = text
@@ -257,6 +257,22 @@ def _compiled(patterns: tuple[str, ...]) -> Callable[[str], object]:
     if not patterns:
         return lambda key: False
     return re.compile("|".join(fnmatch.translate(p) for p in patterns)).match
+
+
+@lru_cache(maxsize=16)
+def _identity_test(patterns: tuple[str, ...]) -> Callable[[str, str], bool]:
+    """Whether (group, option) is an identity option, each answer kept: every node of a
+    fleet asks about the same thousand options."""
+    match = glob_matcher(patterns)
+    known: dict[tuple[str, str], bool] = {}
+
+    def test(group: str, option: str) -> bool:
+        found = known.get((group, option))
+        if found is None:
+            found = known[(group, option)] = bool(match(f"{group}.{option}"))
+        return found
+
+    return test
 
 
 def _is_address_like(text: str) -> bool:

@@ -141,12 +141,29 @@ def lint(
 def lint_one(report: Report, rules: Sequence[Rule], settings: Settings,
              service: str | None = None, release: str | None = None) -> Linted:
     """The rules that judge one report alone, run on `report`."""
-    single = [r for r in rules if settings.selects(r.code) and not r.fleet]
-    fleet = [r for r in rules if settings.selects(r.code) and r.fleet]
+    single, fleet = _selected(rules, settings)
     identity = _identify(report, service, release)
     findings, ran = _lint_report(report, single, settings, *identity)
     return Linted(fleet_view(report, fleet), *identity, findings, frozenset(ran),
                   process_key(report))
+
+
+#: The last split of `_selected`, with what it was made from (one tuple, read and
+#: replaced whole): a worker lints every report of its task with the same rules and
+#: settings.
+_last_split: tuple[Any, Any, tuple[list[Rule], list[Rule]]] | None = None
+
+
+def _selected(rules: Sequence[Rule], settings: Settings) -> tuple[list[Rule], list[Rule]]:
+    """The rules `settings` selects: those that judge one report, and the fleet rules."""
+    global _last_split
+    last = _last_split
+    if last is None or last[0] is not rules or last[1] is not settings:
+        chosen = [rule for rule in rules if settings.selects(rule.code)]
+        last = (rules, settings, ([r for r in chosen if not r.fleet],
+                                  [r for r in chosen if r.fleet]))
+        _last_split = last
+    return last[2]
 
 
 def combine(linted: Sequence[Linted], rules: Sequence[Rule], *, settings: Settings,
