@@ -158,12 +158,20 @@ def measure(nodes: int, cache: str) -> dict[str, float]:
 
 
 def cold_starts(cache: str) -> bool:
-    """One report, as pre-commit and per-node CI run gmr: a fresh process each time (the
-    parser's tables already in the cache, as after the first run); median of seven."""
+    """One report, as pre-commit and per-node CI run gmr: the `gmr` command in a fresh
+    process each time (the parser's tables already in the cache, as after the first
+    run), timed alone; median of seven."""
+    command = Path(sys.executable).with_name("gmr")
+    command = [str(command)] if command.exists() else [sys.executable, "-m", "gmr"]
+    env = {**os.environ, "GMR_CACHE_DIR": cache}
     ok = True
     for args, target in ((["parse", str(SAMPLE), "--json"], 0.2), (["lint", str(SAMPLE)], 0.3)):
-        run(args, cache)
-        walls = sorted(run(args, cache)["wall"] for _ in range(7))
+        walls = []
+        for _ in range(8):
+            start = time.perf_counter()
+            subprocess.run(command + args, env=env, capture_output=True, check=False)
+            walls.append(time.perf_counter() - start)
+        walls = sorted(walls[1:])
         print(f"cold gmr {args[0]} of one report: median {walls[3]:.3f} s, best "
               f"{walls[0]:.3f} s (target <= {target} s)", flush=True)
         ok &= walls[3] <= target

@@ -14,6 +14,7 @@ import hashlib
 import os
 import pickle
 import secrets
+import time
 import zlib
 from contextlib import contextmanager
 from functools import lru_cache
@@ -71,7 +72,14 @@ def code_digest() -> str:
 _DATABASES: dict[tuple[int, Path], Any] = {}
 
 
+#: Days an entry is kept after it was made: entries of files that changed, of options
+#: no longer used or of an older gmr are never read again, and go with time.
+KEPT_DAYS = 30
+
+
 def _database(path: Path) -> Any | None:
+    """This process's connection to the results database at `path`, made on first use;
+    opening it drops the entries made more than KEPT_DAYS ago."""
     key = (os.getpid(), path)
     if key not in _DATABASES:
         import sqlite3
@@ -83,12 +91,20 @@ def _database(path: Path) -> Any | None:
             database = sqlite3.connect(path, timeout=30)
             database.execute("PRAGMA journal_mode=WAL")
             database.execute("PRAGMA synchronous=NORMAL")
-            database.execute("CREATE TABLE IF NOT EXISTS entries "
-                             "(key BLOB PRIMARY KEY, data BLOB) WITHOUT ROWID")
+            with database:
+                database.execute("CREATE TABLE IF NOT EXISTS entries (key BLOB PRIMARY KEY, "
+                                 "data BLOB, made INTEGER) WITHOUT ROWID")
+                database.execute("DELETE FROM entries WHERE made < ?",
+                                 (_today() - KEPT_DAYS,))
         except (OSError, sqlite3.Error):
             database = None
         _DATABASES[key] = database
     return _DATABASES[key]
+
+
+def _today() -> int:
+    """Days since the epoch."""
+    return int(time.time() // 86400)
 
 
 class Results:
@@ -102,7 +118,8 @@ class Results:
 
     def __init__(self, salt: str, folder: Path | None = None):
         self.salt = f"{code_digest()}\n{salt}\n".encode()
-        self.path = (folder or cache_dir()) / "results.sqlite3"
+        # The schema's version is in the name: a gmr with another never reads this one.
+        self.path = (folder or cache_dir()) / "results-1.sqlite3"
 
     def _key(self, name: str, content: bytes) -> bytes:
         return hashlib.sha256(self.salt + name.encode() + b"\0" + content).digest()
@@ -128,7 +145,7 @@ class Results:
         try:
             data = zlib.compress(pickle.dumps(result, protocol=5), 1)
             with database:
-                database.execute("INSERT OR REPLACE INTO entries VALUES (?, ?)",
-                                 (self._key(name, content), data))
+                database.execute("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)",
+                                 (self._key(name, content), data, _today()))
         except (sqlite3.Error, pickle.PicklingError):
             pass  # a full disk or a locked database: recomputed next time

@@ -128,6 +128,11 @@ class Shared:
     def __call__(self, value: V) -> V:
         return self._values.setdefault(value, value)
 
+    def each(self, values: tuple) -> tuple:
+        """`values` shared one by one, in one pass that runs in C (a node holds a thousand)."""
+        share = self._values.setdefault
+        return tuple(map(share, values, values))
+
 
 @dataclass
 class Inputs(Generic[T]):

@@ -60,7 +60,7 @@ def fleet(folder: Path, nodes: int = 3) -> Path:
 
 def results_kept(cache: Path) -> set[bytes]:
     """The keys of the results kept in the cache folder `cache`."""
-    with sqlite3.connect(cache / "results.sqlite3") as database:
+    with sqlite3.connect(cache / "results-1.sqlite3") as database:
         return {key for (key,) in database.execute("SELECT key FROM entries")}
 
 
@@ -117,7 +117,7 @@ def test_a_damaged_entry_is_recomputed(tmp_path, own_cache):
     nodes = fleet(tmp_path / "fleet")
     kept = results_kept(own_cache)
     expected = lint_json(str(nodes))
-    with sqlite3.connect(own_cache / "results.sqlite3") as database:
+    with sqlite3.connect(own_cache / "results-1.sqlite3") as database:
         database.executemany("UPDATE entries SET data = substr(data, 1, 50) WHERE key = ?",
                              [(key,) for key in results_kept(own_cache) - kept])
     assert lint_json(str(nodes)) == expected
@@ -137,3 +137,21 @@ def test_runs_sharing_the_cache_at_once_agree(tmp_path):
     again = subprocess.run(command, capture_output=True, env=env)
     assert again.stdout == outputs[0][0]
     assert not [p for p in Path(cache).rglob(".*") if p.is_file()]  # no temporary left
+
+
+def test_old_entries_go(tmp_path):
+    nodes, cache = fleet(tmp_path / "fleet"), tmp_path / "cache"
+    env = {"GMR_CACHE_DIR": str(cache), "PATH": "/usr/bin:/bin"}
+    command = [sys.executable, "-m", "gmr", "lint", str(nodes)]
+    subprocess.run(command, env=env, capture_output=True, check=False)
+    database = cache / "results-1.sqlite3"
+
+    def made() -> set[int]:
+        with sqlite3.connect(database) as connection:
+            return {day for (day,) in connection.execute("SELECT made FROM entries")}
+
+    (today,) = made()
+    with sqlite3.connect(database) as connection:
+        connection.execute("UPDATE entries SET made = made - 31")
+    subprocess.run(command, env=env, capture_output=True, check=False)
+    assert made() == {today}  # dropped when the run opened the cache, and made again

@@ -137,9 +137,8 @@ class Interner:
         if not isinstance(node, Node) or not isinstance(node.values, Values):
             return node
         table = self._tables.setdefault(node.values.table.blob, node.values.table)
-        share = self._share
-        node.values = Values(table, tuple([share(value) for value in node.values.row]))
-        node.groups = share(node.groups)
+        node.values = Values(table, self._share.each(node.values.row))
+        node.groups = self._share(node.groups)
         return node
 
 
