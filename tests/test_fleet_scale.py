@@ -96,6 +96,9 @@ def test_check_is_lint_and_diff_in_one_pass(fleet):
     assert checked.returncode == max(linted.returncode, diffed.returncode) == 1
     text = run_gmr("check", str(fleet)).stdout
     assert "GMR603" in text and "instances_path" in text
+    summary = run_gmr("check", "--summary", str(fleet)).stdout
+    assert "GMR603" in summary and "instances_path" in summary
+    assert len(summary.splitlines()) < len(text.splitlines())
 
 
 def test_check_reads_each_file_once(fleet, monkeypatch):

@@ -36,13 +36,16 @@ from gmr.cli.terminal import Terminal
 @click.option("--baseline", metavar="FILE",
               help="Report only the lint findings that are new since `gmr lint "
                    "--write-baseline FILE`.")
+@click.option("--summary", is_flag=True,
+              help="Print only the lint roll-up (per rule, on how many nodes) and its summary "
+                   "line before the diff, not every finding.")
 @jobs_option
 @no_cache_option
 @click.pass_obj
 def command(terminal: Terminal, inputs: tuple[str, ...], output_format: str,
             fail_on: str | None, release: str | None, service: str | None, config: str | None,
             select: tuple[str, ...], ignore: tuple[str, ...], rules: tuple[str, ...],
-            baseline: str | None, jobs: int | None, no_cache: bool) -> int:
+            baseline: str | None, summary: bool, jobs: int | None, no_cache: bool) -> int:
     """Lint a fleet and compare its nodes in one pass: `gmr lint` (fleet rules included)
     and `gmr diff` over the same reports, each file read once.
 
@@ -81,7 +84,7 @@ def command(terminal: Terminal, inputs: tuple[str, ...], output_format: str,
         terminal.write(',\n  "diff": ' + nested(json.dumps(diff, indent=2), "  ")
                        + ',\n  "notes": ' + nested(json.dumps(notes, indent=2), "  ") + "\n}\n")
     elif run.lint.reports:
-        show_findings(terminal, run.lint, summary_only=False)
+        show_findings(terminal, run.lint, summary_only=summary)
         if run.diff:
             show_diff(terminal, run.diff.result)
     return run.exit_code
