@@ -6,7 +6,8 @@ import json
 
 import click
 
-from gmr.cli.common import CONTEXT, count_files, jobs_option, no_cache_option
+from gmr.cli.common import (CONTEXT, count_files, jobs_option, lint_options, no_cache_option,
+                            settings_of)
 from gmr.cli.terminal import Terminal
 
 
@@ -17,25 +18,7 @@ from gmr.cli.terminal import Terminal
               help="text to read, or json: one object holding the findings as `gmr lint "
                    "--format json` writes them (lint), the object `gmr diff --json` writes "
                    "(diff; null when no two nodes can be compared) and the notes.")
-@click.option("--fail-on", metavar="SEVERITY",
-              help="Lowest severity of a finding that fails the run: error (default), "
-                   "warning or info.")
-@click.option("--release", metavar="NAME",
-              help="The OpenStack release the reports come from, when they do not say.")
-@click.option("--service", metavar="NAME",
-              help="The service the reports come from, overriding detection.")
-@click.option("--config", metavar="FILE",
-              help="Lint settings file (default: the nearest .gmr.toml, or pyproject.toml "
-                   "with a [tool.gmr] table).")
-@click.option("--select", metavar="CODE", multiple=True,
-              help="Run only these lint codes or prefixes. Repeatable.")
-@click.option("--ignore", metavar="CODE", multiple=True,
-              help="Do not run these lint codes or prefixes. Repeatable.")
-@click.option("--rules", metavar="FILE", multiple=True,
-              help="Custom lint rules (TOML). Repeatable.")
-@click.option("--baseline", metavar="FILE",
-              help="Report only the lint findings that are new since `gmr lint "
-                   "--write-baseline FILE`.")
+@lint_options
 @click.option("--summary", is_flag=True,
               help="Print only the lint roll-up (per rule, on how many nodes) and its summary "
                    "line before the diff, not every finding.")
@@ -59,10 +42,7 @@ def command(terminal: Terminal, inputs: tuple[str, ...], output_format: str,
     from gmr.cli.diff import show_diff
     from gmr.cli.lint import show_findings
     from gmr.lint.formats import json_chunks, nested
-    from gmr.lint.settings import load_settings
-
-    settings = load_settings(config).with_flags(select=select, ignore=ignore, fail_on=fail_on,
-                                                rules=rules)
+    settings = settings_of(config, select, ignore, fail_on, rules)
     with terminal.progress(count_files(inputs), "checking reports") as done:
         run = check_inputs(inputs, settings, release=release, service=service,
                            baseline=baseline, jobs=jobs or 0, done=done, cache=not no_cache)

@@ -1,6 +1,14 @@
-"""What every command shares: its click settings, and how fleets are read."""
+"""What the commands share: click settings, the options of lint's rules, how fleets are
+read."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Callable
 
 import click
+
+if TYPE_CHECKING:
+    from gmr.lint.settings import Settings
 
 #: `-h` as well as `--help`; help laid out up to 100 columns on wide terminals.
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -16,6 +24,49 @@ no_cache_option = click.option(
     "--no-cache", is_flag=True,
     help="Read every file again, and keep nothing in gmr's cache (GMR_CACHE_DIR, else the "
          "platform's cache folder).")
+
+
+#: The options that say what `gmr lint` checks and how (`gmr lint`, `gmr check`), in the
+#: order help shows them.
+_LINT_OPTIONS = (
+    click.option("--fail-on", metavar="SEVERITY",
+                 help="Lowest severity that fails the run: error (default), warning or info."),
+    click.option("--release", metavar="NAME",
+                 help="The OpenStack release the reports come from, when they do not say "
+                      "(e.g. 2025.1 or epoxy)."),
+    click.option("--service", metavar="NAME",
+                 help="The service the reports come from, overriding detection."),
+    click.option("--config", metavar="FILE",
+                 help="Settings file (default: the nearest .gmr.toml, or pyproject.toml with "
+                      "a [tool.gmr] table)."),
+    click.option("--select", metavar="CODE", multiple=True,
+                 help="Run only this code or code prefix (GMR2, GMR101), instead of the "
+                      "settings' selection. Repeatable."),
+    click.option("--ignore", metavar="CODE", multiple=True,
+                 help="Do not run this code or code prefix, besides those the settings "
+                      "ignore. Repeatable."),
+    click.option("--rules", metavar="FILE", multiple=True,
+                 help="Custom rules (TOML), besides those the settings name. Repeatable."),
+    click.option("--baseline", metavar="FILE",
+                 help="Report only the findings that are new since the baseline FILE was "
+                      "written (`gmr lint --write-baseline`)."),
+)
+
+
+def lint_options(command: Callable) -> Callable:
+    """`command` with the options of lint's rules (`settings_of` reads them)."""
+    for option in reversed(_LINT_OPTIONS):
+        command = option(command)
+    return command
+
+
+def settings_of(config: str | None, select: tuple[str, ...], ignore: tuple[str, ...],
+                fail_on: str | None, rules: tuple[str, ...]) -> Settings:
+    """The lint settings: the settings file, then the flags."""
+    from gmr.lint.settings import load_settings
+
+    return load_settings(config).with_flags(select=select, ignore=ignore, fail_on=fail_on,
+                                            rules=rules)
 
 
 def count_files(inputs: tuple[str, ...]) -> int:

@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from gmr.cli.common import CONTEXT, count_files, jobs_option, no_cache_option
+from gmr.cli.common import (CONTEXT, count_files, jobs_option, lint_options, no_cache_option,
+                            settings_of)
 from gmr.cli.terminal import Terminal
 
 if TYPE_CHECKING:
@@ -21,27 +22,7 @@ SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 @click.option("--format", "output_format", type=click.Choice(FORMATS), default="text",
               show_default=True,
               help="How to print the findings: text to read, or a format for CI.")
-@click.option("--fail-on", metavar="SEVERITY",
-              help="Lowest severity that fails the run: error (default), warning or info.")
-@click.option("--release", metavar="NAME",
-              help="The OpenStack release the reports come from, when they do not say "
-                   "(e.g. 2025.1 or epoxy).")
-@click.option("--service", metavar="NAME",
-              help="The service the reports come from, overriding detection.")
-@click.option("--config", metavar="FILE",
-              help="Settings file (default: the nearest .gmr.toml, or pyproject.toml with a "
-                   "[tool.gmr] table).")
-@click.option("--select", metavar="CODE", multiple=True,
-              help="Run only this code or code prefix (GMR2, GMR101), instead of the "
-                   "settings' selection. Repeatable.")
-@click.option("--ignore", metavar="CODE", multiple=True,
-              help="Do not run this code or code prefix, besides those the settings "
-                   "ignore. Repeatable.")
-@click.option("--rules", metavar="FILE", multiple=True,
-              help="Custom rules (TOML), besides those the settings name. Repeatable.")
-@click.option("--baseline", metavar="FILE",
-              help="Report only the findings that are new since the baseline FILE was "
-                   "written.")
+@lint_options
 @click.option("--write-baseline", metavar="FILE",
               help="Record the current findings in FILE instead of printing them; exit 0 "
                    "unless an input could not be read.")
@@ -66,10 +47,7 @@ def command(terminal: Terminal, inputs: tuple[str, ...], output_format: str,
     from gmr.lint import formats
     from gmr.lint.baseline import write_baseline as record
     from gmr.lint.run import lint_inputs
-    from gmr.lint.settings import load_settings
-
-    settings = load_settings(config).with_flags(select=select, ignore=ignore, fail_on=fail_on,
-                                                rules=rules)
+    settings = settings_of(config, select, ignore, fail_on, rules)
     with terminal.progress(count_files(inputs), "linting reports") as done:
         run = lint_inputs(inputs, settings, release=release, service=service,
                           baseline=baseline, jobs=jobs or 0, done=done,
