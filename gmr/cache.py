@@ -79,27 +79,39 @@ KEPT_DAYS = 30
 
 def _database(path: Path) -> Any | None:
     """This process's connection to the results database at `path`, made on first use;
-    opening it drops the entries made more than KEPT_DAYS ago."""
+    opening it drops the entries made more than KEPT_DAYS ago. A file there that is not
+    a database (damaged, or something else) is replaced: it holds nothing but cache."""
     key = (os.getpid(), path)
     if key not in _DATABASES:
         import sqlite3
 
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            # Each `put` is one transaction (`with database`), waiting up to 30 s for
-            # another process that writes.
-            database = sqlite3.connect(path, timeout=30)
-            database.execute("PRAGMA journal_mode=WAL")
-            database.execute("PRAGMA synchronous=NORMAL")
-            with database:
-                database.execute("CREATE TABLE IF NOT EXISTS entries (key BLOB PRIMARY KEY, "
-                                 "data BLOB, made INTEGER) WITHOUT ROWID")
-                database.execute("DELETE FROM entries WHERE made < ?",
-                                 (_today() - KEPT_DAYS,))
+            _DATABASES[key] = _opened(path)
+        except sqlite3.DatabaseError:
+            try:
+                path.unlink(missing_ok=True)
+                _DATABASES[key] = _opened(path)
+            except (OSError, sqlite3.Error):
+                _DATABASES[key] = None
         except (OSError, sqlite3.Error):
-            database = None
-        _DATABASES[key] = database
+            _DATABASES[key] = None
     return _DATABASES[key]
+
+
+def _opened(path: Path) -> Any:
+    import sqlite3
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Each `put` is one transaction (`with database`), waiting up to 30 s for another
+    # process that writes.
+    database = sqlite3.connect(path, timeout=30)
+    database.execute("PRAGMA journal_mode=WAL")
+    database.execute("PRAGMA synchronous=NORMAL")
+    with database:
+        database.execute("CREATE TABLE IF NOT EXISTS entries (key BLOB PRIMARY KEY, "
+                         "data BLOB, made INTEGER) WITHOUT ROWID")
+        database.execute("DELETE FROM entries WHERE made < ?", (_today() - KEPT_DAYS,))
+    return database
 
 
 def _today() -> int:

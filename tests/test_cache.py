@@ -155,3 +155,16 @@ def test_old_entries_go(tmp_path):
         connection.execute("UPDATE entries SET made = made - 31")
     subprocess.run(command, env=env, capture_output=True, check=False)
     assert made() == {today}  # dropped when the run opened the cache, and made again
+
+
+def test_a_cache_database_that_is_not_one_is_replaced(tmp_path):
+    nodes, cache = fleet(tmp_path / "fleet"), tmp_path / "cache"
+    cache.mkdir()
+    (cache / "results-1.sqlite3").write_bytes(b"not a database at all" * 100)
+    env = {"GMR_CACHE_DIR": str(cache), "PATH": "/usr/bin:/bin"}
+    command = [sys.executable, "-m", "gmr", "lint", "--format", "json", str(nodes)]
+    first = subprocess.run(command, env=env, capture_output=True, text=True)
+    assert first.returncode in (0, 1) and first.stderr == "" and first.stdout.startswith("[")
+    assert len(results_kept(cache)) == 3
+    assert subprocess.run(command, env=env, capture_output=True, text=True).stdout == \
+        first.stdout
