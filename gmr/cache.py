@@ -10,6 +10,7 @@ and one that cannot be written (a read-only home) only costs the time to recompu
 
 from __future__ import annotations
 
+import copyreg
 import hashlib
 import os
 import pickle
@@ -17,7 +18,7 @@ import secrets
 import time
 import zlib
 from contextlib import contextmanager
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -108,9 +109,10 @@ def _opened(path: Path) -> Any:
     database.execute("PRAGMA journal_mode=WAL")
     database.execute("PRAGMA synchronous=NORMAL")
     with database:
-        database.execute("CREATE TABLE IF NOT EXISTS entries (key BLOB PRIMARY KEY, "
-                         "data BLOB, made INTEGER) WITHOUT ROWID")
-        database.execute("DELETE FROM entries WHERE made < ?", (_today() - KEPT_DAYS,))
+        for table in ("entries", "shared"):
+            database.execute(f"CREATE TABLE IF NOT EXISTS {table} (key BLOB PRIMARY KEY, "
+                             "data BLOB, made INTEGER) WITHOUT ROWID")
+            database.execute(f"DELETE FROM {table} WHERE made < ?", (_today() - KEPT_DAYS,))
     return database
 
 
@@ -125,13 +127,16 @@ class Results:
 
     Entries live in one SQLite database in gmr's cache folder, compressed: a file per
     entry costs more to create than a report costs to parse, and SQLite lets any number
-    of processes and runs read and write it at once.
+    of processes and runs read and write it at once. Objects of the `shared` types (a
+    fleet's option layout, the same in thousands of entries) are kept once, by content,
+    and entries refer to them.
     """
 
-    def __init__(self, salt: str, folder: Path | None = None):
+    def __init__(self, salt: str, folder: Path | None = None, shared: tuple[type, ...] = ()):
         self.salt = f"{code_digest()}\n{salt}\n".encode()
         # The schema's version is in the name: a gmr with another never reads this one.
         self.path = (folder or cache_dir()) / "results-1.sqlite3"
+        self.shared = shared
 
     def _key(self, name: str, content: bytes) -> bytes:
         return hashlib.sha256(self.salt + name.encode() + b"\0" + content).digest()
@@ -145,19 +150,53 @@ class Results:
             row = database.execute("SELECT data FROM entries WHERE key = ?",
                                    (self._key(name, content),)).fetchone()
             return None if row is None else pickle.loads(zlib.decompress(row[0]))
-        except Exception:  # damaged in any way: it is recomputed
+        except Exception:  # damaged in any way (or its shared part gone): recomputed
             return None
 
     def put(self, name: str, content: bytes, result: Any) -> None:
         database = _database(self.path)
         if database is None:
             return
+        import io
         import sqlite3
 
+        found: dict[bytes, bytes] = {}
+        data = io.BytesIO()
+        pickler = pickle.Pickler(data, protocol=5)
+        # Looked up by type in C: only objects of the shared types cost a call.
+        pickler.dispatch_table = {**copyreg.dispatch_table,
+                                  **{kind: partial(self._by_reference, found)
+                                     for kind in self.shared}}
         try:
-            data = zlib.compress(pickle.dumps(result, protocol=5), 1)
+            pickler.dump(result)
             with database:
+                database.executemany("INSERT OR REPLACE INTO shared VALUES (?, ?, ?)",
+                                     [(key, blob, _today()) for key, blob in found.items()
+                                      if key not in _STORED])
                 database.execute("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)",
-                                 (self._key(name, content), data, _today()))
+                                 (self._key(name, content),
+                                  zlib.compress(data.getvalue(), 1), _today()))
+            _STORED.update(found)
         except (sqlite3.Error, pickle.PicklingError):
             pass  # a full disk or a locked database: recomputed next time
+
+    def _by_reference(self, found: dict[bytes, bytes], obj: Any) -> tuple:
+        """How a shared object is pickled into an entry: a reference to its content."""
+        blob = pickle.dumps(obj, protocol=5)
+        key = hashlib.sha256(blob).digest()
+        found[key] = blob
+        return _restored, (str(self.path), key)
+
+
+#: The shared objects this process stored, and those it read, by content digest.
+_STORED: dict[bytes, bytes] = {}
+_RESTORED: dict[bytes, Any] = {}
+
+
+def _restored(path: str, key: bytes) -> Any:
+    """A shared object an entry refers to (`Results.shared`), read once per process."""
+    if key not in _RESTORED:
+        (blob,) = _database(Path(path)).execute("SELECT data FROM shared WHERE key = ?",
+                                                (key,)).fetchone()
+        _RESTORED[key] = pickle.loads(blob)
+    return _RESTORED[key]

@@ -16,7 +16,7 @@ from typing import Callable, Iterable
 
 from gmr.cache import Results
 from gmr.diff.inputs import node_or_error
-from gmr.diff.nodes import IDENTITY, Interner, Node
+from gmr.diff.nodes import IDENTITY, Interner, KeyTable, Node
 from gmr.diff.run import DiffRun, diff_loaded
 from gmr.errors import GmrError, NothingToCompare
 from gmr.inputs import Cached, Inputs, Shared, read_inputs, reports_or_error
@@ -50,7 +50,7 @@ def check_inputs(names: Iterable[str], settings: Settings, *, release: str | Non
     plan = LintPlan.of(settings, release=release, service=service, baseline=baseline)
     read = partial(check_file, arguments=plan.arguments)
     if cache:
-        read = Cached(read, Results(json.dumps(["check", plan.salt])))
+        read = Cached(read, Results(json.dumps(["check", plan.salt]), shared=(KeyTable,)))
     interner, share = Interner(), Shared()
     both = read_inputs(names, read, jobs=jobs, done=done,
                        keep=lambda pair: (pair[0].shared(share), interner.node(pair[1])))

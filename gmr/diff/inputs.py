@@ -12,7 +12,7 @@ from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable
 
-from gmr.diff.nodes import IDENTITY, Interner, Node, node_from_report
+from gmr.diff.nodes import IDENTITY, Interner, KeyTable, Node, node_from_report
 from gmr.errors import GmrError, InputError, NoReportFound
 from gmr.cache import Results
 from gmr.inputs import Cached, Inputs, read_inputs, read_reports, reports_or_error
@@ -31,7 +31,8 @@ def load_nodes(names: Iterable[str], identity: Iterable[str] = IDENTITY, *, jobs
     identity = tuple(identity)
     read = partial(nodes_of, identity=identity, release=release, defaults=defaults)
     if cache:
-        read = Cached(read, Results(json.dumps(["diff", identity, release, defaults])))
+        read = Cached(read, Results(json.dumps(["diff", identity, release, defaults]),
+                                    shared=(KeyTable,)))
     loaded = read_inputs(names, read, jobs=jobs, done=done, keep=Interner().node)
     loaded.errors += [item for item in loaded.items if isinstance(item, GmrError)]
     loaded.items = [item for item in loaded.items if not isinstance(item, GmrError)]
