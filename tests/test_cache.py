@@ -168,3 +168,16 @@ def test_a_cache_database_that_is_not_one_is_replaced(tmp_path):
     assert len(results_kept(cache)) == 3
     assert subprocess.run(command, env=env, capture_output=True, text=True).stdout == \
         first.stdout
+
+
+def test_a_fleet_layout_is_kept_once_and_its_loss_costs_only_time(tmp_path):
+    nodes, cache = fleet(tmp_path / "fleet"), tmp_path / "cache"
+    env = {"GMR_CACHE_DIR": str(cache), "PATH": "/usr/bin:/bin"}
+    command = [sys.executable, "-m", "gmr", "diff", "--json", str(nodes)]
+    diffed = subprocess.run(command, env=env, capture_output=True, text=True).stdout
+    with sqlite3.connect(cache / "results-1.sqlite3") as database:
+        assert database.execute("SELECT count(*) FROM shared").fetchone() == (1,)
+        database.execute("DELETE FROM shared")
+    for _ in range(2):  # recomputed, then read from the cache again
+        again = subprocess.run(command, env=env, capture_output=True, text=True)
+        assert again.stdout == diffed and again.stderr == ""
