@@ -88,25 +88,39 @@ def _database(path: Path) -> Any | None:
 
         try:
             _DATABASES[key] = _opened(path)
-        except sqlite3.DatabaseError:
-            try:
-                path.unlink(missing_ok=True)
-                _DATABASES[key] = _opened(path)
-            except (OSError, sqlite3.Error):
-                _DATABASES[key] = None
-        except (OSError, sqlite3.Error):
+        except sqlite3.DatabaseError as error:
+            _DATABASES[key] = None
+            if getattr(error, "sqlite_errorcode", None) in (sqlite3.SQLITE_NOTADB,
+                                                             sqlite3.SQLITE_CORRUPT):
+                try:
+                    path.unlink(missing_ok=True)
+                    _DATABASES[key] = _opened(path)
+                except (OSError, sqlite3.Error):
+                    pass
+        except OSError:
             _DATABASES[key] = None
     return _DATABASES[key]
 
 
 def _opened(path: Path) -> Any:
+    """A connection to the database at `path`, made ready. Other processes open it at
+    the same moment (a pool's workers do): switching a new database to WAL can find it
+    locked without waiting, so that is tried again for as long as a write would wait."""
     import sqlite3
 
     path.parent.mkdir(parents=True, exist_ok=True)
     # Each `put` is one transaction (`with database`), waiting up to 30 s for another
     # process that writes.
     database = sqlite3.connect(path, timeout=30)
-    database.execute("PRAGMA journal_mode=WAL")
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            database.execute("PRAGMA journal_mode=WAL")
+            break
+        except sqlite3.OperationalError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
     database.execute("PRAGMA synchronous=NORMAL")
     with database:
         for table in ("entries", "shared"):

@@ -181,3 +181,32 @@ def test_a_fleet_layout_is_kept_once_and_its_loss_costs_only_time(tmp_path):
     for _ in range(2):  # recomputed, then read from the cache again
         again = subprocess.run(command, env=env, capture_output=True, text=True)
         assert again.stdout == diffed and again.stderr == ""
+
+
+def _put_at_once(folder: str, name: str, barrier) -> None:
+    from gmr.cache import Results
+
+    results = Results("race", Path(folder))
+    barrier.wait()
+    results.put(name, b"content", ["a result"])
+    if results.get(name, b"content") != ["a result"]:
+        raise SystemExit(1)
+
+
+def test_processes_opening_a_new_cache_at_once_all_keep_their_results(tmp_path):
+    """A pool's workers open the database in the same instant: none may give up on the
+    cache, nor take another's lock for a damaged file and delete the database."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    for attempt in range(5):
+        folder = tmp_path / f"cache{attempt}"
+        barrier = context.Barrier(8)
+        runs = [context.Process(target=_put_at_once, args=(str(folder), f"file{n}", barrier))
+                for n in range(8)]
+        for run in runs:
+            run.start()
+        for run in runs:
+            run.join()
+        assert [run.exitcode for run in runs] == [0] * 8
+        assert len(results_kept(folder)) == 8
