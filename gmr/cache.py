@@ -117,9 +117,11 @@ def _opened(path: Path) -> Any:
         try:
             database.execute("PRAGMA journal_mode=WAL")
             break
-        except sqlite3.OperationalError:
-            if time.monotonic() > deadline:
-                raise
+        except sqlite3.OperationalError as error:
+            busy = getattr(error, "sqlite_errorcode", None) in (sqlite3.SQLITE_BUSY,
+                                                                 sqlite3.SQLITE_LOCKED)
+            if not busy or time.monotonic() > deadline:
+                raise  # a read-only folder, say: no cache, at once
             time.sleep(0.01)
     database.execute("PRAGMA synchronous=NORMAL")
     with database:

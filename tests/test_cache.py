@@ -210,3 +210,23 @@ def test_processes_opening_a_new_cache_at_once_all_keep_their_results(tmp_path):
             run.join()
         assert [run.exitcode for run in runs] == [0] * 8
         assert len(results_kept(folder)) == 8
+
+
+def test_a_cache_that_can_be_read_but_not_written_is_left_alone_at_once(tmp_path,
+                                                                       monkeypatch):
+    """A read-only database (a shared cache mounted read-only) means no cache, without
+    waiting out the 30 s a busy one is given, and it is not deleted."""
+    import time
+
+    from gmr.cache import Results
+
+    database = tmp_path / "results-1.sqlite3"
+    sqlite3.connect(database).execute("CREATE TABLE other (a)").connection.close()
+    connect = sqlite3.connect
+    monkeypatch.setattr(sqlite3, "connect", lambda path, **options: connect(
+        f"file:{path}?mode=ro", uri=True, **options))
+    results = Results("read-only", tmp_path)
+    start = time.monotonic()
+    results.put("a.txt", b"content", ["a result"])
+    assert results.get("a.txt", b"content") is None
+    assert time.monotonic() - start < 5 and database.exists()
