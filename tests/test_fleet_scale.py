@@ -96,6 +96,7 @@ def test_check_is_lint_and_diff_in_one_pass(fleet):
     assert checked.returncode == max(linted.returncode, diffed.returncode) == 1
     text = run_gmr("check", str(fleet)).stdout
     assert "GMR603" in text and "instances_path" in text
+    assert text.splitlines()[-1].startswith("check: ") and "the nodes differ" in text
     summary = run_gmr("check", "--summary", str(fleet)).stdout
     assert "GMR603" in summary and "instances_path" in summary
     assert len(summary.splitlines()) < len(text.splitlines())
@@ -122,6 +123,7 @@ def test_check_of_nodes_that_cannot_be_compared_lints_and_says_so(tmp_path):
     shutil.copy(SAMPLES / "nova-34.0.0-api.txt", report)
     ran = run_gmr("check", str(report))
     assert ran.returncode == 0 and "1 report checked" in ran.stdout
+    assert ran.stdout.splitlines()[-1] == "check: passed"
     assert ran.stderr == ("gmr: note: no two nodes run the same service and program "
                           "(nova (nova-api-os-compute): controller): no diff\n")
     assert json.loads(run_gmr("check", "--format", "json", str(report)).stdout)["diff"] is None

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import click
 
 from gmr.cli.common import (CONTEXT, count_files, jobs_option, lint_options, no_cache_option,
                             settings_of)
 from gmr.cli.terminal import Terminal
+
+if TYPE_CHECKING:
+    from gmr.check import CheckRun
 
 
 @click.command("check", context_settings=CONTEXT)
@@ -67,4 +71,22 @@ def command(terminal: Terminal, inputs: tuple[str, ...], output_format: str,
         show_findings(terminal, run.lint, summary_only=summary)
         if run.diff:
             show_diff(terminal, run.diff.result)
+        terminal.line(_verdict(run), style="bold")
     return run.exit_code
+
+
+def _verdict(run: CheckRun) -> str:
+    """The last line, for a CI log: what failed the gate, or that nothing did."""
+    failing = len(run.lint.result.failing(run.lint.settings.fail_on))
+    reasons = []
+    if failing:
+        reasons.append(f"{failing} finding{'s' * (failing != 1)} at or above "
+                       f"{run.lint.settings.fail_on.value}")
+    if run.diff and not run.diff.result.identical:
+        differing = len(run.diff.result.differences)
+        reasons.append("the nodes differ" + (f" ({differing} option{'s' * (differing != 1)})"
+                                             if differing else ""))
+    if run.lint.errors:
+        reasons.append(f"{len(run.lint.errors)} input{'s' * (len(run.lint.errors) != 1)} "
+                       "could not be read")
+    return "check: " + ("; ".join(reasons) if reasons else "passed")
