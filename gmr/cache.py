@@ -3,9 +3,10 @@ made of each file it read (`Results`), as ruff keeps its lint results.
 
 The folder follows the platform's conventions (platformdirs: `~/.cache/gmr` on Linux,
 `$XDG_CACHE_HOME` honoured); `GMR_CACHE_DIR` puts it elsewhere, and it can be deleted at
-any time. Entries are written to a temporary file and renamed into place, so runs sharing
-the folder never read a half-written entry; an entry that cannot be read is recomputed,
-and one that cannot be written (a read-only home) only costs the time to recompute it.
+any time. Runs that share it never read a half-written entry: the parser's tables are
+written to a temporary file and renamed into place, results go into one SQLite database
+in transactions. An entry that cannot be read is recomputed, and one that cannot be
+written (a read-only home) only costs the time to recompute it.
 """
 
 from __future__ import annotations
