@@ -147,7 +147,11 @@ def _unmatched_patterns(nodes: list[Node], ignore: Iterable[str],
                         only: Iterable[str]) -> list[str]:
     """A note for each --ignore or --only pattern, as the operator wrote it, that matches
     no option: a typo would otherwise pass for "identical"."""
-    keys = {f"{group}.{option}" for node in nodes for group, option in node.values}
+    if not ignore and not only:
+        return []
+    # Nodes of a fleet share their key layout: each distinct layout is read once.
+    layouts = {id(getattr(node.values, "table", node.values)): node.values for node in nodes}
+    keys = {f"{group}.{option}" for values in layouts.values() for group, option in values}
     notes = []
     for flag, patterns in (("--ignore", ignore), ("--only", only)):
         for pattern in patterns:
