@@ -91,6 +91,7 @@ def test_check_is_lint_and_diff_in_one_pass(fleet):
     linted = run_gmr("lint", "--format", "json", str(fleet))
     diffed = run_gmr("diff", "--json", str(fleet))
     document = json.loads(checked.stdout)
+    assert checked.stdout == json.dumps(document, indent=2) + "\n"  # written a piece at a time
     assert document["lint"] == json.loads(linted.stdout)
     assert document["diff"] == json.loads(diffed.stdout)
     assert checked.returncode == max(linted.returncode, diffed.returncode) == 1

@@ -315,3 +315,17 @@ def test_a_selection_that_runs_no_rule_is_refused_not_a_green(place):
         "gmr: error: the selection runs no rule (select GMR503; ignore none): nothing would "
         "be checked; GMR503 was retired: admin_token is secret in every keystone release "
         "that has it, so the report masks it and the rule could never decide")
+
+
+@pytest.mark.parametrize("fields", [
+    {},
+    {"file": 'a "quoted" path\\with\tcontrol\x1b and é ✓ 🙂', "line": 12, "group": None,
+     "message": "line one\nline two", "ok": True},
+])
+def test_findings_are_written_as_json_dumps_writes_them(fields):
+    import json
+
+    from gmr.lint.formats import flat_object
+
+    assert flat_object(fields) == json.dumps(fields, indent=2)
+    assert flat_object(fields, "    ") == json.dumps(fields, indent=2).replace("\n", "\n    ")

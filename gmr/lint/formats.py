@@ -31,10 +31,25 @@ def json_chunks(run: LintRun, indent: str = "") -> Iterator[str]:
         yield "[]"
         return
     yield "["
+    inner = indent + "  "
     for number, finding in enumerate(findings):
-        text = json.dumps(finding.model_dump(mode="json"), indent=2)
-        yield ("," if number else "") + "\n" + nested(text, indent + "  ", first=True)
+        yield ("," if number else "") + "\n" + inner + flat_object(
+            finding.model_dump(mode="json"), inner)
     yield "\n" + indent + "]"
+
+
+_SCALAR = json.JSONEncoder().encode
+
+
+def flat_object(fields: dict, indent: str = "") -> str:
+    """A JSON object of scalar values exactly as `json.dumps(fields, indent=2)` writes it
+    at `indent`, each value encoded in C: json.dumps with an indent runs in Python, a
+    second per 60,000 findings of a fleet."""
+    if not fields:
+        return "{}"
+    inner = indent + "  "
+    return "{\n" + ",\n".join(f"{inner}{_SCALAR(key)}: {_SCALAR(value)}"
+                               for key, value in fields.items()) + "\n" + indent + "}"
 
 
 def nested(text: str, indent: str, first: bool = False) -> str:
