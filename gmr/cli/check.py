@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from gmr.cli.common import (CONTEXT, count_files, jobs_option, lint_options, no_cache_option,
-                            settings_of)
+from gmr.cli.common import (CONTEXT, LintFlags, count_files, jobs_option, lint_options,
+                            no_cache_option)
 from gmr.cli.terminal import Terminal
 
 if TYPE_CHECKING:
@@ -30,9 +30,7 @@ if TYPE_CHECKING:
 @no_cache_option
 @click.pass_obj
 def command(terminal: Terminal, inputs: tuple[str, ...], output_format: str,
-            fail_on: str | None, release: str | None, service: str | None, config: str | None,
-            select: tuple[str, ...], ignore: tuple[str, ...], rules: tuple[str, ...],
-            baseline: str | None, summary: bool, jobs: int | None, no_cache: bool) -> int:
+            flags: LintFlags, summary: bool, jobs: int | None, no_cache: bool) -> int:
     """Lint a fleet and compare its nodes in one pass: `gmr lint` (fleet rules included)
     and `gmr diff` over the same reports, each file read once.
 
@@ -46,10 +44,11 @@ def command(terminal: Terminal, inputs: tuple[str, ...], output_format: str,
     from gmr.cli.diff import show_diff
     from gmr.cli.lint import show_findings
     from gmr.lint.formats import json_chunks, nested
-    settings = settings_of(config, select, ignore, fail_on, rules)
+
     with terminal.progress(count_files(inputs), "checking reports") as done:
-        run = check_inputs(inputs, settings, release=release, service=service,
-                           baseline=baseline, jobs=jobs or 0, done=done, cache=not no_cache)
+        run = check_inputs(inputs, flags.settings, release=flags.release,
+                           service=flags.service, baseline=flags.baseline, jobs=jobs or 0,
+                           done=done, cache=not no_cache)
     notes = run.lint.notes + (run.diff.notes if run.diff else []) + \
         ([run.note] if run.note else [])
     for note in notes:

@@ -3,7 +3,9 @@ read."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+import functools
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable
 
 import click
 
@@ -53,20 +55,33 @@ _LINT_OPTIONS = (
 )
 
 
+@dataclass(frozen=True)
+class LintFlags:
+    """What the options of lint's rules say: the settings (the settings file, then the
+    flags), and the release, service and baseline file the run is told."""
+
+    settings: Settings
+    release: str | None
+    service: str | None
+    baseline: str | None
+
+
 def lint_options(command: Callable) -> Callable:
-    """`command` with the options of lint's rules (`settings_of` reads them)."""
+    """`command` with the options of lint's rules, given to it as `flags` (LintFlags)."""
+    @functools.wraps(command)
+    def told(*args: Any, fail_on: str | None, release: str | None, service: str | None,
+             config: str | None, select: tuple[str, ...], ignore: tuple[str, ...],
+             rules: tuple[str, ...], baseline: str | None, **kwargs: Any) -> Any:
+        from gmr.lint.settings import load_settings
+
+        settings = load_settings(config).with_flags(select=select, ignore=ignore,
+                                                    fail_on=fail_on, rules=rules)
+        return command(*args, flags=LintFlags(settings, release, service, baseline),
+                       **kwargs)
+
     for option in reversed(_LINT_OPTIONS):
-        command = option(command)
-    return command
-
-
-def settings_of(config: str | None, select: tuple[str, ...], ignore: tuple[str, ...],
-                fail_on: str | None, rules: tuple[str, ...]) -> Settings:
-    """The lint settings: the settings file, then the flags."""
-    from gmr.lint.settings import load_settings
-
-    return load_settings(config).with_flags(select=select, ignore=ignore, fail_on=fail_on,
-                                            rules=rules)
+        told = option(told)
+    return told
 
 
 def count_files(inputs: tuple[str, ...]) -> int:

@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from gmr.cli.common import (CONTEXT, count_files, jobs_option, lint_options, no_cache_option,
-                            settings_of)
+from gmr.cli.common import (CONTEXT, LintFlags, count_files, jobs_option, lint_options,
+                            no_cache_option)
 from gmr.cli.terminal import Terminal
 
 if TYPE_CHECKING:
@@ -33,10 +33,8 @@ SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 @no_cache_option
 @click.pass_obj
 def command(terminal: Terminal, inputs: tuple[str, ...], output_format: str,
-            fail_on: str | None, release: str | None, service: str | None, config: str | None,
-            select: tuple[str, ...], ignore: tuple[str, ...], rules: tuple[str, ...],
-            baseline: str | None, write_baseline: str | None, summary: bool,
-            jobs: int | None, no_cache: bool) -> int:
+            flags: LintFlags, write_baseline: str | None, summary: bool, jobs: int | None,
+            no_cache: bool) -> int:
     """Check the configuration in reports against sourced, release-aware rules.
 
     A REPORT is a report file, a service log or journal export, a directory (its files,
@@ -47,11 +45,11 @@ def command(terminal: Terminal, inputs: tuple[str, ...], output_format: str,
     from gmr.lint import formats
     from gmr.lint.baseline import write_baseline as record
     from gmr.lint.run import lint_inputs
-    settings = settings_of(config, select, ignore, fail_on, rules)
+
     with terminal.progress(count_files(inputs), "linting reports") as done:
-        run = lint_inputs(inputs, settings, release=release, service=service,
-                          baseline=baseline, jobs=jobs or 0, done=done,
-                          cache=not no_cache)
+        run = lint_inputs(inputs, flags.settings, release=flags.release,
+                          service=flags.service, baseline=flags.baseline, jobs=jobs or 0,
+                          done=done, cache=not no_cache)
     for note in run.notes:
         terminal.warning(note)
     if run.reports:
