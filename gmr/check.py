@@ -19,9 +19,9 @@ from gmr.diff.inputs import node_or_error
 from gmr.diff.nodes import IDENTITY, Interner, KeyTable, Node
 from gmr.diff.run import DiffRun, diff_loaded
 from gmr.errors import GmrError, NothingToCompare
-from gmr.inputs import Cached, Inputs, Shared, read_inputs, reports_or_error
+from gmr.inputs import Cached, Inputs, Shared, read_inputs
 from gmr.lint.engine import Linted
-from gmr.lint.run import LintPlan, LintRun, as_told, lint_told
+from gmr.lint.run import LintPlan, LintRun, linted_reports
 from gmr.lint.settings import Settings
 
 
@@ -72,13 +72,9 @@ def check_inputs(names: Iterable[str], settings: Settings, *, release: str | Non
 def check_file(name: str, arguments: dict) -> list[tuple[Linted, Node | GmrError]] | GmrError:
     """The reports of the file `name`, parsed once, each linted and made a node; or the
     error reading the file: what a worker process sends back. `arguments` are those of
-    `gmr.lint.run.lint_file`."""
-    outcome = reports_or_error(name)
-    if isinstance(outcome, GmrError):
-        return outcome
-    pairs = []
-    for report in outcome:
-        told = as_told(report, arguments["release"], arguments["service"])
-        pairs.append((lint_told(told, arguments["settings"], arguments["rule_texts"]),
-                      node_or_error(told, IDENTITY, arguments["release"])))
-    return pairs
+    `gmr.lint.run.linted_reports`."""
+    pairs = linted_reports(name, **arguments)
+    if isinstance(pairs, GmrError):
+        return pairs
+    return [(linted, node_or_error(told, IDENTITY, arguments["release"]))
+            for told, linted in pairs]

@@ -16,7 +16,6 @@ import gmr
 from gmr.lint import all_rules, lint
 from gmr.lint.engine import fleet_view
 from gmr.lint.run import lint_inputs
-from gmr.inputs import reports_or_error
 from gmr.lint.settings import Settings
 
 NODE = (SAMPLES / "nova-34.0.0-compute-node1.txt").read_text(encoding="utf-8")
@@ -107,12 +106,13 @@ def test_check_reads_each_file_once(fleet, monkeypatch):
     from gmr import check
 
     read = []
+    parsed = check.linted_reports  # parses the file once, lints each report alone
 
-    def counted(name):
+    def counted(name, **arguments):
         read.append(name)
-        return reports_or_error(name)
+        return parsed(name, **arguments)
 
-    monkeypatch.setattr(check, "reports_or_error", counted)
+    monkeypatch.setattr(check, "linted_reports", counted)
     run = check.check_inputs([str(fleet)], Settings(), jobs=1, cache=False)
     files = [str(p) for p in sorted(fleet.rglob("*")) if p.is_file()]
     assert sorted(read) == sorted(files)
@@ -133,3 +133,18 @@ def test_check_of_nodes_that_cannot_be_compared_lints_and_says_so(tmp_path):
 def test_check_of_an_unreadable_input_fails(tmp_path):
     ran = run_gmr("check", str(tmp_path / "missing.txt"))
     assert ran.returncode == 2 and "missing.txt: cannot open" in ran.stderr
+
+
+def test_snapshots_on_stdin_are_followed_whole(tmp_path):
+    """Standard input cannot be read again for the rules that follow a process: its
+    reports are kept whole, and the stuck threads of three snapshots are found."""
+    snapshots = "".join(path.read_text(encoding="utf-8")
+                        for path in sorted((SAMPLES / "stacks").iterdir()))
+    files = run_gmr("lint", "--select", "GMR607", "--format", "json",
+                    *map(str, sorted((SAMPLES / "stacks").iterdir())))
+    piped = run_gmr("lint", "--select", "GMR607", "--format", "json", "-", stdin=snapshots)
+    stuck = json.loads(piped.stdout)
+    assert stuck and {f["code"] for f in stuck} == {"GMR607"}
+    # The files' names tell the time between the snapshots; standard input does not.
+    assert [f["message"] for f in stuck] == [f["message"].replace(" over 5 s", "")
+                                             for f in json.loads(files.stdout)]

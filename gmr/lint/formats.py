@@ -52,10 +52,10 @@ def flat_object(fields: dict, indent: str = "") -> str:
                                for key, value in fields.items()) + "\n" + indent + "}"
 
 
-def nested(text: str, indent: str, first: bool = False) -> str:
-    """JSON `text` (which holds no raw newline inside a string) moved right by `indent`:
-    every line but the first, or every line with `first`."""
-    return (indent if first else "") + text.replace("\n", "\n" + indent)
+def nested(text: str, indent: str) -> str:
+    """JSON `text` (which holds no raw newline inside a string) moved right by `indent`,
+    every line but the first: to stand as a value in another document."""
+    return text.replace("\n", "\n" + indent)
 
 
 def as_sarif(run: LintRun) -> str:

@@ -8,14 +8,14 @@ skipped, and the exit code. The CLI only renders it.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from gmr.errors import ConfigError, GmrError, UsageError
 from gmr.cache import Results
-from gmr.inputs import Cached, Inputs, Shared, read_inputs, reports_or_error
+from gmr.inputs import STDIN, Cached, Inputs, Shared, read_inputs, reports_or_error
 from gmr.lint.api import Rule, Severity, catalogue
 from gmr.lint.baseline import read_baseline
 from gmr.lint.custom import load_rules
@@ -189,17 +189,29 @@ def lint_file(name: str, settings: Settings, release: str | None, service: str |
     """The reports of the file `name` linted one by one, or the error reading it: what a
     worker process sends back. `rule_texts` are the texts of the custom rules files the
     settings name, as they were when the run started."""
+    pairs = linted_reports(name, settings, release, service, rule_texts)
+    return pairs if isinstance(pairs, GmrError) else [item for _, item in pairs]
+
+
+def linted_reports(name: str, settings: Settings, release: str | None, service: str | None,
+                   rule_texts: tuple[str, ...] = ()
+                   ) -> list[tuple[Report, Linted]] | GmrError:
+    """Each report of the file `name` as the operator told it (`_as_told`), with what
+    linting it alone gave; or the error reading the file."""
     outcome = reports_or_error(name)
     if isinstance(outcome, GmrError):
         return outcome
-    return [lint_told(as_told(report, release, service), settings, rule_texts)
-            for report in outcome]
-
-
-def lint_told(report: Report, settings: Settings, rule_texts: tuple[str, ...]) -> Linted:
-    """One report, as the operator told it (`as_told`), linted on its own."""
-    return lint_one(report, _rules(settings.model_dump_json(by_alias=True), rule_texts),
-                    settings)
+    rules = _rules(settings.model_dump_json(by_alias=True), rule_texts)
+    pairs = []
+    for report in outcome:
+        told = _as_told(report, release, service)
+        linted = lint_one(told, rules, settings)
+        if name == STDIN:
+            # Standard input cannot be read again for the rules that follow a process
+            # (`_whole`); it is read here, never in a worker, so its reports stay whole.
+            linted = replace(linted, report=told)
+        pairs.append((told, linted))
+    return pairs
 
 
 def _rule_texts(settings: Settings) -> tuple[str, ...]:
@@ -222,7 +234,7 @@ def _rules(settings: str, rule_texts: tuple[str, ...]) -> list[Rule]:
     return [rule for rule in all_rules(loaded) if loaded.selects(rule.code)]
 
 
-def as_told(report: Report, release: str | None, service: str | None) -> Report:
+def _as_told(report: Report, release: str | None, service: str | None) -> Report:
     """The report as the operator's --service and --release say it is."""
     return with_release(report.model_copy(update={"service": service or report.service}),
                         release)
@@ -231,7 +243,7 @@ def as_told(report: Report, release: str | None, service: str | None) -> Report:
 def _whole(views: list[Report], release: str | None, service: str | None) -> list[Report]:
     """The whole reports behind `views`, read again from their files: only the rules that
     follow a process across reports need them, for the few processes given more than
-    once. A report read from stdin is kept whole (`fleet_view` does not apply to it)."""
+    once. A report read from stdin is already whole (`lint_file`)."""
     files: dict[str, dict[int, Report]] = {}
     whole = []
     for view in views:
@@ -242,7 +254,7 @@ def _whole(views: list[Report], release: str | None, service: str | None) -> lis
         if path not in files:
             outcome = reports_or_error(path)
             files[path] = {} if isinstance(outcome, GmrError) else {
-                report.source.first_line: as_told(report, release, service)
+                report.source.first_line: _as_told(report, release, service)
                 for report in outcome}
         whole.append(files[path].get(view.source.first_line, view))
     return whole
