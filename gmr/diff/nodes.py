@@ -21,7 +21,10 @@ from __future__ import annotations
 import fnmatch
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache, partial
+from bisect import bisect_right
+from functools import lru_cache
+from itertools import accumulate, repeat
+from operator import add
 from pathlib import Path
 from collections.abc import Mapping
 from typing import Any, Callable, Iterable, Iterator
@@ -29,7 +32,7 @@ from typing import Any, Callable, Iterable, Iterator
 from gmr.diff.upstream import statuses
 from gmr.inputs import Shared
 from gmr.knowledge.changes import Status
-from gmr.models import MASKS, Option, Report, group_key
+from gmr.models import MASKS, Report, group_key
 from gmr.releases import with_release
 
 #: `group.option` patterns of the options that name the node itself. Their values are
@@ -192,28 +195,31 @@ def node_from_report(report: Report, identity: Iterable[str] = IDENTITY, *,
     `release` is the operator's word for the release (`--release`); else the report's
     own, found when it was not yet. With `defaults`, the node carries its options' status
     against upstream's defaults; a report gmr cannot judge is a GmrError.
+
+    Every node of a fleet prints the same options: the work per option is done in
+    comprehensions and cached per layout, never in a Python loop over a thousand options.
     """
     if release is not None or report.release is None:
         report = with_release(report, release)
-    is_identity = _identity_test(tuple(identity))
-    configuration = report.configuration
+    patterns = tuple(identity)
     own: dict[str, str] = {}
-    options: list[tuple[Key, Option]] = []
-    groups: list[str] = []
-    if configuration is not None:
-        for group in configuration:
-            group_name = group.name
-            before = len(options)
-            for option in group.options.values():
-                if is_identity(group_name, option.name):
-                    text = option.value if option.shape == "scalar" else ""
-                    if _is_address_like(text) and text not in own.values():
-                        own[f"<{option.name}>"] = text
-                else:
-                    options.append(((group_name, option.name), option))
-            if len(options) > before:
-                groups.append(group_name)
-    values, as_printed = _comparable_values(options, _substituter(own))
+    layout: list[tuple[str, tuple[str, ...]]] = []
+    printed: list[Any] = []
+    for group in report.configuration or ():
+        options = group.options
+        own_names, kept = _split_identity(patterns, group.name, tuple(options))
+        for name in own_names:
+            option = options[name]
+            text = option.value if option.shape == "scalar" else ""
+            if _is_address_like(text) and text not in own.values():
+                own[f"<{name}>"] = text
+        if kept:
+            layout.append((group.name, kept))
+            printed += [options[name].value for name in kept] if own_names else \
+                [option.value for option in options.values()]
+    table = _key_table(tuple(layout))
+    row, changed = _comparable_row(printed, _Own.of(own))
+    values = Values(table, row)
     name = report.node or (Path(report.source.path).name if report.source.path else "<stdin>")
     processes = report.processes
     service = report.service or "unknown"
@@ -227,9 +233,9 @@ def node_from_report(report: Report, identity: Iterable[str] = IDENTITY, *,
         first_line=report.source.first_line,
         version=report.package.version if report.package else None,
         workers=len(processes) - 1 if processes is not None and len(processes) else None,
-        values=Values.of(values),
-        as_printed=as_printed,
-        groups=frozenset(groups),
+        values=values,
+        as_printed={table.keys[position]: value for position, value in changed.items()},
+        groups=frozenset(group for group, _ in layout),
         release=report.release.name if report.release else None,
         upstream={key: status for key, status in statuses(report).items() if key in values}
         if defaults else None,
@@ -258,20 +264,21 @@ def _compiled(patterns: tuple[str, ...]) -> Callable[[str], object]:
     return re.compile("|".join(fnmatch.translate(p) for p in patterns)).match
 
 
-@lru_cache(maxsize=16)
-def _identity_test(patterns: tuple[str, ...]) -> Callable[[str, str], bool]:
-    """Whether (group, option) is an identity option, each answer kept: every node of a
-    fleet asks about the same thousand options."""
+@lru_cache(maxsize=4096)
+def _split_identity(patterns: tuple[str, ...], group: str, names: tuple[str, ...]
+                    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The identity options among a group's `names`, and the others, both in printed
+    order: every node of a fleet asks about the same groups."""
     match = glob_matcher(patterns)
-    known: dict[tuple[str, str], bool] = {}
+    own = tuple(name for name in names if match(f"{group}.{name}"))
+    return own, tuple(name for name in names if name not in own) if own else names
 
-    def test(group: str, option: str) -> bool:
-        found = known.get((group, option))
-        if found is None:
-            found = known[(group, option)] = bool(match(f"{group}.{option}"))
-        return found
 
-    return test
+@lru_cache(maxsize=64)
+def _key_table(layout: tuple[tuple[str, tuple[str, ...]], ...]) -> KeyTable:
+    """The key table of a layout of groups and their compared options: one per layout
+    in each process, so the nodes of a fleet share it from the start."""
+    return KeyTable.of(tuple((group, name) for group, names in layout for name in names))
 
 
 def _is_address_like(text: str) -> bool:
@@ -279,50 +286,84 @@ def _is_address_like(text: str) -> bool:
     return len(text) >= 3 and text not in ("None", *MASKS) and " " not in text
 
 
-def _substituter(own: dict[str, str]) -> Callable[[str], str] | None:
-    """A function replacing the node's own names and addresses by their placeholders,
-    where they stand as a whole word (`10.20.30.1` does not match inside `10.20.30.11`)."""
-    if not own:
-        return None
-    by_value = {value: placeholder for placeholder, value in own.items()}
-    # Longest first, so `compute1.example.org` wins over `compute1`.
-    alternatives = "|".join(re.escape(v) for v in sorted(by_value, key=len, reverse=True))
-    pattern = re.compile(rf"(?<![\w.-])(?:{alternatives})(?![\w-])")
-    replace = partial(pattern.sub, lambda match: by_value[match.group()])
+class _Own:
+    """The node's own names and addresses, replaced by their placeholders where they
+    stand as a whole word (`10.20.30.1` does not match inside `10.20.30.11`)."""
 
-    def substitute(text: str) -> str:
-        # Most values hold no own value at all, and a substring test is several times
-        # cheaper than the expression.
-        for value in by_value:
-            if value in text:
-                return replace(text)
-        return text
+    def __init__(self, own: dict[str, str]):
+        self.by_value = {value: placeholder for placeholder, value in own.items()}
+        # Longest first, so `compute1.example.org` wins over `compute1`.
+        alternatives = "|".join(re.escape(v) for v in sorted(self.by_value, key=len,
+                                                               reverse=True))
+        self.pattern = re.compile(rf"(?<![\w.-])(?:{alternatives})(?![\w-])")
 
-    return substitute
+    @classmethod
+    def of(cls, own: dict[str, str]) -> _Own | None:
+        return cls(own) if own else None
+
+    def __call__(self, text: str) -> str:
+        return self.pattern.sub(lambda match: self.by_value[match.group()], text)
+
+    def found_in(self, texts: list[str]) -> set[int]:
+        """The positions of the `texts` an own value may stand in: each own value is
+        looked for in them all joined (with NUL, which no value holds), in C."""
+        joined = "\0".join(texts)
+        starts = []
+        for value in self.by_value:
+            at = joined.find(value)
+            while at != -1:
+                starts.append(at)
+                at = joined.find(value, at + 1)
+        if not starts:
+            return set()
+        ends = list(accumulate(map(add, map(len, texts), repeat(1))))
+        return {bisect_right(ends, at) for at in starts}
 
 
-def _comparable_values(options: list[tuple[Key, Option]],
-                       substitute: Callable[[str], str] | None,
-                       ) -> tuple[dict[Key, Comparable], dict[Key, Comparable]]:
-    """The values of `options` made comparable, own values as placeholders; and, for the
-    values a placeholder went into, the same as printed. One loop, no call per value
-    but the substitution: this is most of the time a 2-way diff takes."""
-    values: dict[Key, Comparable] = {}
-    as_printed: dict[Key, Comparable] = {}
-    for key, option in options:
-        value = option.value
-        shape = option.shape
-        if shape == "list":
+def _positions(items: list, item: object) -> list[int]:
+    """Where `item` stands in `items`, found in C: few values of a node are not plain."""
+    found: list[int] = []
+    at = -1
+    try:
+        while True:
+            at = items.index(item, at + 1)
+            found.append(at)
+    except ValueError:
+        return found
+
+
+def _comparable_row(printed: list[Any], own: _Own | None
+                    ) -> tuple[tuple[Comparable, ...], dict[int, Comparable]]:
+    """The printed values made comparable (a list as a frozenset, a dict as sorted items,
+    MASKED for a mask, own values as placeholders), and, by position, the values a
+    placeholder went into, as printed."""
+    row = printed
+    changed: dict[int, Comparable] = {}
+    kinds = list(map(type, row))
+    odd = sorted({i for kind in set(kinds) - {str} for i in _positions(kinds, kind)}
+                 | {i for mask in MASKS for i in _positions(row, mask)})
+    for i in odd:
+        value = row[i]
+        if isinstance(value, tuple):
             value = frozenset(value)
-            placed = frozenset(map(substitute, value)) if substitute else value
-        elif shape == "dict":
+            placed = frozenset(map(own, value)) if own else value
+        elif isinstance(value, dict):
             value = tuple(sorted(value.items()))
-            placed = tuple([(k, substitute(v)) for k, v in value]) if substitute else value
-        elif value in MASKS:
-            value = placed = MASKED
+            placed = tuple([(k, own(v)) for k, v in value]) if own else value
         else:
-            placed = substitute(value) if substitute else value
+            value = placed = MASKED
         if placed != value:
-            as_printed[key] = value
-        values[key] = placed
-    return values, as_printed
+            changed[i] = value
+        row[i] = placed
+    if own is not None:
+        texts = row.copy()
+        for i in odd:
+            if type(row[i]) is not str:
+                texts[i] = ""
+        for i in own.found_in(texts):
+            value = row[i]
+            placed = own(value)
+            if placed != value:
+                changed[i] = value
+                row[i] = placed
+    return tuple(row), changed
