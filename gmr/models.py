@@ -8,8 +8,8 @@ found in, except `Frame.line`, which is the Python source line the frame printed
 
 from __future__ import annotations
 
-from functools import cached_property
-from typing import Any, Iterator, Literal, TypeVar
+from functools import cached_property, lru_cache
+from typing import Any, Callable, Iterator, Literal, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -333,6 +333,36 @@ class Configuration(_Model):
         for group in self.groups.values():
             for option in group.options.values():
                 yield group, option
+
+    def named(self, test: Callable[[str], object]) -> list[tuple[Group, Option]]:
+        """Every option whose name passes `test` (a module-level function), with its
+        group, in printed order. Each name is tested once per process and layout of
+        groups and options, which the reports of a fleet share: rules that look for a
+        kind of option in every group pay per report only for what they find."""
+        groups = self.groups
+        return [(groups[group], groups[group].options[name])
+                for group, name in _named(self._layout, test)]
+
+    @property
+    def _layout(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """Each group's key and option names; the last one made is kept, for the rules
+        that ask in turn about the same report."""
+        global _last_layout
+        groups = self.groups
+        if _last_layout[0] is not groups:
+            _last_layout = (groups, tuple((key, tuple(group.options))
+                                          for key, group in groups.items()))
+        return _last_layout[1]
+
+
+#: The groups dict whose layout was made last, and that layout.
+_last_layout: tuple[Any, tuple] = (None, ())
+
+
+@lru_cache(maxsize=256)
+def _named(layout: tuple[tuple[str, tuple[str, ...]], ...], test: Callable[[str], object]
+           ) -> tuple[tuple[str, str], ...]:
+    return tuple((group, name) for group, names in layout for name in names if test(name))
 
 
 def group_key(group: str) -> str:

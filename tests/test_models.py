@@ -90,3 +90,19 @@ def test_built_models_share_a_fields_set_that_copies_never_change():
     changed = first.model_copy(update={"line": 3})
     assert changed.line == 3 and first.line == 1
     assert first.model_fields_set == second.model_fields_set == set(Frame.model_fields)
+
+
+def _ends_in_url(name: str) -> bool:
+    return name.endswith("_url")
+
+
+def test_named_options_come_in_printed_order_and_follow_a_copy_with_other_groups():
+    configuration = Configuration.model_validate({
+        "default": {"transport_url": "rabbit://", "debug": "False", "log_url": "x"},
+        "glance": {"api_url": "http://glance"},
+    })
+    found = [(group.name, option.name) for group, option in configuration.named(_ends_in_url)]
+    assert found == [("default", "transport_url"), ("default", "log_url"), ("glance", "api_url")]
+    fewer = configuration.model_copy(update={"groups": {"glance": configuration.groups["glance"]}})
+    assert [option.name for _, option in fewer.named(_ends_in_url)] == ["api_url"]
+    assert [option.name for _, option in configuration.named(_ends_in_url)][0] == "transport_url"

@@ -69,11 +69,15 @@ def tls_verification_disabled(report, context) -> Iterator[Hit]:
     if report.configuration is None:
         return
     multi_store = context.service == "glance" and bool(_backends(context))
-    for group, option in report.configuration.options():
-        if (option.name == "insecure" or option.name.endswith("_insecure")) and option.as_bool():
+    for group, option in report.configuration.named(_is_insecure_flag):
+        if option.as_bool():
             if option.name == "https_insecure" or (multi_store and group.name == "glance_store"):
                 continue
             yield hit(group.name, option)
+
+
+def _is_insecure_flag(name: str) -> bool:
+    return name == "insecure" or name.endswith("_insecure")
 
 
 def _backends(context) -> dict[str, str]:
@@ -242,6 +246,10 @@ def _set(option: Option | None) -> Option | None:
     return option if option is not None and not option.is_none and option.value else None
 
 
+def _is_auth_url(name: str) -> bool:
+    return name in ("auth-url", "auth_url")
+
+
 def _plain_http(url: str) -> bool:
     """An http URL to another host (loopback traffic does not leave the machine)."""
     if _scheme(url) != "http":
@@ -285,8 +293,8 @@ def _plain_http(url: str) -> bool:
 def auth_url_plain_http(report, context) -> Iterator[Hit]:
     if report.configuration is None:
         return
-    for group, option in report.configuration.options():
-        if option.name in ("auth-url", "auth_url") and option.shape == "scalar" \
+    for group, option in report.configuration.named(_is_auth_url):
+        if option.shape == "scalar" \
                 and not option.masked and _plain_http(option.value):
             yield hit(group.name, option)
 

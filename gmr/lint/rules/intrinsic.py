@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from gmr.lint.api import Hit, Severity, fails, hit, passes, rule
-from gmr.credentials import leaks
+from gmr.credentials import is_credential_name, leaks
 
 
 def _reported_by_engine(report, context) -> Iterator[Hit]:
@@ -110,16 +110,26 @@ expired_waiver = rule(
            "GMR-SEC-001",
 )
 def secret_in_clear(report, context) -> Iterator[Hit]:
-    if report.configuration is None:
+    configuration = report.configuration
+    if configuration is None:
         return
-    for group, option in report.configuration.options():
-        shape = option.shape
-        if shape == "list" or shape == "dict":
-            texts = option.value if shape == "list" else option.value.values()
-            if any(leaks(option.name, text) for text in texts):
+    # A credential shows in an option named like one or in a URL (or a list or dict item):
+    # the others, most of a report, are passed over in a comprehension.
+    named: dict[str, set[str]] = {}
+    for group, option in configuration.named(is_credential_name):
+        named.setdefault(group.name, set()).add(option.name)
+    for group in configuration:
+        names = named.get(group.name, ())
+        suspects = [option for option in group.options.values() if option.name in names
+                    or type(option.value) is not str or "://" in option.value]
+        for option in suspects:
+            shape = option.shape
+            if shape == "list" or shape == "dict":
+                texts = option.value if shape == "list" else option.value.values()
+                if any(leaks(option.name, text) for text in texts):
+                    yield hit(group.name, option)
+            elif leaks(option.name, option.value):
                 yield hit(group.name, option)
-        elif leaks(option.name, option.value):  # most options: one call, no generator
-            yield hit(group.name, option)
 
 
 RULES = (
