@@ -334,6 +334,17 @@ class Configuration(_Model):
             for option in group.options.values():
                 yield group, option
 
+    def has(self, group: str, option: str | None = None) -> bool:
+        """Whether the group printed as `group` is there, and `option` in it."""
+        found = self.groups.get(group)
+        return found is not None and (option is None or option in found.options)
+
+    def keys(self) -> Iterator[tuple[str, str]]:
+        """(group, option) of every option, in printed order."""
+        for name, group in self.groups.items():
+            for option in group.options:
+                yield name, option
+
     def named(self, test: Callable[[str], object]) -> list[tuple[Group, Option]]:
         """Every option whose name passes `test` (a module-level function), with its
         group, in printed order. Each name is tested once per process and layout of

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from gmr.errors import UsageError
-from gmr.models import Report, ReportRelease
+from gmr.models import Configuration, Report, ReportRelease
 
 #: Coordinated releases in order; since 2023 the year-based name comes first.
 NAMES = (
@@ -99,14 +100,22 @@ def report_release(report: Report, given: str | None = None) -> ReportRelease | 
     `given` is the operator's word (`--release`), which wins; an unknown name is a
     UsageError.
     """
+    return release_found(report.service, report.package.version if report.package else None,
+                         report.configuration, given)
+
+
+def release_found(service: str | None, version: str | None,
+                  configuration: Configuration | Any | None, given: str | None = None
+                  ) -> ReportRelease | None:
+    """`report_release` from the parts of a report it reads: the service, the Package
+    version and the Configuration (or anything that has its `keys`)."""
     if given is not None:
         named = given_release(given)
         return ReportRelease(name=named.name, source="user", candidates=(named.name,))
-    version = report.package.version if report.package else None
-    found = release_of_version(report.service, version)
+    found = release_of_version(service, version)
     if found is not None:
         return ReportRelease(name=found.name, source="package", candidates=(found.name,))
-    candidates = _fitting(report)
+    candidates = _fitting(service, configuration)
     if not candidates:
         return None
     return ReportRelease(name=candidates[0] if len(candidates) == 1 else None,
@@ -118,12 +127,12 @@ def with_release(report: Report, given: str | None = None) -> Report:
     return report.model_copy(update={"release": report_release(report, given)})
 
 
-def _fitting(report: Report) -> tuple[str, ...]:
-    """The releases the report's options fit, for a service the knowledge base knows."""
+def _fitting(service: str | None, configuration: Configuration | Any | None
+             ) -> tuple[str, ...]:
+    """The releases the options fit, for a service the knowledge base knows."""
     from gmr import knowledge
     from gmr.knowledge.fingerprint import fitting_releases
 
-    if report.service not in knowledge.services() or report.configuration is None:
+    if service not in knowledge.services() or configuration is None:
         return ()
-    return fitting_releases(report.service, ((group.name, option.name)
-                                             for group, option in report.configuration.options()))
+    return fitting_releases(service, configuration.keys())

@@ -13,7 +13,9 @@ from gmr.models import MASKS, Configuration, Group, Option, Report, ReportReleas
 _OWN = ["compute1", "10.20.30.11", "compute1.example.org", "ctl"]
 _WORD = st.sampled_from(["a", "x-1", "compute1", "10.20.30.11", "10.20.30.111", "ctl",
                          "compute1.example.org", "/var/compute1/", "ctl:5672", "***",
-                         "*******", "None", "", " ", "compute12", "acompute1"])
+                         "*******", "None", "", " ", "compute12", "acompute1",
+                         ".compute1", "compute1-x", "compute1_", "-ctl", "ctl.", "ctl.ctl",
+                         "écompute1", "compute1é", "compute1²", "10.20.30.11.5"])
 _TEXT = st.lists(_WORD, max_size=4).map(" ".join) | _WORD
 _VALUE = st.one_of(
     _TEXT.map(lambda text: (text, "scalar")),

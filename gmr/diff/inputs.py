@@ -12,11 +12,13 @@ from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable
 
-from gmr.diff.nodes import IDENTITY, Interner, KeyTable, Node, node_from_report
+from gmr.diff.nodes import (IDENTITY, Interner, KeyTable, Node, node_from_compact,
+                            node_from_report)
 from gmr.errors import GmrError, InputError, NoReportFound
 from gmr.cache import Results
-from gmr.inputs import Cached, Inputs, read_inputs, read_reports, reports_or_error
+from gmr.inputs import STDIN, Cached, Inputs, read_inputs, read_reports, reports_or_error
 from gmr.models import Report
+from gmr.parsing.compact import read_compact_file
 from gmr.parsing.identify import identify
 
 
@@ -42,7 +44,15 @@ def load_nodes(names: Iterable[str], identity: Iterable[str] = IDENTITY, *, jobs
 def nodes_of(name: str, identity: tuple[str, ...], release: str | None = None,
              defaults: bool = False) -> list[Node | GmrError] | GmrError:
     """The nodes of the reports in the file `name`, each or the error judging it against
-    upstream; or the error reading the file."""
+    upstream; or the error reading the file. A file that is one report as oslo.reports
+    wrote it is read without models (`read_compact`), unless upstream's defaults are
+    asked for."""
+    compact = None if defaults or name == STDIN else read_compact_file(name)
+    if compact is not None:
+        try:
+            return [node_from_compact(compact, identity, release=release)]
+        except GmrError as error:
+            return [error]
     outcome = reports_or_error(name)
     if isinstance(outcome, GmrError):
         return outcome

@@ -20,20 +20,22 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from dataclasses import dataclass, field
 from bisect import bisect_right
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate, repeat
 from operator import add
 from pathlib import Path
-from collections.abc import Mapping
 from typing import Any, Callable, Iterable, Iterator
 
 from gmr.diff.upstream import statuses
 from gmr.inputs import Shared
 from gmr.knowledge.changes import Status
-from gmr.models import MASKS, Report, group_key
-from gmr.releases import with_release
+from gmr.models import MASKS, Report, ReportRelease, group_key
+from gmr.parsing.compact import CompactReport
+from gmr.parsing.identify import identify
+from gmr.releases import release_found, with_release
 
 #: `group.option` patterns of the options that name the node itself. Their values are
 #: the node's own names and addresses. Override with `identity=` (`gmr diff --identity`).
@@ -195,50 +197,79 @@ def node_from_report(report: Report, identity: Iterable[str] = IDENTITY, *,
     `release` is the operator's word for the release (`--release`); else the report's
     own, found when it was not yet. With `defaults`, the node carries its options' status
     against upstream's defaults; a report gmr cannot judge is a GmrError.
+    """
+    if release is not None or report.release is None:
+        report = with_release(report, release)
+    configuration = report.configuration
+    node = _node(report, report.node, report.service, report.program, report.release,
+                 tuple(identity),
+                 ((group.name, tuple(group.options),
+                   [option.value for option in group.options.values()])
+                  for group in configuration or ()),
+                 lambda group, name: configuration.groups[group].options[name].shape == "scalar")
+    if defaults:
+        node.upstream = {key: status for key, status in statuses(report).items()
+                         if key in node.values}
+    return node
+
+
+def node_from_compact(compact: CompactReport, identity: Iterable[str] = IDENTITY, *,
+                      release: str | None = None) -> Node:
+    """The node of a report read by `read_compact`: the node `node_from_report` makes of
+    the same report parsed in full, without a model for any option."""
+    head, configuration = compact.head, compact.configuration
+    stacks = (*(head.threads or ()), *(head.green_threads or ()))
+    found = identify(head.package, configuration, stacks, head.source.host)
+    version = head.package.version if head.package else None
+    return _node(head, found["node"], found["service"], found["program"],
+                 release_found(found["service"], version, configuration, release),
+                 tuple(identity),
+                 ((group, names, values) for group, (names, values)
+                  in configuration.groups.items()),
+                 configuration.is_scalar)
+
+
+def _node(report: Report, node: str | None, service: str | None, program: str | None,
+          release: ReportRelease | None, patterns: tuple[str, ...],
+          groups: Iterable[tuple[str, tuple[str, ...], list[Any]]],
+          is_scalar: Callable[[str, str], bool]) -> Node:
+    """The node of a report from its parts: the options of each group as names and
+    printed values, and a test of whether an identity option is a one-line value.
 
     Every node of a fleet prints the same options: the work per option is done in
     comprehensions and cached per layout, never in a Python loop over a thousand options.
     """
-    if release is not None or report.release is None:
-        report = with_release(report, release)
-    patterns = tuple(identity)
     own: dict[str, str] = {}
     layout: list[tuple[str, tuple[str, ...]]] = []
     printed: list[Any] = []
-    for group in report.configuration or ():
-        options = group.options
-        own_names, kept = _split_identity(patterns, group.name, tuple(options))
-        for name in own_names:
-            option = options[name]
-            text = option.value if option.shape == "scalar" else ""
-            if _is_address_like(text) and text not in own.values():
-                own[f"<{name}>"] = text
+    for group, names, values in groups:
+        own_names, kept = _split_identity(patterns, group, names)
+        if own_names:
+            by_name = dict(zip(names, values))
+            for name in own_names:
+                text = by_name[name] if is_scalar(group, name) else ""
+                if _is_address_like(text) and text not in own.values():
+                    own[f"<{name}>"] = text
+            values = [by_name[name] for name in kept]
         if kept:
-            layout.append((group.name, kept))
-            printed += [options[name].value for name in kept] if own_names else \
-                [option.value for option in options.values()]
+            layout.append((group, kept))
+            printed += values
     table = _key_table(tuple(layout))
     row, changed = _comparable_row(printed, _Own.of(own))
-    values = Values(table, row)
-    name = report.node or (Path(report.source.path).name if report.source.path else "<stdin>")
     processes = report.processes
-    service = report.service or "unknown"
-    program = report.program
-    role = f"{service} ({program})" if program and program != service else service
+    service = service or "unknown"
     return Node(
-        name=name,
+        name=node or (Path(report.source.path).name if report.source.path else "<stdin>"),
         service=service,
-        role=role,
+        role=f"{service} ({program})" if program and program != service else service,
         path=report.source.path,
         first_line=report.source.first_line,
         version=report.package.version if report.package else None,
         workers=len(processes) - 1 if processes is not None and len(processes) else None,
-        values=values,
+        values=Values(table, row),
         as_printed={table.keys[position]: value for position, value in changed.items()},
         groups=frozenset(group for group, _ in layout),
-        release=report.release.name if report.release else None,
-        upstream={key: status for key, status in statuses(report).items() if key in values}
-        if defaults else None,
+        release=release.name if release else None,
     )
 
 
@@ -288,21 +319,38 @@ def _is_address_like(text: str) -> bool:
 
 class _Own:
     """The node's own names and addresses, replaced by their placeholders where they
-    stand as a whole word (`10.20.30.1` does not match inside `10.20.30.11`)."""
+    stand as a whole word: not after a word character, `.` or `-`, nor before a word
+    character or `-` (`10.20.30.1` does not match inside `10.20.30.11`), the longest one
+    first where several start at the same place. Found with `str.find`: a regular
+    expression of each node's own values would be compiled once per node."""
 
     def __init__(self, own: dict[str, str]):
         self.by_value = {value: placeholder for placeholder, value in own.items()}
-        # Longest first, so `compute1.example.org` wins over `compute1`.
-        alternatives = "|".join(re.escape(v) for v in sorted(self.by_value, key=len,
-                                                               reverse=True))
-        self.pattern = re.compile(rf"(?<![\w.-])(?:{alternatives})(?![\w-])")
+        self.longest_first = sorted(self.by_value, key=len, reverse=True)
 
     @classmethod
     def of(cls, own: dict[str, str]) -> _Own | None:
         return cls(own) if own else None
 
     def __call__(self, text: str) -> str:
-        return self.pattern.sub(lambda match: self.by_value[match.group()], text)
+        pieces: list[str] = []
+        done = 0
+        while (found := self._next(text, done)) is not None:
+            at, value = found
+            pieces += (text[done:at], self.by_value[value])
+            done = at + len(value)
+        return "".join(pieces) + text[done:] if pieces else text
+
+    def _next(self, text: str, start: int) -> tuple[int, str] | None:
+        """The first own value standing as a whole word at or after `start`."""
+        best = None
+        for value in self.longest_first:
+            at = text.find(value, start)
+            while at != -1 and not _whole_word(text, at, at + len(value)):
+                at = text.find(value, at + 1)
+            if at != -1 and (best is None or at < best[0]):
+                best = (at, value)
+        return best
 
     def found_in(self, texts: list[str]) -> set[int]:
         """The positions of the `texts` an own value may stand in: each own value is
@@ -318,6 +366,15 @@ class _Own:
             return set()
         ends = list(accumulate(map(add, map(len, texts), repeat(1))))
         return {bisect_right(ends, at) for at in starts}
+
+
+def _whole_word(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] stands alone, as `_Own` means it (`\\w` is `isalnum` or
+    `_` in Python's regular expressions)."""
+    before = text[start - 1:start]
+    after = text[end:end + 1]
+    return not (before and (before.isalnum() or before in "_.-")) \
+        and not (after and (after.isalnum() or after in "_-"))
 
 
 def _positions(items: list, item: object) -> list[int]:

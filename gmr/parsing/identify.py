@@ -83,8 +83,7 @@ def _from_config_files(configuration: Configuration) -> str | None:
 def _from_options(configuration: Configuration) -> str | None:
     for service, signatures in _SIGNATURES.items():
         for group, option in signatures:
-            found = configuration.groups.get(group)
-            if found is not None and (option is None or option in found.options):
+            if configuration.has(group, option):
                 return service
     return None
 

@@ -1,0 +1,260 @@
+"""Reads a report file as oslo.reports wrote it straight into what a fleet needs of its
+Configuration: per group, the option names and their values, with no model per option.
+
+A fleet gate reads thousands of `log_dir` files, each one report exactly as printed. Its
+Configuration section, most of the file, splits on the line breaks of the layout in C,
+and its lines are read in comprehensions rather than one by one, with no model made for
+an option: a fleet diff's node of a nova report costs a quarter less. Everything before
+the section goes through the full parser (the report's head), so its Package, stacks and
+Processes are read as always.
+
+`read_compact` takes only text laid out exactly as oslo.reports prints it (FORMAT.md
+section 6): one report from the file's first line, no prefix, groups as `name: `,
+options as `  name = value`, list items, dict entries and lines of text under them, a
+blank line only before a group or a dict. Anything else (a copy stripped of trailing
+spaces, a log around the report, an option printed twice, a cut) gives None, and the
+caller parses the file in full. tests/test_compact.py holds both readings alike.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass
+from itertools import chain
+from operator import itemgetter
+from typing import Iterator
+
+from gmr.errors import GmrError
+from gmr.models import Option, Report, Value, built_option, group_key
+from gmr.parsing.lines import MAX_REPORT_LINES
+from gmr.parsing.scan import MAX_LINE, parse
+from gmr.parsing.shapes import BANNER_BODY, BANNER_TITLE, RULE
+
+
+def _header(title: str) -> str:
+    return f"{RULE}\n===={title:^64}====\n{RULE}\n"
+
+
+_BANNER = _header(BANNER_TITLE) + BANNER_BODY
+_CONFIGURATION = "\n" + _header("Configuration")
+
+
+@dataclass(frozen=True, slots=True)
+class CompactConfiguration:
+    """A Configuration section as names and values: group key -> (option names, values),
+    in printed order. It answers what identifying a report asks of a Configuration
+    (`get`, `has`, `keys`), making an Option only for an option asked for."""
+
+    groups: dict[str, tuple[tuple[str, ...], list[Value]]]
+    #: (group, option) of the values printed as lines of text under `name: `.
+    multiline: frozenset[tuple[str, str]]
+
+    def get(self, group: str, option: str) -> Option | None:
+        key = group_key(group)
+        if key not in self.groups:  # as Configuration.get: the last spelt so in any case
+            spelt = [name for name in self.groups if name.lower() == group.lower()]
+            key = spelt[-1] if spelt else key
+        names, values = self.groups.get(key, ((), []))
+        if option not in names:
+            return None
+        value = values[names.index(option)]
+        return built_option(option, value, self.shape(key, option, value), None)
+
+    def has(self, group: str, option: str | None = None) -> bool:
+        found = self.groups.get(group)
+        return found is not None and (option is None or option in found[0])
+
+    def keys(self) -> Iterator[tuple[str, str]]:
+        for group, (names, _) in self.groups.items():
+            for name in names:
+                yield group, name
+
+    def is_scalar(self, group: str, option: str) -> bool:
+        names, values = self.groups[group]
+        return self.shape(group, option, values[names.index(option)]) == "scalar"
+
+    def shape(self, group: str, option: str, value: Value) -> str:
+        if isinstance(value, tuple):
+            return "list"
+        if isinstance(value, dict):
+            return "dict"
+        return "multiline" if (group, option) in self.multiline else "scalar"
+
+
+@dataclass(frozen=True, slots=True)
+class CompactReport:
+    """A report read by `read_compact`: its head (every section before Configuration,
+    parsed in full) and its Configuration as names and values."""
+
+    head: Report
+    configuration: CompactConfiguration
+
+
+def read_compact_file(path: str) -> CompactReport | None:
+    """`read_compact` of the file at `path`, read as the scanner reads it; None when it
+    cannot be read (the full parse says why)."""
+    try:
+        with open(path, encoding="utf-8", errors="replace", newline="") as stream:
+            text = stream.read(MAX_LINE + 1)
+    except OSError:
+        return None
+    return read_compact(text, path)
+
+
+def read_compact(text: str, path: str | None = None) -> CompactReport | None:
+    """The one report that `text` holds, laid out exactly as oslo.reports prints it; None
+    for any other text."""
+    if not text.startswith(_BANNER) or "\r" in text or "\x00" in text[:8192] \
+            or len(text) > MAX_LINE or text.count("\n") >= MAX_REPORT_LINES \
+            or text.count(BANNER_TITLE) != 1 or text.count(_CONFIGURATION) != 1:
+        return None
+    at = text.index(_CONFIGURATION) + 1
+    body = text[at + len(_CONFIGURATION) - 1:]
+    configuration = _configuration(body[:-1] if body.endswith("\n") else body)
+    if configuration is None:
+        return None
+    head = text[:at]
+    try:
+        heads = parse(head, path)
+    except GmrError:
+        return None  # the full parse says what is wrong
+    # The head must be read to its end, as it is when the section follows it.
+    if len(heads) != 1 or heads[0].source.partial or heads[0].source.first_line != 1 \
+            or heads[0].source.last_line != head.rstrip("\n").count("\n") + 1:
+        return None
+    return CompactReport(heads[0], configuration)
+
+
+def _configuration(body: str) -> CompactConfiguration | None:
+    """The groups of a Configuration section's body (what follows its header): a blank
+    line, then each group after a blank line, a dict option also after one.
+
+    The body splits at every line break followed by two spaces: each piece is an option
+    line, or a list item, dict entry or line of text under one (it keeps two more
+    spaces), and runs on over any blank line and group line after it. Most pieces are
+    a whole `name = value` line, read in comprehensions; the others one by one.
+    """
+    if body[:1] != "\n" or "\n====" in body:
+        return None
+    pieces = body[1:].split("\n  ")
+    parts = [piece.partition(" = ") for piece in pieces]
+    names: list[str] = list(map(_FIRST, parts))
+    values: list[Value] = list(map(_LAST, parts))
+    # The pieces that are not one `name = value` line; whether the names of the others
+    # hold a space is asked of them all at once, at the end.
+    odd = sorted({*[i for i, piece in enumerate(pieces) if "\n" in piece or piece[:1] == " "],
+                  *where(list(map(_MIDDLE, parts)), "")})
+    opened = _after_line("\n" + pieces[0])  # the first group's line, and empty ones before
+    if opened is None or not opened[0]:
+        return None
+    starts = [(1, group) for group in opened[0]]  # (first piece, group)
+    blank = {1} if opened[1] else set()  # the pieces after a blank line
+    owner: dict[int, int] = {}  # a piece under an option line -> that line's piece
+    bare: list[int] = []  # `name: ` lines
+    for i in odd[1:] if odd[:1] == [0] else odd:
+        line, newline, rest = pieces[i].partition("\n")
+        if line[:2] == "  ":
+            if "\n" in pieces[i - 1] or i == 1:
+                return None  # under a group's line, or after a blank line
+            owner[i] = owner.get(i - 1, i - 1)
+        else:
+            name, sep, value = line.partition(" = ")
+            if not sep:
+                name, value = line[:-2], {}
+                if line[-2:] != ": ":
+                    return None
+                bare.append(i)
+            if not name or " " in name:
+                return None
+            names[i], values[i] = name, value
+        if newline:
+            opened = _after_line(rest)
+            if opened is None:
+                return None
+            starts += [(i + 1, group) for group in opened[0]]
+            if opened[1]:
+                blank.add(i + 1)
+    texts = _fold(pieces, owner, set(bare), blank, values)
+    if texts is None:
+        return None
+    multiline = []
+    for k in texts:
+        group = next(group for start, group in reversed(starts) if start <= k)
+        multiline.append((group, names[k]))
+    if owner:  # the pieces folded into an option's value go
+        kept = list(map(slice, [0, *[i + 1 for i in owner]], [*owner, len(pieces)]))
+        names = list(chain.from_iterable(map(names.__getitem__, kept)))
+        values = list(chain.from_iterable(map(values.__getitem__, kept)))
+        folded = list(owner)
+        starts = [(start - bisect_left(folded, start), group) for start, group in starts]
+    options = names[1:]  # piece 0 holds the first group's line
+    joined = "\0".join(options)
+    if " " in joined or "\n" in joined or where(options, ""):
+        return None
+    groups: dict[str, tuple[tuple[str, ...], list[Value]]] = {}
+    ends = [start for start, _ in starts[1:]] + [len(names)]
+    for (start, group), end in zip(starts, ends):
+        group_names = tuple(names[start:end])
+        if group in groups or len(set(group_names)) != len(group_names):
+            return None
+        groups[group] = (group_names, values[start:end])
+    return CompactConfiguration(groups, frozenset(multiline))
+
+
+def where(items: list, item: object) -> list[int]:
+    """The positions of `item` in `items`, found in C."""
+    found: list[int] = []
+    at = -1
+    try:
+        while True:
+            at = items.index(item, at + 1)
+            found.append(at)
+    except ValueError:
+        return found
+
+
+_FIRST, _MIDDLE, _LAST = itemgetter(0), itemgetter(1), itemgetter(2)
+
+
+def _after_line(tail: str) -> tuple[list[str], bool] | None:
+    """What follows an option's line up to the next one (`tail`, from the line break):
+    the groups whose lines stand there, each after a blank line, and whether a blank
+    line ends it; None for anything else."""
+    lines = tail.split("\n")
+    groups = []
+    for k in range(1, len(lines), 2):
+        line = lines[k]
+        group = line[:-2]
+        if lines[k - 1] or line[-2:] != ": " or not group or " " in group or group[0] == "=":
+            return None
+        groups.append(group)
+    if len(lines) % 2 and lines[-1]:
+        return None
+    return groups, len(lines) % 2 == 1
+
+
+def _fold(pieces: list[str], owner: dict[int, int], bare: set[int], blank: set[int],
+          values: list[Value]) -> set[int] | None:
+    """Fold the pieces under an option line into its value: a list under `name = `, dict
+    entries under `name: ` after a blank line, lines of text under `name: ` otherwise.
+    Returns the pieces of the options printed as lines of text."""
+    under: dict[int, list[str]] = {}
+    for i, head in owner.items():
+        under.setdefault(head, []).append(pieces[i].partition("\n")[0][2:])
+    texts = set()
+    for head, lines in under.items():
+        if head not in bare:
+            if values[head] != "":
+                return None  # a value and lines under it
+            values[head] = tuple(lines)
+        elif head in blank:
+            entries = [line.partition(" = ") for line in lines]
+            if not all(sep for _, sep, _ in entries):
+                return None  # a nested value, or an entry without ` = `
+            values[head] = {key: value for key, _, value in entries}
+        else:
+            values[head] = "\n".join(lines)
+            texts.add(head)
+    if any(head not in under and head not in blank for head in bare):
+        return None  # a bare `name: ` is not printed so: a cut or a copy
+    return texts
