@@ -32,7 +32,7 @@ from typing import Any, Callable, Iterable, Iterator
 from gmr.diff.upstream import statuses
 from gmr.inputs import Shared
 from gmr.knowledge.changes import Status
-from gmr.models import MASKS, Report, ReportRelease, group_key
+from gmr.models import MASKS, Package, Report, ReportRelease, group_key
 from gmr.parsing.compact import CompactReport
 from gmr.parsing.identify import identify
 from gmr.releases import release_found, with_release
@@ -201,8 +201,10 @@ def node_from_report(report: Report, identity: Iterable[str] = IDENTITY, *,
     if release is not None or report.release is None:
         report = with_release(report, release)
     configuration = report.configuration
-    node = _node(report, report.node, report.service, report.program, report.release,
-                 tuple(identity),
+    processes = report.processes
+    node = _node(report.source.path, report.source.first_line, report.package,
+                 len(processes) if processes is not None else None, report.node, report.service, report.program,
+                 report.release, tuple(identity),
                  ((group.name, tuple(group.options),
                    [option.value for option in group.options.values()])
                   for group in configuration or ()),
@@ -217,11 +219,14 @@ def node_from_compact(compact: CompactReport, identity: Iterable[str] = IDENTITY
                       release: str | None = None) -> Node:
     """The node of a report read by `read_compact`: the node `node_from_report` makes of
     the same report parsed in full, without a model for any option."""
-    head, configuration = compact.head, compact.configuration
-    stacks = (*(head.threads or ()), *(head.green_threads or ()))
-    found = identify(head.package, configuration, stacks, head.source.host)
-    version = head.package.version if head.package else None
-    return _node(head, found["node"], found["service"], found["program"],
+    configuration = compact.configuration
+    # The stacks only tell a service or a program nothing else tells: made when needed.
+    found = identify(compact.package, configuration, (), None)
+    if compact.frames and (found["service"] is None or found["program"] is None):
+        found = identify(compact.package, configuration, compact.stacks(), None)
+    version = compact.package.version if compact.package else None
+    return _node(compact.path, 1, compact.package, compact.processes, found["node"],
+                 found["service"], found["program"],
                  release_found(found["service"], version, configuration, release),
                  tuple(identity),
                  ((group, names, values) for group, (names, values)
@@ -229,12 +234,14 @@ def node_from_compact(compact: CompactReport, identity: Iterable[str] = IDENTITY
                  configuration.is_scalar)
 
 
-def _node(report: Report, node: str | None, service: str | None, program: str | None,
-          release: ReportRelease | None, patterns: tuple[str, ...],
+def _node(path: str | None, first_line: int, package: Package | None,
+          processes: int | None, node: str | None, service: str | None,
+          program: str | None, release: ReportRelease | None, patterns: tuple[str, ...],
           groups: Iterable[tuple[str, tuple[str, ...], list[Any]]],
           is_scalar: Callable[[str, str], bool]) -> Node:
-    """The node of a report from its parts: the options of each group as names and
-    printed values, and a test of whether an identity option is a one-line value.
+    """The node of a report from its parts: how many processes it prints, the options of
+    each group as names and printed values, and a test of whether an identity option is
+    a one-line value.
 
     Every node of a fleet prints the same options: the work per option is done in
     comprehensions and cached per layout, never in a Python loop over a thousand options.
@@ -256,16 +263,15 @@ def _node(report: Report, node: str | None, service: str | None, program: str | 
             printed += values
     table = _key_table(tuple(layout))
     row, changed = _comparable_row(printed, _Own.of(own))
-    processes = report.processes
     service = service or "unknown"
     return Node(
-        name=node or (Path(report.source.path).name if report.source.path else "<stdin>"),
+        name=node or (Path(path).name if path else "<stdin>"),
         service=service,
         role=f"{service} ({program})" if program and program != service else service,
-        path=report.source.path,
-        first_line=report.source.first_line,
-        version=report.package.version if report.package else None,
-        workers=len(processes) - 1 if processes is not None and len(processes) else None,
+        path=path,
+        first_line=first_line,
+        version=package.version if package else None,
+        workers=processes - 1 if processes else None,
         values=Values(table, row),
         as_printed={table.keys[position]: value for position, value in changed.items()},
         groups=frozenset(group for group, _ in layout),

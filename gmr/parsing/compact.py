@@ -18,6 +18,7 @@ caller parses the file in full. tests/test_compact.py holds both readings alike.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from dataclasses import dataclass
 from itertools import chain
@@ -25,9 +26,10 @@ from operator import itemgetter
 from typing import Iterator
 
 from gmr.errors import GmrError
-from gmr.models import Option, Report, Value, built_option, group_key
-from gmr.parsing.lines import MAX_REPORT_LINES
-from gmr.parsing.scan import MAX_LINE, parse
+from gmr.models import Frame, GreenThread, Option, Package, Value, built, built_option, group_key
+from gmr.parsing.lexer import lex_report
+from gmr.parsing.lines import MAX_REPORT_LINES, ReportLines
+from gmr.parsing.scan import MAX_LINE
 from gmr.parsing.shapes import BANNER_BODY, BANNER_TITLE, RULE
 
 
@@ -83,11 +85,24 @@ class CompactConfiguration:
 
 @dataclass(frozen=True, slots=True)
 class CompactReport:
-    """A report read by `read_compact`: its head (every section before Configuration,
-    parsed in full) and its Configuration as names and values."""
+    """A report read by `read_compact`: what a fleet diff's node needs of the sections
+    before Configuration, and the Configuration as names and values."""
 
-    head: Report
+    path: str | None
+    package: Package | None
+    #: How many processes the Processes section prints; None without the section.
+    processes: int | None
+    #: The frames of each thread and green thread, as the lexer reads them.
+    frames: tuple[list[tuple], ...]
     configuration: CompactConfiguration
+
+    def stacks(self) -> tuple[GreenThread, ...]:
+        """The stacks, as models: only identifying a report that names neither its
+        service nor its program elsewhere looks at them."""
+        return tuple(built(GreenThread, {"frames": tuple(
+            built(Frame, {"file": file, "line": line, "function": function, "source": source})
+            for file, line, function, source in frames), "exception": None, "line": None})
+            for frames in self.frames)
 
 
 def read_compact_file(path: str) -> CompactReport | None:
@@ -113,16 +128,48 @@ def read_compact(text: str, path: str | None = None) -> CompactReport | None:
     configuration = _configuration(body[:-1] if body.endswith("\n") else body)
     if configuration is None:
         return None
-    head = text[:at]
+    head = _head(text[:at - 1].split("\n"))
+    if head is None:
+        return None
+    return CompactReport(path, *head, configuration)
+
+
+#: The sections before Configuration as the grammar (grammar/gmr.lark) takes them, each
+#: token a letter: Banner, Package and its fields, Threads and Green Threads with their
+#: headers and stacks (Exception, Frames, No traceback), pRocesses and their lines.
+_HEAD_TOKENS = {"BANNER": "B", "PACKAGE_HEADER": "P", "PACKAGE_FIELD": "p",
+                "THREADS_HEADER": "T", "THREAD_HEADER": "t", "GREEN_THREADS_HEADER": "G",
+                "GREEN_THREAD_HEADER": "g", "EXCEPTION": "E", "FRAMES": "F",
+                "NO_TRACEBACK": "N", "PROCESSES_HEADER": "R", "PROCESS": "r"}
+_HEAD = re.compile(r"B(Pp*)?(T(t(EF?|F|N)?)*|(t(EF?|F|N)?)+)?"
+                   r"(G(g(EF?|F|N)?)*|(g(EF?|F|N)?)+)?(Rr*)?")
+
+
+def _head(lines: list[str]) -> tuple[Package | None, int | None, tuple[list[tuple], ...]] | None:
+    """The Package, the number of processes and the frames of each stack, from the lines
+    before the Configuration section, read by the lexer to their end and in the order
+    the grammar takes; None otherwise."""
+    tokens = []
+    reading = lex_report(ReportLines(lines))
     try:
-        heads = parse(head, path)
+        while True:
+            tokens.append(next(reading))
+    except StopIteration as done:
+        lexed = done.value
     except GmrError:
         return None  # the full parse says what is wrong
-    # The head must be read to its end, as it is when the section follows it.
-    if len(heads) != 1 or heads[0].source.partial or heads[0].source.first_line != 1 \
-            or heads[0].source.last_line != head.rstrip("\n").count("\n") + 1:
+    kinds = "".join([_HEAD_TOKENS.get(token.type, "?") for token in tokens])
+    if lexed.end != len(lines) or not lexed.banner or _HEAD.fullmatch(kinds) is None:
         return None
-    return CompactReport(heads[0], configuration)
+    package = None
+    if "P" in kinds:
+        start = kinds.index("P")
+        package = Package(**{key: None if value == "None" else value
+                             for key, value in (token.value for token in tokens[start + 1:]
+                                                if token.type == "PACKAGE_FIELD")},
+                          line=tokens[start].line)
+    frames = tuple(token.value for token in tokens if token.type == "FRAMES")
+    return package, kinds.count("r") if "R" in kinds else None, frames
 
 
 def _configuration(body: str) -> CompactConfiguration | None:
