@@ -198,15 +198,24 @@ class Results:
             pass  # a full disk or a locked database: recomputed next time
 
     def _by_reference(self, found: dict[bytes, bytes], obj: Any) -> tuple:
-        """How a shared object is pickled into an entry: a reference to its content."""
-        blob = pickle.dumps(obj, protocol=5)
-        key = hashlib.sha256(blob).digest()
+        """How a shared object is pickled into an entry: a reference to its content. The
+        last few objects referred to are remembered (and held, so that their identity
+        stays theirs): a worker process hands the same one to thousands of entries."""
+        known = _REFERRED.get(id(obj))
+        if known is None or known[0] is not obj:
+            blob = pickle.dumps(obj, protocol=5)
+            known = _REFERRED[id(obj)] = (obj, hashlib.sha256(blob).digest(), blob)
+            while len(_REFERRED) > 16:
+                del _REFERRED[next(iter(_REFERRED))]
+        _, key, blob = known
         found[key] = blob
         return _restored, (str(self.path), key)
 
 
 #: The shared objects this process stored, and those it read, by content digest.
 _STORED: dict[bytes, bytes] = {}
+#: id -> (object, digest, pickle) of the shared objects last pickled by reference.
+_REFERRED: dict[int, tuple[Any, bytes, bytes]] = {}
 _RESTORED: dict[bytes, Any] = {}
 
 
