@@ -33,7 +33,7 @@ from gmr.diff.upstream import statuses
 from gmr.inputs import Shared
 from gmr.knowledge.changes import Status
 from gmr.models import MASKS, Package, Report, ReportRelease, group_key
-from gmr.parsing.compact import CompactReport
+from gmr.parsing.compact import CompactReport, where
 from gmr.parsing.identify import identify
 from gmr.releases import release_found, with_release
 
@@ -383,18 +383,6 @@ def _whole_word(text: str, start: int, end: int) -> bool:
         and not (after and (after.isalnum() or after in "_-"))
 
 
-def _positions(items: list, item: object) -> list[int]:
-    """Where `item` stands in `items`, found in C: few values of a node are not plain."""
-    found: list[int] = []
-    at = -1
-    try:
-        while True:
-            at = items.index(item, at + 1)
-            found.append(at)
-    except ValueError:
-        return found
-
-
 def _comparable_row(printed: list[Any], own: _Own | None
                     ) -> tuple[tuple[Comparable, ...], dict[int, Comparable]]:
     """The printed values made comparable (a list as a frozenset, a dict as sorted items,
@@ -403,8 +391,8 @@ def _comparable_row(printed: list[Any], own: _Own | None
     row = printed
     changed: dict[int, Comparable] = {}
     kinds = list(map(type, row))
-    odd = sorted({i for kind in set(kinds) - {str} for i in _positions(kinds, kind)}
-                 | {i for mask in MASKS for i in _positions(row, mask)})
+    odd = sorted({i for kind in set(kinds) - {str} for i in where(kinds, kind)}
+                 | {i for mask in MASKS for i in where(row, mask)})
     for i in odd:
         value = row[i]
         if isinstance(value, tuple):
