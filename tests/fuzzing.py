@@ -17,6 +17,8 @@ from typing import Callable, Iterator
 import gmr
 from gmr.errors import GmrError
 from gmr import diff_reports, lint_reports
+from gmr.diff.nodes import node_from_compact, node_from_report
+from gmr.parsing.compact import read_compact
 from gmr.parsing.shapes import BANNER_TITLE, RULE, header_line
 
 BANNER = f"{RULE}\n{header_line(BANNER_TITLE)}\n{RULE}\n"
@@ -157,7 +159,19 @@ def check(data: bytes) -> str:
     lint_reports(reports)
     if reports:
         diff_reports([*reports, reports[0]])
+    _check_compact(data.decode("utf-8", errors="replace"), reports)
     return f"reports {len(reports)}"
+
+
+def _check_compact(text: str, reports: list) -> None:
+    """A file the compact reading takes is one report, whose node is the full parse's."""
+    compact = read_compact(text, "fuzzed.txt")
+    if compact is None:
+        return
+    assert len(reports) == 1, "the compact reading took a file of several reports"
+    node, full = node_from_compact(compact), node_from_report(reports[0])
+    assert node == full and list(node.values) == list(full.values), \
+        "the compact reading gave another node than the full parse"
 
 
 def cuts(text: str) -> Iterator[int]:
