@@ -376,8 +376,15 @@ def _identify(report: Report, service_override: str | None,
 
 
 def _in_range(release: Release, bounds: tuple[str | None, str | None]) -> bool:
-    low, high = (release_named(b) if b else None for b in bounds)
+    low, high = _bounds(bounds)
     return (low is None or release >= low) and (high is None or release <= high)
+
+
+@lru_cache(maxsize=256)
+def _bounds(bounds: tuple[str | None, str | None]) -> tuple[Release | None, Release | None]:
+    """A rule's release range as releases: every report asks of every rule."""
+    low, high = (release_named(b) if b else None for b in bounds)
+    return low, high
 
 
 class _Stamp:
@@ -401,9 +408,11 @@ class _Stamp:
             values["value"] = shown(hit.option, str(values["value"]))
         values = {key: escape_controls(value, layout=True) if isinstance(value, str) else value
                   for key, value in values.items()}
-        return Finding(**self.base, line=hit.line, code=rule.code, name=rule.name,
-                       severity=rule.severity, message=rule.message.format(**values),
-                       group=group, option=hit.option)
+        # Every field is typed already: a finding is built, not validated again.
+        return built(Finding, {**self.base, "line": hit.line, "code": rule.code,
+                               "name": rule.name, "severity": rule.severity,
+                               "message": rule.message.format(**values), "group": group,
+                               "option": hit.option})
 
     def intrinsic(self, code: str, line: int | None, message: str,
                   where: Hit | None = None) -> Finding:
