@@ -8,7 +8,7 @@ found in, except `Frame.line`, which is the Python source line the frame printed
 
 from __future__ import annotations
 
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, partial
 from typing import Any, Callable, Iterator, Literal, TypeVar
 
 from pydantic import (
@@ -218,7 +218,11 @@ class Option:
         return None
 
 
-_set_option_fields = [vars(Option)[field].__set__ for field in ("name", "value", "shape", "line")]
+_set_option_fields = tuple(vars(Option)[field].__set__
+                           for field in ("name", "value", "shape", "line"))
+#: What `built_option` makes an Option with: a new empty one, and the setters of its
+#: name, value, shape and line (for the lexer, which makes a thousand in a loop).
+OPTION_FACTORY = (partial(_new, Option), _set_option_fields)
 
 
 def built_option(name: str, value: Value, shape: Shape, line: int | None) -> Option:
