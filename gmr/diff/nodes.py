@@ -33,7 +33,8 @@ from gmr.diff.upstream import statuses
 from gmr.inputs import Shared
 from gmr.knowledge.changes import Status
 from gmr.models import MASKS, Package, Report, ReportRelease, group_key
-from gmr.parsing.compact import CompactReport, where
+from gmr.parsing.compact import CompactReport
+from gmr.parsing.section import where
 from gmr.parsing.identify import identify
 from gmr.releases import release_found, with_release
 

@@ -19,10 +19,7 @@ caller parses the file in full. tests/test_compact.py holds both readings alike.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from dataclasses import dataclass
-from itertools import chain
-from operator import itemgetter
 from typing import Iterator
 
 from gmr.errors import GmrError
@@ -30,6 +27,7 @@ from gmr.models import Frame, GreenThread, Option, Package, Value, built, built_
 from gmr.parsing.lexer import lex_report
 from gmr.parsing.lines import MAX_REPORT_LINES, ReportLines
 from gmr.parsing.scan import MAX_LINE
+from gmr.parsing.section import read_section
 from gmr.parsing.shapes import BANNER_BODY, BANNER_TITLE, RULE
 
 
@@ -173,135 +171,14 @@ def _head(lines: list[str]) -> tuple[Package | None, int | None, tuple[list[tupl
 
 
 def _configuration(body: str) -> CompactConfiguration | None:
-    """The groups of a Configuration section's body (what follows its header): a blank
-    line, then each group after a blank line, a dict option also after one.
-
-    The body splits at every line break followed by two spaces: each piece is an option
-    line, or a list item, dict entry or line of text under one (it keeps two more
-    spaces), and runs on over any blank line and group line after it. Most pieces are
-    a whole `name = value` line, read in comprehensions; the others one by one.
-    """
-    if body[:1] != "\n" or "\n====" in body:
+    section = read_section(body)
+    if section is None:
         return None
-    pieces = body[1:].split("\n  ")
-    parts = [piece.partition(" = ") for piece in pieces]
-    names: list[str] = list(map(_FIRST, parts))
-    values: list[Value] = list(map(_LAST, parts))
-    # The pieces that are not one `name = value` line; whether the names of the others
-    # hold a space is asked of them all at once, at the end.
-    odd = sorted({*[i for i, piece in enumerate(pieces) if "\n" in piece or piece[:1] == " "],
-                  *where(list(map(_MIDDLE, parts)), "")})
-    opened = _after_line("\n" + pieces[0])  # the first group's line, and empty ones before
-    if opened is None or not opened[0]:
-        return None
-    starts = [(1, group) for group in opened[0]]  # (first piece, group)
-    blank = {1} if opened[1] else set()  # the pieces after a blank line
-    owner: dict[int, int] = {}  # a piece under an option line -> that line's piece
-    bare: list[int] = []  # `name: ` lines
-    for i in odd[1:] if odd[:1] == [0] else odd:
-        line, newline, rest = pieces[i].partition("\n")
-        if line[:2] == "  ":
-            if "\n" in pieces[i - 1] or i == 1:
-                return None  # under a group's line, or after a blank line
-            owner[i] = owner.get(i - 1, i - 1)
-        else:
-            name, sep, value = line.partition(" = ")
-            if not sep:
-                name, value = line[:-2], {}
-                if line[-2:] != ": ":
-                    return None
-                bare.append(i)
-            if not name or " " in name:
-                return None
-            names[i], values[i] = name, value
-        if newline:
-            opened = _after_line(rest)
-            if opened is None:
-                return None
-            starts += [(i + 1, group) for group in opened[0]]
-            if opened[1]:
-                blank.add(i + 1)
-    texts = _fold(pieces, owner, set(bare), blank, values)
-    if texts is None:
-        return None
-    multiline = []
-    for k in texts:
-        group = next(group for start, group in reversed(starts) if start <= k)
-        multiline.append((group, names[k]))
-    if owner:  # the pieces folded into an option's value go
-        kept = list(map(slice, [0, *[i + 1 for i in owner]], [*owner, len(pieces)]))
-        names = list(chain.from_iterable(map(names.__getitem__, kept)))
-        values = list(chain.from_iterable(map(values.__getitem__, kept)))
-        folded = list(owner)
-        starts = [(start - bisect_left(folded, start), group) for start, group in starts]
-    options = names[1:]  # piece 0 holds the first group's line
-    joined = "\0".join(options)
-    if " " in joined or "\n" in joined or where(options, ""):
-        return None
-    groups: dict[str, tuple[tuple[str, ...], list[Value]]] = {}
-    ends = [start for start, _ in starts[1:]] + [len(names)]
-    for (start, group), end in zip(starts, ends):
-        group_names = tuple(names[start:end])
-        if group in groups or len(set(group_names)) != len(group_names):
-            return None
-        groups[group] = (group_names, values[start:end])
-    return CompactConfiguration(groups, frozenset(multiline))
+    names, values = section.names, section.values
+    groups = {group: (tuple(names[start:end]), values[start:end])
+              for group, start, end in section.groups}
+    multiline = frozenset((group, names[i]) for group, start, end in section.groups
+                          for i in section.texts if start <= i < end)
+    return CompactConfiguration(groups, multiline)
 
 
-def where(items: list, item: object) -> list[int]:
-    """The positions of `item` in `items`, found in C."""
-    found: list[int] = []
-    at = -1
-    try:
-        while True:
-            at = items.index(item, at + 1)
-            found.append(at)
-    except ValueError:
-        return found
-
-
-_FIRST, _MIDDLE, _LAST = itemgetter(0), itemgetter(1), itemgetter(2)
-
-
-def _after_line(tail: str) -> tuple[list[str], bool] | None:
-    """What follows an option's line up to the next one (`tail`, from the line break):
-    the groups whose lines stand there, each after a blank line, and whether a blank
-    line ends it; None for anything else."""
-    lines = tail.split("\n")
-    groups = []
-    for k in range(1, len(lines), 2):
-        line = lines[k]
-        group = line[:-2]
-        if lines[k - 1] or line[-2:] != ": " or not group or " " in group or group[0] == "=":
-            return None
-        groups.append(group)
-    if len(lines) % 2 and lines[-1]:
-        return None
-    return groups, len(lines) % 2 == 1
-
-
-def _fold(pieces: list[str], owner: dict[int, int], bare: set[int], blank: set[int],
-          values: list[Value]) -> set[int] | None:
-    """Fold the pieces under an option line into its value: a list under `name = `, dict
-    entries under `name: ` after a blank line, lines of text under `name: ` otherwise.
-    Returns the pieces of the options printed as lines of text."""
-    under: dict[int, list[str]] = {}
-    for i, head in owner.items():
-        under.setdefault(head, []).append(pieces[i].partition("\n")[0][2:])
-    texts = set()
-    for head, lines in under.items():
-        if head not in bare:
-            if values[head] != "":
-                return None  # a value and lines under it
-            values[head] = tuple(lines)
-        elif head in blank:
-            entries = [line.partition(" = ") for line in lines]
-            if not all(sep for _, sep, _ in entries):
-                return None  # a nested value, or an entry without ` = `
-            values[head] = {key: value for key, _, value in entries}
-        else:
-            values[head] = "\n".join(lines)
-            texts.add(head)
-    if any(head not in under and head not in blank for head in bare):
-        return None  # a bare `name: ` is not printed so: a cut or a copy
-    return texts
