@@ -13,7 +13,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
-from conftest import report_text, run_gmr
+from conftest import SAMPLES, report_text, run_gmr
 from conftest import NOVA_13, NOVA_34
 
 ESC_FORMAT = "\x1b[01;36m%(request_id)s \x1b[00;36m%(user)s"
@@ -329,3 +329,15 @@ def test_findings_are_written_as_json_dumps_writes_them(fields):
 
     assert flat_object(fields) == json.dumps(fields, indent=2)
     assert flat_object(fields, "    ") == json.dumps(fields, indent=2).replace("\n", "\n    ")
+
+
+def test_json_findings_show_their_fields_in_the_order_of_the_model():
+    import json
+
+    from gmr.lint.engine import Finding
+
+    ran = run_gmr("lint", str(SAMPLES / "cinder-29.0.0-volume.txt"), "--format", "json")
+    findings = json.loads(ran.stdout)
+    assert {finding["code"] for finding in findings} - {"GMR001"}
+    order = [name for name, field in Finding.model_fields.items() if not field.exclude]
+    assert all(list(finding) == order for finding in findings)

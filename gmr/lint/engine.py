@@ -408,11 +408,15 @@ class _Stamp:
             values["value"] = shown(hit.option, str(values["value"]))
         values = {key: escape_controls(value, layout=True) if isinstance(value, str) else value
                   for key, value in values.items()}
-        # Every field is typed already: a finding is built, not validated again.
-        return built(Finding, {**self.base, "line": hit.line, "code": rule.code,
-                               "name": rule.name, "severity": rule.severity,
-                               "message": rule.message.format(**values), "group": group,
-                               "option": hit.option})
+        # Every field is typed already: a finding is built, not validated again, its
+        # fields in the order of the model's (the order the JSON shows them in).
+        base = self.base
+        return built(Finding, {
+            "file": base["file"], "line": hit.line, "code": rule.code, "name": rule.name,
+            "severity": rule.severity, "message": rule.message.format(**values),
+            "group": group, "option": hit.option, "service": base["service"],
+            "node": base["node"], "release": base["release"],
+            "report_line": base["report_line"]})
 
     def intrinsic(self, code: str, line: int | None, message: str,
                   where: Hit | None = None) -> Finding:
