@@ -24,8 +24,9 @@ from gmr.models import Value
 @dataclass(frozen=True, slots=True)
 class Section:
     """A Configuration section read by `read_section`: every option of it in printed
-    order (names, values, and the positions of those printed as lines of text), and each
-    group as (name, its first option, the option after its last)."""
+    order (names, values, and the positions of those printed as lines of text; position
+    0 holds the first group's line, no option), and each group as (name, its first
+    option, the option after its last)."""
 
     names: list[str]
     values: list[Value]
