@@ -289,3 +289,33 @@ def test_an_endless_report_is_cut_and_read_in_bounded_memory(full_report, monkey
     (report,) = gmr.iter_reports(Endless())
     assert report.source.truncated
     assert any("cut after 5,000 lines" in w.message for w in report.warnings)
+
+
+@pytest.mark.parametrize(("sample", "ending"), [
+    ("nova-34.0.0-compute-node1.txt", "  cert ="),  # `cert = ` lost its space: a cut
+    ("nova-13.0.0-mitaka-api.txt", "  compute_stats_class = "),  # a space in a stripped copy
+    ("nova-34.0.0-compute-node1.txt", "   "),  # the start of a list item
+    ("nova-13.0.0-mitaka-api.txt", "  "),
+])
+def test_a_report_cut_in_the_spaces_of_its_last_line_is_flagged(sample, ending):
+    text = (SAMPLES / sample).read_text()
+    line = ending.rstrip() or None
+    keep = text[:text.index(f"\n{line}") + 1] if line else text[:text.index("\n  debug = ") + 1]
+    (report,) = gmr.parse(keep + ending)
+    assert report.source.truncated
+    assert any("middle of a line" in warning.message for warning in report.warnings)
+
+
+@pytest.mark.parametrize("sample", ["nova-34.0.0-compute-node1.txt", "nova-13.0.0-mitaka-api.txt"])
+def test_a_whole_report_ending_without_a_line_break_is_not_flagged(sample):
+    text = (SAMPLES / sample).read_text().rstrip("\n")
+    (report,) = gmr.parse(text)
+    assert not report.source.truncated, report.warnings
+
+
+def test_a_stripped_copy_ending_at_a_blank_line_is_flagged():
+    text = (SAMPLES / "nova-13.0.0-mitaka-api.txt").read_text()
+    blank = text.rindex("\n\n") + 2
+    (report,) = gmr.parse(text[:blank])
+    assert report.source.truncated
+    assert any("ends at a blank line" in warning.message for warning in report.warnings)

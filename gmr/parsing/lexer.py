@@ -177,6 +177,9 @@ def _flag_truncation(src: ReportLines, out: Lexed) -> None:
     if src.get(out.end) is not None and src.get(out.end + 1) is None and not src.final_newline:
         out.truncated = True
         out.warn(src, out.end, "the input ends in the middle of a line")
+    elif (cut := _cut_in_spaces(src, out)) is not None:
+        out.truncated = True
+        out.warn(src, cut, "the input ends in the middle of a line")
     if src.overflow:
         out.truncated = True
         out.warn(src, None, f"report cut after {MAX_REPORT_LINES:,} lines: the rest was not read")
@@ -199,15 +202,32 @@ def _flag_truncation(src: ReportLines, out: Lexed) -> None:
         out.truncated = True
         out.warn(src, None, f"report cut short at line {end_line}: Configuration ends before "
                        "the [DEFAULT] group, which every report has")
-    elif (out.sections[-1] == "Configuration" and out.whitespace == "exact"
+    elif (out.sections[-1] == "Configuration" and out.whitespace != "collapsed"
           and out.end > out.last + 1 and src.get(out.end) is None):
         # Blank lines end the input; in Configuration one comes only before a group or a
-        # dict option.
+        # dict option (a copy stripped of trailing spaces keeps those lines blank).
         blank = out.last + 1
         out.truncated = True
         out.warn(src, blank, f"report cut short at line {src.number(blank)}: Configuration "
                              "ends at a blank line, after which oslo.reports always prints "
                              "a group or an option")
+
+
+def _cut_in_spaces(src: ReportLines, out: Lexed) -> int | None:
+    """The line of a Configuration section that the input ends in, without a line
+    break, where only its spaces tell it was cut: an empty value prints as `name = `
+    with its space, which a report that kept its trailing spaces shows and a copy
+    stripped of them never has; and oslo.reports prints no line of one to three spaces.
+    None when the input does not end so."""
+    if src.get(out.end) is not None or src.final_newline or out.sections[-1:] != [
+            "Configuration"]:
+        return None
+    last = src.get(out.last) or ""
+    if last[:2] == "  " and (last.endswith(" =") if out.whitespace == "exact"
+                             else out.whitespace == "stripped" and last.endswith(" ")):
+        return out.last
+    tail = src.get(out.end - 1) if out.end - 1 > out.last else None
+    return out.end - 1 if tail and not tail.strip() else None
 
 
 def _package(src: ReportLines, out: Lexed, i: int) -> Iterator[Tok]:
