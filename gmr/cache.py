@@ -159,7 +159,8 @@ class Results:
         return hashlib.sha256(self.salt + name.encode() + b"\0" + content).digest()
 
     def get(self, name: str, content: bytes) -> Any | None:
-        """The result kept for the file `name` holding `content`, or None."""
+        """The result kept for the file `name` whose content is `content` (the content
+        itself, or a digest of it), or None."""
         database = _database(self.path)
         if database is None:
             return None

@@ -11,6 +11,7 @@ report in any of its files, is an error: a command that checked nothing must say
 from __future__ import annotations
 
 import glob
+import hashlib
 import io
 import os
 import sys
@@ -105,7 +106,9 @@ class Cached:
         if name == STDIN:
             return self.read(name)
         try:
-            content = Path(name).read_bytes()
+            # Digested a block at a time: a service log of gigabytes is never held whole.
+            with open(name, "rb") as stream:
+                content = hashlib.file_digest(stream, "sha256").digest()
         except OSError:
             return self.read(name)  # which says what is wrong with the file
         kept = self.results.get(name, content)

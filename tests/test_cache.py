@@ -230,3 +230,27 @@ def test_a_cache_that_can_be_read_but_not_written_is_left_alone_at_once(tmp_path
     results.put("a.txt", b"content", ["a result"])
     assert results.get("a.txt", b"content") is None
     assert time.monotonic() - start < 5 and database.exists()
+
+
+def test_a_big_log_is_linted_and_compared_in_bounded_memory_with_the_cache(tmp_path):
+    """Keeping results by the file's content must not hold the file whole: a service
+    log of hundreds of megabytes is read a block at a time, cached or not."""
+    import resource
+
+    record = ("2026-11-25 14:01:00.000000 4242 INFO nova.compute.manager [req-1 - - - - -] "
+              "Took 0.42 seconds to spawn the instance on the hypervisor.\n") * 10_000
+    log = tmp_path / "nova-compute.log"
+    with log.open("w") as out:
+        for block in range(150):  # ~190 MB, a report in the middle
+            out.write(record)
+            if block == 75:
+                out.write((SAMPLES / "nova-34.0.0-compute-node1.txt").read_text())
+
+    def limited() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (400 << 20, 400 << 20))
+
+    env = {"GMR_CACHE_DIR": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"}
+    for args in (["lint", str(log)], ["lint", str(log)], ["diff", str(log), str(log)]):
+        ran = subprocess.run([sys.executable, "-m", "gmr", *args], env=env,
+                             preexec_fn=limited, capture_output=True, text=True, timeout=300)
+        assert ran.returncode in (0, 1), ran.stderr[-500:]
