@@ -9,7 +9,7 @@ found in, except `Frame.line`, which is the Python source line the frame printed
 from __future__ import annotations
 
 from functools import cached_property, lru_cache, partial
-from typing import Any, Callable, Iterator, Literal, TypeVar
+from typing import Any, Callable, Iterable, Iterator, Literal, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -330,7 +330,7 @@ class Configuration(_Model):
 
     @cached_property
     def _folded(self) -> dict[str, str]:
-        return {name.lower(): name for name in self.groups}
+        return folded_groups(self.groups)
 
     def options(self) -> Iterator[tuple[Group, Option]]:
         """Every option with its group, in printed order."""
@@ -378,6 +378,12 @@ _last_layout: tuple[Any, tuple] = (None, ())
 def _named(layout: tuple[tuple[str, tuple[str, ...]], ...], test: Callable[[str], object]
            ) -> tuple[tuple[str, str], ...]:
     return tuple((group, name) for group, names in layout for name in names if test(name))
+
+
+def folded_groups(names: Iterable[str]) -> dict[str, str]:
+    """Group names by their lower case, the last spelt so winning: how a group asked for
+    as `[agent]` is found printed as `AGENT` (`Configuration.get`)."""
+    return {name.lower(): name for name in names}
 
 
 def group_key(group: str) -> str:

@@ -105,10 +105,6 @@ class Values(Mapping[Key, Comparable]):
         self.table = table
         self.row = row
 
-    @classmethod
-    def of(cls, values: dict[Key, Comparable]) -> Values:
-        return cls(KeyTable.of(tuple(values)), tuple(values.values()))
-
     def __getitem__(self, key: Key) -> Comparable:
         return self.row[self.table.index[key]]
 

@@ -243,7 +243,7 @@ def _as_told(report: Report, release: str | None, service: str | None) -> Report
 def _whole(views: list[Report], release: str | None, service: str | None) -> list[Report]:
     """The whole reports behind `views`, read again from their files: only the rules that
     follow a process across reports need them, for the few processes given more than
-    once. A report read from stdin is already whole (`lint_file`)."""
+    once. A report read from stdin is already whole (`linted_reports`)."""
     files: dict[str, dict[int, Report]] = {}
     whole = []
     for view in views:

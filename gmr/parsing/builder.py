@@ -8,6 +8,8 @@ serves every parse.
 
 from __future__ import annotations
 
+from typing import Iterable
+
 from lark import Transformer, v_args
 
 from gmr.models import (
@@ -24,6 +26,12 @@ from gmr.models import (
 from gmr.parsing.lexer import Tok
 
 
+def package_of(header: Tok, fields: Iterable[Tok]) -> Package:
+    """The Package section from its header's token and its fields' (`None` is unset)."""
+    values = {key: None if value == "None" else value for key, value in (f.value for f in fields)}
+    return Package(**values, line=header.line)
+
+
 @v_args(inline=True)
 class ReportBuilder(Transformer):
     def report(self, *sections: object) -> dict[str, object]:
@@ -38,8 +46,7 @@ class ReportBuilder(Transformer):
         return found
 
     def package(self, header: Tok, *fields: Tok) -> tuple[str, Package]:
-        values = {key: None if value == "None" else value for key, value in (f.value for f in fields)}
-        return "package", Package(**values, line=header.line)
+        return "package", package_of(header, fields)
 
     def threads(self, *items: Tok | Thread) -> tuple[str, tuple[Thread, ...]]:
         return "threads", tuple(item for item in items if not isinstance(item, Tok))

@@ -23,16 +23,18 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from gmr.errors import GmrError
-from gmr.models import Frame, GreenThread, Option, Package, Value, built, built_option, group_key
+from gmr.models import (Frame, GreenThread, Option, Package, Value, built, built_option,
+                        folded_groups, group_key)
+from gmr.parsing.builder import package_of
 from gmr.parsing.lexer import lex_report
 from gmr.parsing.lines import MAX_REPORT_LINES, ReportLines
 from gmr.parsing.scan import MAX_LINE
 from gmr.parsing.section import read_section
-from gmr.parsing.shapes import BANNER_BODY, BANNER_TITLE, RULE
+from gmr.parsing.shapes import BANNER_BODY, BANNER_TITLE, RULE, header_line
 
 
 def _header(title: str) -> str:
-    return f"{RULE}\n===={title:^64}====\n{RULE}\n"
+    return f"{RULE}\n{header_line(title)}\n{RULE}\n"
 
 
 _BANNER = _header(BANNER_TITLE) + BANNER_BODY
@@ -51,9 +53,8 @@ class CompactConfiguration:
 
     def get(self, group: str, option: str) -> Option | None:
         key = group_key(group)
-        if key not in self.groups:  # as Configuration.get: the last spelt so in any case
-            spelt = [name for name in self.groups if name.lower() == group.lower()]
-            key = spelt[-1] if spelt else key
+        if key not in self.groups:
+            key = folded_groups(self.groups).get(group.lower(), key)
         names, values = self.groups.get(key, ((), []))
         if option not in names:
             return None
@@ -162,10 +163,7 @@ def _head(lines: list[str]) -> tuple[Package | None, int | None, tuple[list[tupl
     package = None
     if "P" in kinds:
         start = kinds.index("P")
-        package = Package(**{key: None if value == "None" else value
-                             for key, value in (token.value for token in tokens[start + 1:]
-                                                if token.type == "PACKAGE_FIELD")},
-                          line=tokens[start].line)
+        package = package_of(tokens[start], tokens[start + 1:start + 1 + kinds.count("p")])
     frames = tuple(token.value for token in tokens if token.type == "FRAMES")
     return package, kinds.count("r") if "R" in kinds else None, frames
 
