@@ -172,31 +172,42 @@ class Results:
             return None
 
     def put(self, name: str, content: bytes, result: Any) -> None:
+        self.put_many([(name, content, result)])
+
+    def put_many(self, entries: list[tuple[str, bytes, Any]]) -> None:
+        """Keep the result of each (name, content, result) in one transaction: a
+        transaction per file costs as much again as keeping the file's result."""
         database = _database(self.path)
-        if database is None:
+        if database is None or not entries:
             return
-        import io
         import sqlite3
 
         found: dict[bytes, bytes] = {}
+        try:
+            rows = [(self._key(name, content), self._pickled(result, found), _today())
+                    for name, content, result in entries]
+            with database:
+                database.executemany("INSERT OR REPLACE INTO shared VALUES (?, ?, ?)",
+                                     [(key, blob, _today()) for key, blob in found.items()
+                                      if key not in _STORED])
+                database.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", rows)
+            _STORED.update(found)
+        except (sqlite3.Error, pickle.PicklingError):
+            pass  # a full disk or a locked database: recomputed next time
+
+    def _pickled(self, result: Any, found: dict[bytes, bytes]) -> bytes:
+        """`result` pickled and compressed, its shared objects by reference (added to
+        `found`, by digest)."""
+        import io
+
         data = io.BytesIO()
         pickler = pickle.Pickler(data, protocol=5)
         # Looked up by type in C: only objects of the shared types cost a call.
         pickler.dispatch_table = {**copyreg.dispatch_table,
                                   **{kind: partial(self._by_reference, found)
                                      for kind in self.shared}}
-        try:
-            pickler.dump(result)
-            with database:
-                database.executemany("INSERT OR REPLACE INTO shared VALUES (?, ?, ?)",
-                                     [(key, blob, _today()) for key, blob in found.items()
-                                      if key not in _STORED])
-                database.execute("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)",
-                                 (self._key(name, content),
-                                  zlib.compress(data.getvalue(), 1), _today()))
-            _STORED.update(found)
-        except (sqlite3.Error, pickle.PicklingError):
-            pass  # a full disk or a locked database: recomputed next time
+        pickler.dump(result)
+        return zlib.compress(data.getvalue(), 1)
 
     def _by_reference(self, found: dict[bytes, bytes], obj: Any) -> tuple:
         """How a shared object is pickled into an entry: a reference to its content. The

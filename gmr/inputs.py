@@ -10,12 +10,14 @@ report in any of its files, is an error: a command that checked nothing must say
 
 from __future__ import annotations
 
+import gc
 import glob
 import hashlib
 import io
 import os
 import sys
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Generic, Iterable, TypeVar
 
@@ -103,21 +105,32 @@ class Cached:
     results: Results
 
     def __call__(self, name: str) -> list | GmrError:
-        if name == STDIN:
-            return self.read(name)
-        try:
-            # Digested a block at a time: a service log of gigabytes is never held whole.
-            with open(name, "rb") as stream:
-                content = hashlib.file_digest(stream, "sha256").digest()
-        except OSError:
-            return self.read(name)  # which says what is wrong with the file
-        kept = self.results.get(name, content)
-        if kept is not None:
-            return kept
-        outcome = self.read(name)
-        if not isinstance(outcome, GmrError):
-            self.results.put(name, content, outcome)
-        return outcome
+        return self.many([name])[0]
+
+    def many(self, names: list[str]) -> list[list | GmrError]:
+        """What each file holds; what was not kept yet is kept in one go."""
+        outcomes = []
+        made = []
+        for name in names:
+            content = None if name == STDIN else _digest(name)
+            kept = None if content is None else self.results.get(name, content)
+            if kept is None:
+                kept = self.read(name)  # which says what is wrong with a file not read
+                if content is not None and not isinstance(kept, GmrError):
+                    made.append((name, content, kept))
+            outcomes.append(kept)
+        self.results.put_many(made)
+        return outcomes
+
+
+def _digest(name: str) -> bytes | None:
+    """The SHA-256 of a file's content, read a block at a time (a service log of
+    gigabytes is never held whole); None when it cannot be read."""
+    try:
+        with open(name, "rb") as stream:
+            return hashlib.file_digest(stream, "sha256").digest()
+    except OSError:
+        return None
 
 
 class Shared:
@@ -156,28 +169,31 @@ def read_inputs(names: Iterable[str], read: Reader = reports_or_error, *, jobs: 
     """Read every file behind `names` with `read`: in `jobs` worker processes when there
     are many (`read` must then be a module-level function), calling `done` once per file
     and `keep` on each item as it arrives (to share what items hold alike)."""
-    named = expand(names)
-    files = [file for entry in named for file in entry.files]
-    outcomes = iter(_read_all(files, read, jobs, done))
-    inputs: Inputs = Inputs()
-    for entry in named:
-        if not entry.files:
-            inputs.errors.append(InputError("no files found", entry.name))
-            continue
-        skipped = 0
-        for file in entry.files:
-            outcome = next(outcomes)
-            if isinstance(outcome, NoReportFound) and not entry.exact:
-                inputs.skipped.append(file)
-                skipped += 1
-            elif isinstance(outcome, GmrError):
-                inputs.errors.append(outcome)
-            else:
-                inputs.items += map(keep, outcome) if keep else outcome
-        if skipped == len(entry.files) and not entry.exact:
-            inputs.errors.append(NoReportFound(
-                f"no Guru Meditation Report in any of its {len(entry.files)} "
-                f"file{'s' * (len(entry.files) != 1)}", entry.name))
+    # The items live until the run ends and hold no cycles: the collector would scan
+    # all of them again each time a few thousand more arrived.
+    with collector_paused():
+        named = expand(names)
+        files = [file for entry in named for file in entry.files]
+        outcomes = iter(_read_all(files, read, jobs, done))
+        inputs: Inputs = Inputs()
+        for entry in named:
+            if not entry.files:
+                inputs.errors.append(InputError("no files found", entry.name))
+                continue
+            skipped = 0
+            for file in entry.files:
+                outcome = next(outcomes)
+                if isinstance(outcome, NoReportFound) and not entry.exact:
+                    inputs.skipped.append(file)
+                    skipped += 1
+                elif isinstance(outcome, GmrError):
+                    inputs.errors.append(outcome)
+                else:
+                    inputs.items += map(keep, outcome) if keep else outcome
+            if skipped == len(entry.files) and not entry.exact:
+                inputs.errors.append(NoReportFound(
+                    f"no Guru Meditation Report in any of its {len(entry.files)} "
+                    f"file{'s' * (len(entry.files) != 1)}", entry.name))
     return inputs
 
 
@@ -188,14 +204,27 @@ def _read_all(files: list[str], read: Reader, jobs: int,
     if jobs > 1 and len(files) >= PARALLEL_FROM and STDIN not in files:
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for outcome in pool.map(read, files, chunksize=CHUNK):
-                if done is not None:
-                    done()
-                yield outcome
+        # A worker collects its own garbage, whether or not this process is pausing it.
+        with ProcessPoolExecutor(max_workers=jobs, initializer=gc.enable) as pool:
+            for outcomes in pool.map(partial(read_many, read), chunks(files)):
+                for outcome in outcomes:
+                    if done is not None:
+                        done()
+                    yield outcome
         return
-    for file in files:
-        outcome = read(file)
-        if done is not None:
-            done()
-        yield outcome
+    for chunk in chunks(files):
+        for outcome in read_many(read, chunk):
+            if done is not None:
+                done()
+            yield outcome
+
+
+def chunks(files: list[str]) -> list[list[str]]:
+    """The files in tasks of CHUNK."""
+    return [files[n:n + CHUNK] for n in range(0, len(files), CHUNK)]
+
+
+def read_many(read: Reader, files: list[str]) -> list:
+    """What `read` makes of each file: in one go when it can (`Cached.many`)."""
+    many = getattr(read, "many", None)
+    return many(files) if many is not None else [read(file) for file in files]

@@ -8,7 +8,8 @@ found in, except `Frame.line`, which is the Python source line the frame printed
 
 from __future__ import annotations
 
-from functools import cached_property, lru_cache, partial
+from functools import cached_property, partial
+from operator import attrgetter
 from typing import Any, Callable, Iterable, Iterator, Literal, TypeVar
 
 from pydantic import (
@@ -355,29 +356,36 @@ class Configuration(_Model):
         groups and options, which the reports of a fleet share: rules that look for a
         kind of option in every group pay per report only for what they find."""
         groups = self.groups
-        return [(groups[group], groups[group].options[name])
-                for group, name in _named(self._layout, test)]
-
-    @property
-    def _layout(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
-        """Each group's key and option names; the last one made is kept, for the rules
-        that ask in turn about the same report."""
-        global _last_layout
-        groups = self.groups
-        if _last_layout[0] is not groups:
-            _last_layout = (groups, tuple((key, tuple(group.options))
-                                          for key, group in groups.items()))
-        return _last_layout[1]
+        layout, answers = _answers(groups)
+        found = answers.get(test)
+        if found is None:
+            found = answers[test] = tuple((group, name) for group, names in zip(*layout)
+                                          for name in names if test(name))
+        return [(groups[group], groups[group].options[name]) for group, name in found]
 
 
-#: The groups dict whose layout was made last, and that layout.
-_last_layout: tuple[Any, tuple] = (None, ())
+_OPTIONS = attrgetter("options")
+#: The groups dict asked about last, with its layout and the answers for it: the rules
+#: ask in turn about the same report.
+_last_asked: tuple[Any, tuple, dict] = (None, (), {})
+#: Each layout of groups and options seen (group keys, option names of each group),
+#: with the answers `Configuration.named` found for it by test.
+_ANSWERS: dict[tuple, dict] = {}
 
 
-@lru_cache(maxsize=256)
-def _named(layout: tuple[tuple[str, tuple[str, ...]], ...], test: Callable[[str], object]
-           ) -> tuple[tuple[str, str], ...]:
-    return tuple((group, name) for group, names in layout for name in names if test(name))
+def _answers(groups: dict[str, Group]) -> tuple[tuple, dict]:
+    """The layout of `groups` and the answers found for it; made once per report (in C),
+    and compared once with the layouts seen."""
+    global _last_asked
+    if _last_asked[0] is not groups:
+        layout = (tuple(groups), tuple(map(tuple, map(_OPTIONS, groups.values()))))
+        answers = _ANSWERS.get(layout)
+        if answers is None:
+            if len(_ANSWERS) >= 256:
+                _ANSWERS.clear()
+            answers = _ANSWERS[layout] = {}
+        _last_asked = (groups, layout, answers)
+    return _last_asked[1], _last_asked[2]
 
 
 def folded_groups(names: Iterable[str]) -> dict[str, str]:

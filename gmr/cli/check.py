@@ -45,7 +45,7 @@ def command(terminal: Terminal, inputs: tuple[str, ...], output_format: str,
     from gmr.cli.lint import show_findings
     from gmr.lint.formats import json_chunks, nested
 
-    with terminal.progress(count_files(inputs), "checking reports") as done:
+    with terminal.progress(lambda: count_files(inputs), "checking reports") as done:
         run = check_inputs(inputs, flags.settings, release=flags.release,
                            service=flags.service, baseline=flags.baseline, jobs=jobs or 0,
                            done=done, cache=not no_cache)

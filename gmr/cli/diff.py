@@ -64,7 +64,7 @@ def command(terminal: Terminal, inputs: tuple[str, ...], baseline: str | None, d
     """
     from gmr.diff.run import diff_inputs
 
-    with terminal.progress(count_files(inputs), "parsing reports") as done:
+    with terminal.progress(lambda: count_files(inputs), "parsing reports") as done:
         run = diff_inputs(inputs, baseline=baseline, defaults=defaults, release=release,
                           identity=identity, compare_all=compare_all, ignore=ignore, only=only,
                           jobs=jobs or 0, done=done, cache=not no_cache)

@@ -46,7 +46,7 @@ def command(terminal: Terminal, inputs: tuple[str, ...], output_format: str,
     from gmr.lint.baseline import write_baseline as record
     from gmr.lint.run import lint_inputs
 
-    with terminal.progress(count_files(inputs), "linting reports") as done:
+    with terminal.progress(lambda: count_files(inputs), "linting reports") as done:
         run = lint_inputs(inputs, flags.settings, release=flags.release,
                           service=flags.service, baseline=flags.baseline, jobs=jobs or 0,
                           done=done, cache=not no_cache)
@@ -82,21 +82,17 @@ def show_findings(terminal: Terminal, run: LintRun, summary_only: bool) -> None:
     """A roll-up per rule when several nodes were linted, then the findings grouped by
     report as `file:line CODE severity message` (one line each, for CI logs), then a
     summary line."""
-    from rich.text import Text
-
     result = run.result
     rollup = run.rollup() if len(run.reports) > 1 or summary_only else []
     for entry in rollup:
-        line = Text()
-        line.append(f"{entry.code} ", style="bold")
-        line.append(f"{entry.severity.value} ", style=SEVERITY_STYLE[entry.severity.value])
         where = []
         if entry.nodes or not entry.files:
             where.append(f"on {entry.nodes} of {entry.total} node{'s' * (entry.total != 1)}")
         if entry.files:
             where.append(f"in {', '.join(entry.files)}")
-        line.append(f"{entry.name} {' and '.join(where)}")
-        terminal.line(line)
+        terminal.pieces((f"{entry.code} ", "bold"),
+                        (f"{entry.severity.value} ", SEVERITY_STYLE[entry.severity.value]),
+                        f"{entry.name} {' and '.join(where)}")
     if not summary_only:
         current = None
         for finding in result.findings:
@@ -107,13 +103,10 @@ def show_findings(terminal: Terminal, run: LintRun, summary_only: bool) -> None:
                                                     finding.release) if part)
                 terminal.line(f"{finding.file or '<input>'}" + (f" ({about})" if about else ""),
                               style="bold")
-            line = Text("  ")
-            line.append(f"{finding.file or '<input>'}:{finding.line or ''} ", style="dim")
-            line.append(f"{finding.code} ", style="bold")
-            line.append(f"{finding.severity.value} ",
-                        style=SEVERITY_STYLE[finding.severity.value])
-            line.append(finding.message)
-            terminal.line(line)
+            severity = finding.severity.value
+            terminal.pieces("  ", (f"{finding.file or '<input>'}:{finding.line or ''} ", "dim"),
+                            (f"{finding.code} ", "bold"),
+                            (f"{severity} ", SEVERITY_STYLE[severity]), finding.message)
     counts = {level: sum(f.severity.value == level for f in result.findings)
               for level in ("error", "warning", "info")}
     checked = len(run.reports)

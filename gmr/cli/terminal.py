@@ -100,16 +100,34 @@ class Terminal:
         """One line to stdout, control characters escaped. On a terminal it is folded at
         the window's width only with `wrap` (a title); a finding stays one line for
         whoever greps the log."""
+        if not self.is_terminal:
+            plain = text if isinstance(text, str) else text.plain
+            self.stdout.write(escape_controls(plain).rstrip() + "\n")
+            return
         from rich.text import Text
 
         if isinstance(text, str):
             text = Text(escape_controls(text), style=style or "")
         else:
             text = _escaped(text)
-        if self.is_terminal:
-            self.console.print(text, soft_wrap=not wrap)
-        else:
-            self.stdout.write(text.plain.rstrip() + "\n")
+        self.console.print(text, soft_wrap=not wrap)
+
+    def pieces(self, *parts: str | tuple[str, str]) -> None:
+        """One line of pieces, each plain or `(text, style)`, as `line` writes it. In a
+        pipe no rich Text is made: a fleet's findings are tens of thousands of lines."""
+        if not self.is_terminal:
+            self.stdout.write(escape_controls("".join(
+                part if isinstance(part, str) else part[0] for part in parts)).rstrip() + "\n")
+            return
+        from rich.text import Text
+
+        text = Text()
+        for part in parts:
+            if isinstance(part, str):
+                text.append(escape_controls(part))
+            else:
+                text.append(escape_controls(part[0]), style=part[1])
+        self.console.print(text, soft_wrap=True)
 
     def print(self, renderable: RenderableType) -> None:
         """A rich renderable, on a terminal only (callers give pipes plain rows)."""
@@ -156,10 +174,17 @@ class Terminal:
     note = warning
 
     @contextmanager
-    def progress(self, total: int, what: str) -> Iterator[Callable[[], None] | None]:
+    def progress(self, count: Callable[[], int], what: str
+                 ) -> Iterator[Callable[[], None] | None]:
         """A progress bar on stderr for inputs worth waiting for, when stderr is a terminal;
-        yields the function to call once per item done, or None."""
-        if total < PROGRESS_FROM or not self.stderr.isatty():
+        yields the function to call once per item done, or None. `count` tells how many
+        items there are, asked only when a bar could be drawn: in a pipe, a fleet's
+        folder is not walked twice."""
+        if not self.stderr.isatty():
+            yield None
+            return
+        total = count()
+        if total < PROGRESS_FROM:
             yield None
             return
         from rich.console import Console

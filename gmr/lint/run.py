@@ -25,6 +25,7 @@ from gmr.lint.rules import BUILTIN, RETIRED
 from gmr.lint.settings import Settings
 from gmr.models import Report
 from gmr.parsing.identify import SERVICES
+from gmr.parsing.parser import collector_paused
 
 
 @dataclass(frozen=True)
@@ -176,9 +177,11 @@ class LintPlan:
     def finish(self, inputs: Inputs[Linted]) -> LintRun:
         """The run, from its reports linted one by one: fleet rules, waivers, baseline."""
         linted = inputs.items
-        result = combine(linted, self.rules, settings=self.settings, errors=inputs.errors,
-                         baseline=self.known,
-                         whole=partial(_whole, release=self.release, service=self.service))
+        with collector_paused():  # a fleet's findings, which live until the run ends
+            result = combine(linted, self.rules, settings=self.settings, errors=inputs.errors,
+                             baseline=self.known,
+                             whole=partial(_whole, release=self.release,
+                                           service=self.service))
         return LintRun(result=result, settings=self.settings, rules=self.rules,
                        reports=[item.report for item in linted], errors=inputs.errors,
                        skipped=inputs.skipped, notes=self.notes)
