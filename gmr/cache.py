@@ -177,22 +177,28 @@ class Results:
     def put_many(self, entries: list[tuple[str, bytes, Any]]) -> None:
         """Keep the result of each (name, content, result) in one transaction: a
         transaction per file costs as much again as keeping the file's result."""
+        if not entries:
+            return
         database = _database(self.path)
-        if database is None or not entries:
+        if database is None:
             return
         import sqlite3
 
         found: dict[bytes, bytes] = {}
+        rows = []
+        for name, content, result in entries:
+            try:
+                rows.append((self._key(name, content), self._pickled(result, found), _today()))
+            except (pickle.PicklingError, TypeError, AttributeError):
+                pass  # a result that cannot be pickled is recomputed next time
         try:
-            rows = [(self._key(name, content), self._pickled(result, found), _today())
-                    for name, content, result in entries]
             with database:
                 database.executemany("INSERT OR REPLACE INTO shared VALUES (?, ?, ?)",
                                      [(key, blob, _today()) for key, blob in found.items()
                                       if key not in _STORED])
                 database.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", rows)
             _STORED.update(found)
-        except (sqlite3.Error, pickle.PicklingError):
+        except sqlite3.Error:
             pass  # a full disk or a locked database: recomputed next time
 
     def _pickled(self, result: Any, found: dict[bytes, bytes]) -> bytes:

@@ -70,8 +70,9 @@ def expand(names: Iterable[str]) -> list[Named]:
     return found
 
 
-def read_reports(name: str | Path) -> list[Report]:
-    """Every report in the file `name` (`-` for stdin); a file holding none is an error."""
+def read_reports(name: str | Path, *, on_demand: bool = False) -> list[Report]:
+    """Every report in the file `name` (`-` for stdin); a file holding none is an error.
+    `on_demand`: as `gmr.parsing.scan.iter_reports` (a file only)."""
     if str(name) == STDIN:
         stream = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace",
                                   newline="")
@@ -79,17 +80,17 @@ def read_reports(name: str | Path) -> list[Report]:
             reports = list(iter_reports(stream, "<stdin>"))
         where = "<stdin>"
     else:
-        reports = parse_file(name)
+        reports = parse_file(name, on_demand=on_demand)
         where = str(name)
     if not reports:
         raise NoReportFound("no Guru Meditation Report found", where)
     return reports
 
 
-def reports_or_error(name: str) -> list[Report] | GmrError:
+def reports_or_error(name: str, *, on_demand: bool = False) -> list[Report] | GmrError:
     """The reports of `name`, or the error reading it: what a worker process sends back."""
     try:
-        return read_reports(name)
+        return read_reports(name, on_demand=on_demand)
     except GmrError as error:
         return error.located(name)
 

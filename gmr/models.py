@@ -350,42 +350,81 @@ class Configuration(_Model):
             for option in group.options:
                 yield name, option
 
-    def named(self, test: Callable[[str], object]) -> list[tuple[Group, Option]]:
+    def named(self, test: Callable[[str], object]) -> list[tuple[str, Option]]:
         """Every option whose name passes `test` (a module-level function), with its
-        group, in printed order. Each name is tested once per process and layout of
-        groups and options, which the reports of a fleet share: rules that look for a
-        kind of option in every group pay per report only for what they find."""
+        group's printed name, in printed order. Each name is tested once per process and
+        layout of groups and options, which the reports of a fleet share: rules that
+        look for a kind of option in every group pay per report only for what they
+        find."""
+        return [(group, self._option(group, name)) for group, name in self._found(test)]
+
+    def suspected(self, test: Callable[[str], object], fragment: str
+                  ) -> list[tuple[str, Option]]:
+        """Every option whose name passes `test` (as in `named`) or one of whose texts
+        (its value, a list item, a dict value) holds `fragment`, with its group's
+        printed name, in printed order: where a credential can show."""
+        named: dict[str, set[str]] = {}
+        for group, name in self._found(test):
+            named.setdefault(group, set()).add(name)
+        return [(key, option) for key, group in self.groups.items()
+                for wanted in (named.get(key, ()),) for option in group.options.values()
+                if option.name in wanted or (
+                    fragment in option.value if type(option.value) is str
+                    else item_holds(option.value, fragment))]
+
+    def part(self, select: Callable[[str], Callable[[str], object] | None]) -> Configuration:
+        """A Configuration of the options chosen: `select(group)` gives the test of the
+        printed group's option names, or None to leave the group out. A group with no
+        option chosen is left out."""
+        groups = {}
+        for key, group in self.groups.items():
+            test = select(key)
+            if test is not None:
+                kept = {name: option for name, option in group.options.items() if test(name)}
+                if kept:
+                    groups[key] = built(Group, {"name": key, "options": kept, "line": group.line})
+        return built(Configuration, {"groups": groups})
+
+    def _found(self, test: Callable[[str], object]) -> tuple[tuple[str, str], ...]:
+        """(group, name) of the options whose name passes `test`, found once per layout."""
+        global _last_asked
         groups = self.groups
-        layout, answers = _answers(groups)
+        if _last_asked[0] is not groups:
+            layout = self._layout()
+            answers = _ANSWERS.get(layout)
+            if answers is None:
+                if len(_ANSWERS) >= 256:
+                    _ANSWERS.clear()
+                answers = _ANSWERS[layout] = {}
+            _last_asked = (groups, layout, answers)
+        _, layout, answers = _last_asked
         found = answers.get(test)
         if found is None:
             found = answers[test] = tuple((group, name) for group, names in zip(*layout)
                                           for name in names if test(name))
-        return [(groups[group], groups[group].options[name]) for group, name in found]
+        return found
+
+    def _layout(self) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+        """Each group's printed name, and its options' names."""
+        groups = self.groups
+        return tuple(groups), tuple(map(tuple, map(_OPTIONS, groups.values())))
+
+    def _option(self, group: str, name: str) -> Option:
+        return self.groups[group].options[name]
+
+
+def item_holds(value: tuple | dict, fragment: str) -> bool:
+    """Whether an item of a list value or a value of a dict holds `fragment`."""
+    return any(fragment in text for text in (value if type(value) is tuple else value.values()))
 
 
 _OPTIONS = attrgetter("options")
-#: The groups dict asked about last, with its layout and the answers for it: the rules
-#: ask in turn about the same report.
+#: The groups asked about last (a report's, as the rules ask in turn about it), their
+#: layout and the answers found for it.
 _last_asked: tuple[Any, tuple, dict] = (None, (), {})
-#: Each layout of groups and options seen (group keys, option names of each group),
+#: Each layout of groups and options seen (group names, option names of each group),
 #: with the answers `Configuration.named` found for it by test.
 _ANSWERS: dict[tuple, dict] = {}
-
-
-def _answers(groups: dict[str, Group]) -> tuple[tuple, dict]:
-    """The layout of `groups` and the answers found for it; made once per report (in C),
-    and compared once with the layouts seen."""
-    global _last_asked
-    if _last_asked[0] is not groups:
-        layout = (tuple(groups), tuple(map(tuple, map(_OPTIONS, groups.values()))))
-        answers = _ANSWERS.get(layout)
-        if answers is None:
-            if len(_ANSWERS) >= 256:
-                _ANSWERS.clear()
-            answers = _ANSWERS[layout] = {}
-        _last_asked = (groups, layout, answers)
-    return _last_asked[1], _last_asked[2]
 
 
 def folded_groups(names: Iterable[str]) -> dict[str, str]:

@@ -101,7 +101,7 @@ def test_named_options_come_in_printed_order_and_follow_a_copy_with_other_groups
         "default": {"transport_url": "rabbit://", "debug": "False", "log_url": "x"},
         "glance": {"api_url": "http://glance"},
     })
-    found = [(group.name, option.name) for group, option in configuration.named(_ends_in_url)]
+    found = [(group, option.name) for group, option in configuration.named(_ends_in_url)]
     assert found == [("default", "transport_url"), ("default", "log_url"), ("glance", "api_url")]
     fewer = configuration.model_copy(update={"groups": {"glance": configuration.groups["glance"]}})
     assert [option.name for _, option in fewer.named(_ends_in_url)] == ["api_url"]

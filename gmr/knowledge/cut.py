@@ -33,7 +33,8 @@ def cut_inside(report: Report, release: str) -> Cut | None:
     was cut, when its last group proves it; None when nothing does."""
     if report.configuration is None or not report.configuration.groups:
         return None
-    group = list(report.configuration.groups.values())[-1]
+    groups = report.configuration.groups
+    group = groups[list(groups)[-1]]
     printed = list(group.options)
     if not printed:
         return None

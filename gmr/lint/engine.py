@@ -204,18 +204,16 @@ def fleet_view(report: Report, fleet: Sequence[Rule]) -> Report:
     if any(not rule.reads for rule in fleet if not rule.snapshots):
         return report  # a rule that reads any option: nothing can be left out
     exact, patterns = _wanted(tuple(reads))
-    groups = {}
-    for name, group in report.configuration.groups.items() if report.configuration else ():
-        folded = name.lower()
+
+    def select(group: str) -> Callable[[str], object] | None:
+        folded = group.lower()
         names = exact.get(folded, frozenset())
         globs = [option for pattern, option in patterns if fnmatchcase(folded, pattern)]
-        if not names and not globs:
-            continue
-        kept = {option: value for option, value in group.options.items()
-                if option in names or globs and any(fnmatchcase(option, g) for g in globs)}
-        if kept:
-            groups[name] = built(Group, {"name": name, "options": kept, "line": group.line})
-    configuration = built(Configuration, {"groups": groups}) if report.configuration else None
+        if not globs:
+            return names.__contains__ if names else None
+        return lambda option: option in names or any(fnmatchcase(option, g) for g in globs)
+
+    configuration = report.configuration.part(select) if report.configuration else None
     return report.model_copy(update={"threads": None, "green_threads": None,
                                      "processes": None, "configuration": configuration,
                                      "extra_sections": ()})

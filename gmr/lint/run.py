@@ -192,16 +192,18 @@ def lint_file(name: str, settings: Settings, release: str | None, service: str |
     """The reports of the file `name` linted one by one, or the error reading it: what a
     worker process sends back. `rule_texts` are the texts of the custom rules files the
     settings name, as they were when the run started."""
-    pairs = linted_reports(name, settings, release, service, rule_texts)
+    pairs = linted_reports(name, settings, release, service, rule_texts, on_demand=True)
     return pairs if isinstance(pairs, GmrError) else [item for _, item in pairs]
 
 
 def linted_reports(name: str, settings: Settings, release: str | None, service: str | None,
-                   rule_texts: tuple[str, ...] = ()
+                   rule_texts: tuple[str, ...] = (), *, on_demand: bool = False
                    ) -> list[tuple[Report, Linted]] | GmrError:
     """Each report of the file `name` as the operator told it (`_as_told`), with what
-    linting it alone gave; or the error reading the file."""
-    outcome = reports_or_error(name)
+    linting it alone gave; or the error reading the file. With `on_demand`, a report's
+    Configuration makes its options as the rules ask for them (`gmr.parsing.ondemand`;
+    custom rules are data that read options by name too)."""
+    outcome = reports_or_error(name, on_demand=on_demand)
     if isinstance(outcome, GmrError):
         return outcome
     rules = _rules(settings.model_dump_json(by_alias=True), rule_texts)

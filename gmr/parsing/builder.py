@@ -24,6 +24,7 @@ from gmr.models import (
     built,
 )
 from gmr.parsing.lexer import Tok
+from gmr.parsing.ondemand import OnDemandConfiguration, OnDemandGroups
 
 
 def package_of(header: Tok, fields: Iterable[Tok]) -> Package:
@@ -101,6 +102,8 @@ class ReportBuilder(Transformer):
         )
 
     def configuration(self, header: Tok, groups: Tok | None = None) -> tuple[str, Configuration]:
+        if groups is not None and isinstance(groups.value, OnDemandGroups):
+            return "configuration", built(OnDemandConfiguration, {"groups": groups.value})
         return "configuration", Configuration(groups=groups.value if groups else {})
 
     def extra_section(self, header: Tok, text: Tok | None = None) -> ExtraSection:

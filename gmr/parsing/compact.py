@@ -174,8 +174,8 @@ def _configuration(body: str) -> CompactConfiguration | None:
         return None
     names, values = section.names, section.values
     groups = {group: (tuple(names[start:end]), values[start:end])
-              for group, start, end in section.groups}
-    multiline = frozenset((group, names[i]) for group, start, end in section.groups
+              for group, start, end, _ in section.groups}
+    multiline = frozenset((group, names[i]) for group, start, end, _ in section.groups
                           for i in section.texts if start <= i < end)
     return CompactConfiguration(groups, multiline)
 

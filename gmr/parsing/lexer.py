@@ -22,6 +22,8 @@ from lark.lexer import Lexer
 from gmr.errors import GmrSyntaxError
 from gmr.models import OPTION_FACTORY, Group, Option, Shape, Value, built
 from gmr.parsing.lines import MAX_REPORT_LINES, ReportLines
+from gmr.parsing.ondemand import OnDemandGroups
+from gmr.parsing.section import read_section
 from gmr.parsing.shapes import (
     BANNER_TITLE,
     EXCEPTION_RULE,
@@ -366,6 +368,10 @@ def _configuration(src: ReportLines, out: Lexed, i: int) -> Iterator[Tok]:
     lines, numbers, offset = src.lines, src.numbers, src.first_number
     if out.whitespace == "collapsed":
         _reindent(src, out, i)
+    elif src.on_demand and (read := _read_on_demand(src, out, i)) is not None:
+        token, i = read
+        yield token
+        return i, i - 1
     last = None
     blank_before = False
     # The section's groups travel to the parser as one token, their options already built:
@@ -461,6 +467,22 @@ def _configuration(src: ReportLines, out: Lexed, i: int) -> Iterator[Tok]:
     if groups:
         yield Tok("GROUPS", groups, next(iter(groups.values())).line)
     return i, last
+
+
+def _read_on_demand(src: ReportLines, out: Lexed, i: int) -> tuple[Tok, int] | None:
+    """The GROUPS token of a Configuration section that runs from line `i` to the end
+    of a plain input, laid out exactly as oslo.reports prints it, read at once into an
+    OnDemandGroups; and the index past the input's end. None for any other section."""
+    lines = src.lines
+    if src.numbers is not None or out.whitespace != "exact" or src.get(len(lines)) is not None \
+            or len(lines) - src.start >= MAX_REPORT_LINES:
+        return None  # a prefix, a copy, more input to come, or too long
+    section = read_section("\n".join(lines[i:]))
+    if section is None:
+        return None
+    first = src.number(i + 1)  # the line of the first group
+    out.groups += [name for name, _, _, _ in section.groups]
+    return Tok("GROUPS", OnDemandGroups(section, first), first), len(lines)
 
 
 def _group(name: str, line: int, options: dict[str, Option]) -> Group:

@@ -19,7 +19,7 @@ MAX_REPORT_LINES = 200_000
 
 class ReportLines:
     __slots__ = ("lines", "start", "numbers", "first_number", "refill", "final_newline",
-                 "overflow")
+                 "overflow", "on_demand")
 
     def __init__(
         self,
@@ -30,6 +30,7 @@ class ReportLines:
         numbers: list[int] | None = None,
         refill: Callable[[], bool] | None = None,
         final_newline: bool = True,
+        on_demand: bool = False,
     ):
         self.lines = lines
         self.start = start
@@ -41,6 +42,9 @@ class ReportLines:
         self.final_newline = final_newline
         #: True once the report reached MAX_REPORT_LINES and reading stopped.
         self.overflow = False
+        #: Whether a Configuration section printed exactly as oslo.reports prints it
+        #: becomes an OnDemandConfiguration (`gmr.parsing.ondemand`).
+        self.on_demand = on_demand
 
     def get(self, i: int) -> str | None:
         """Line `i`, or None past the end of the input."""

@@ -52,9 +52,10 @@ GLUED_END = ("the next report's first rule is glued to the end of this line (a l
 class _Window:
     """The lines of the input currently in memory, read a chunk at a time."""
 
-    def __init__(self, stream: IO[str], path: str | None):
+    def __init__(self, stream: IO[str], path: str | None, on_demand: bool = False):
         self.stream = stream
         self.path = path
+        self.on_demand = on_demand
         self.lines: list[str] = []
         #: Input line index (0-based) of `lines[0]`.
         self.base = 0
@@ -116,9 +117,12 @@ class _Window:
         return max(index, 0)
 
 
-def iter_reports(stream: IO[str], path: str | None = None) -> Iterator[Report]:
-    """Yield every report in `stream`, in the order their first lines appear."""
-    window = _Window(stream, path)
+def iter_reports(stream: IO[str], path: str | None = None, *, on_demand: bool = False
+                 ) -> Iterator[Report]:
+    """Yield every report in `stream`, in the order their first lines appear; with
+    `on_demand`, a Configuration section printed exactly as oslo.reports prints it
+    is an OnDemandConfiguration (`gmr.parsing.ondemand`)."""
+    window = _Window(stream, path, on_demand)
     covered: dict[str | None, int] = {}  # writer -> last input line of its latest report
     i = 0
     while True:
@@ -163,7 +167,7 @@ def _report_at(window: _Window, i: int, match: re.Match[str], covered: dict) -> 
     if prefix is None:
         glued = title == BANNER_TITLE and i > 0 and _take_glued_rule(window.lines, i - 1)
         src = ReportLines(window.lines, i - 1 if title else i, first_number=window.base + 1,
-                          refill=window.extend)
+                          refill=window.extend, on_demand=window.on_demand)
     else:
         src = _unwrapped(window, i, prefix, title is not None)
     src.final_newline = window.final_newline
@@ -278,17 +282,18 @@ def parse(text: str, path: str | None = None) -> list[Report]:
         return list(iter_reports(io.StringIO(text), path))
 
 
-def parse_file(path: str | Path) -> list[Report]:
-    """Every report found in the file at `path`, read in bounded memory."""
+def parse_file(path: str | Path, *, on_demand: bool = False) -> list[Report]:
+    """Every report found in the file at `path`, read in bounded memory (`on_demand`:
+    as `iter_reports`)."""
     with collector_paused():
-        return list(iter_file(path))
+        return list(iter_file(path, on_demand=on_demand))
 
 
-def iter_file(path: str | Path) -> Iterator[Report]:
+def iter_file(path: str | Path, *, on_demand: bool = False) -> Iterator[Report]:
     name = str(path)
     try:
         stream = open(path, encoding="utf-8", errors="replace", newline="")
     except OSError as error:
         raise InputError(f"cannot open: {error.strerror or error}", name) from None
     with stream:
-        yield from iter_reports(stream, name)
+        yield from iter_reports(stream, name, on_demand=on_demand)

@@ -13,7 +13,7 @@ reading to the full parse's.
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from itertools import chain
 from operator import itemgetter
@@ -26,12 +26,23 @@ class Section:
     """A Configuration section read by `read_section`: every option of it in printed
     order (names, values, and the positions of those printed as lines of text; position
     0 holds the first group's line, no option), and each group as (name, its first
-    option, the option after its last)."""
+    option, the option after its last, its line). Lines count from the first group's
+    line, 0; `line` tells an option's."""
 
     names: list[str]
     values: list[Value]
     texts: list[int]
-    groups: list[tuple[str, int, int]]
+    groups: list[tuple[str, int, int, int]]
+    #: The pieces that hold line breaks (`_breaks`), and the positions at which a piece
+    #: folded into an option was left out: from them `line` finds an option's line, for
+    #: the few options asked for, with no number made for each of the others.
+    breaks: tuple[list[int], list[int]]
+    folds: list[int]
+
+    def line(self, position: int) -> int:
+        """The line the option at `position` starts on."""
+        piece = position + bisect_right(self.folds, position)
+        return _line(self.breaks, piece)
 
 
 def read_section(body: str) -> Section | None:
@@ -57,10 +68,14 @@ def read_section(body: str) -> Section | None:
     opened = _after_line("\n" + pieces[0])  # the first group's line, and empty ones before
     if opened is None or not opened[0]:
         return None
-    starts = [(1, group) for group in opened[0]]  # (first piece, group)
+    # (first piece, group, its line): a blank line stands before each group, so the
+    # j-th group after a piece's line is 2j + 2 lines below it; the first piece starts
+    # with its j-th group 2j lines down.
+    starts = [(1, group, 2 * j) for j, group in enumerate(opened[0])]
     blank = {1} if opened[1] else set()  # the pieces after a blank line
     owner: dict[int, int] = {}  # a piece under an option line -> that line's piece
     bare: list[int] = []  # `name: ` lines
+    breaks = _breaks(pieces, odd)
     for i in odd[1:] if odd[:1] == [0] else odd:
         line, newline, rest = pieces[i].partition("\n")
         if line[:2] == "  ":
@@ -81,29 +96,53 @@ def read_section(body: str) -> Section | None:
             opened = _after_line(rest)
             if opened is None:
                 return None
-            starts += [(i + 1, group) for group in opened[0]]
+            starts += [(i + 1, group, _line(breaks, i) + 2 * j + 2)
+                       for j, group in enumerate(opened[0])]
             if opened[1]:
                 blank.add(i + 1)
     texts = _fold(pieces, owner, set(bare), blank, values)
     if texts is None:
         return None
+    folds: list[int] = []
     if owner:  # the pieces folded into an option's value go
         kept = list(map(slice, [0, *[i + 1 for i in owner]], [*owner, len(pieces)]))
         names = list(chain.from_iterable(map(names.__getitem__, kept)))
         values = list(chain.from_iterable(map(values.__getitem__, kept)))
         folded = list(owner)
+        folds = [at - n for n, at in enumerate(folded)]
         texts = {i - bisect_left(folded, i) for i in texts}
-        starts = [(start - bisect_left(folded, start), group) for start, group in starts]
+        starts = [(start - bisect_left(folded, start), group, line)
+                  for start, group, line in starts]
     options = names[1:]  # piece 0 holds the first group's line
     joined = "\0".join(options)
     if " " in joined or "\n" in joined or where(options, ""):
         return None
-    ends = [start for start, _ in starts[1:]] + [len(names)]
-    groups = [(group, start, end) for (start, group), end in zip(starts, ends)]
-    if len({group for group, _, _ in groups}) != len(groups) or any(
-            len(set(names[start:end])) != end - start for _, start, end in groups):
+    ends = [start for start, _, _ in starts[1:]] + [len(names)]
+    groups = [(group, start, end, line) for (start, group, line), end in zip(starts, ends)]
+    if len({group for group, _, _, _ in groups}) != len(groups) or any(
+            len(set(names[start:end])) != end - start for _, start, end, _ in groups):
         return None  # a group, or an option in a group, printed twice
-    return Section(names, values, sorted(texts), groups)
+    return Section(names, values, sorted(texts), groups, breaks, folds)
+
+
+def _breaks(pieces: list[str], odd: list[int]) -> tuple[list[int], list[int]]:
+    """The pieces that hold line breaks (only odd pieces do), and how many the pieces
+    before each hold in all, and all of them at the end."""
+    at: list[int] = []
+    before = [0]
+    for i in odd:
+        count = pieces[i].count("\n")
+        if count:
+            at.append(i)
+            before.append(before[-1] + count)
+    return at, before
+
+
+def _line(breaks: tuple[list[int], list[int]], piece: int) -> int:
+    """The line piece `piece` starts on: one line break before each piece, and those
+    inside the pieces before it."""
+    at, before = breaks
+    return piece + before[bisect_left(at, piece)]
 
 
 def where(items: list, item: object) -> list[int]:

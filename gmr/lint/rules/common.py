@@ -71,9 +71,9 @@ def tls_verification_disabled(report, context) -> Iterator[Hit]:
     multi_store = context.service == "glance" and bool(_backends(context))
     for group, option in report.configuration.named(_is_insecure_flag):
         if option.as_bool():
-            if option.name == "https_insecure" or (multi_store and group.name == "glance_store"):
+            if option.name == "https_insecure" or (multi_store and group == "glance_store"):
                 continue
-            yield hit(group.name, option)
+            yield hit(group, option)
 
 
 def _is_insecure_flag(name: str) -> bool:
@@ -296,7 +296,7 @@ def auth_url_plain_http(report, context) -> Iterator[Hit]:
     for group, option in report.configuration.named(_is_auth_url):
         if option.shape == "scalar" \
                 and not option.masked and _plain_http(option.value):
-            yield hit(group.name, option)
+            yield hit(group, option)
 
 
 @rule(

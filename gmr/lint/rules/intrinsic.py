@@ -114,22 +114,15 @@ def secret_in_clear(report, context) -> Iterator[Hit]:
     if configuration is None:
         return
     # A credential shows in an option named like one or in a URL (or a list or dict item):
-    # the others, most of a report, are passed over in a comprehension.
-    named: dict[str, set[str]] = {}
-    for group, option in configuration.named(is_credential_name):
-        named.setdefault(group.name, set()).add(option.name)
-    for group in configuration:
-        names = named.get(group.name, ())
-        suspects = [option for option in group.options.values() if option.name in names
-                    or type(option.value) is not str or "://" in option.value]
-        for option in suspects:
-            shape = option.shape
-            if shape == "list" or shape == "dict":
-                texts = option.value if shape == "list" else option.value.values()
-                if any(leaks(option.name, text) for text in texts):
-                    yield hit(group.name, option)
-            elif leaks(option.name, option.value):
-                yield hit(group.name, option)
+    # the others, most of a report, are passed over without a look at each.
+    for group, option in configuration.suspected(is_credential_name, "://"):
+        shape = option.shape
+        if shape == "list" or shape == "dict":
+            texts = option.value if shape == "list" else option.value.values()
+            if any(leaks(option.name, text) for text in texts):
+                yield hit(group, option)
+        elif leaks(option.name, option.value):
+            yield hit(group, option)
 
 
 RULES = (

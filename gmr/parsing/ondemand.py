@@ -1,0 +1,174 @@
+"""A Configuration whose options are made when they are asked for.
+
+`gmr lint` of a fleet reads thousands of log_dir files, each a report exactly as printed,
+and its rules look at a few hundred of the thousand options of each: making a model for
+every option was most of the cost of linting a report. When the lexer is told to
+(`parse_file(..., on_demand=True)`) and a report's Configuration section is laid out
+exactly as oslo.reports prints it, the section is read at once (`read_section`) into an
+`OnDemandConfiguration`: a Configuration like any other to whoever asks it for an option
+(`get`, `has`, `keys`, `named`, `suspected`) or walks its groups, whose Group and Option
+models are made the first time each is asked for. `whole()` gives the plain
+Configuration, which is also what it becomes when pickled. tests/test_ondemand.py holds
+it equal to the full parse.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Mapping
+from itertools import chain, repeat
+from typing import Callable, Iterator
+
+from gmr.models import (Configuration, Group, Option, Value, built, built_option, group_key,
+                        item_holds)
+from gmr.parsing.section import Section
+
+
+class OnDemandGroups(Mapping):
+    """The groups of a section read by `read_section`, by printed name; each made into a
+    Group the first time it is asked for, and an option asked for alone (`option`) made
+    alone."""
+
+    __slots__ = ("_section", "_first", "_groups", "_starts", "_texts", "_made", "_options",
+                 "_positions")
+
+    def __init__(self, section: Section, first: int):
+        self._section = section
+        #: The input line number of the section's first group line.
+        self._first = first
+        self._groups = {name: (start, end, line) for name, start, end, line in section.groups}
+        self._starts = [start for _, start, _, _ in section.groups]
+        self._texts = frozenset(section.texts)
+        self._made: dict[str, Group] = {}
+        self._options: dict[int, Option] = {}
+        #: Per group asked about, the position of each of its options by name.
+        self._positions: dict[str, dict[str, int]] = {}
+
+    def __getitem__(self, key: str) -> Group:
+        group = self._made.get(key)
+        if group is None:
+            start, end, line = self._groups[key]
+            options = {self._section.names[i]: self.option_at(i) for i in range(start, end)}
+            group = self._made[key] = built(Group, {"name": key, "options": options,
+                                                    "line": self._first + line})
+        return group
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._groups)
+
+    def __len__(self) -> int:
+        return len(self._groups)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._groups
+
+    def option(self, key: str, name: str) -> Option | None:
+        """The option `name` of the group printed as `key`, or None."""
+        position = self.positions(key).get(name)
+        return None if position is None else self.option_at(position)
+
+    def positions(self, key: str) -> dict[str, int]:
+        """The position of each option of the group printed as `key` (none without it)."""
+        found = self._positions.get(key)
+        if found is None:
+            start, end, _ = self._groups.get(key, (0, 0, 0))
+            found = self._positions[key] = dict(zip(self._section.names[start:end],
+                                                    range(start, end)))
+        return found
+
+    def names(self) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+        """Each group's printed name, and its options' names: the layout of the section."""
+        names = self._section.names
+        return tuple(self._groups), tuple(tuple(names[start:end])
+                                          for start, end, _ in self._groups.values())
+
+    def holding(self, fragment: str) -> list[int]:
+        """The positions of the options one of whose texts holds `fragment`."""
+        return [i for i, value in enumerate(self._section.values)
+                if i and (fragment in value if type(value) is str else item_holds(value, fragment))]
+
+    def placed(self, positions: list[int]) -> list[tuple[str, Option]]:
+        """The options at `positions`, each with its group's printed name."""
+        keys = list(self._groups)
+        return [(keys[bisect_right(self._starts, i) - 1], self.option_at(i))
+                for i in positions]
+
+    def line(self, key: str) -> int:
+        """The input line number of the group printed as `key`."""
+        return self._first + self._groups[key][2]
+
+    def option_at(self, i: int) -> Option:
+        """The option at position `i` of the section."""
+        option = self._options.get(i)
+        if option is None:
+            section = self._section
+            value = section.values[i]
+            option = self._options[i] = built_option(
+                section.names[i], value, _shape(value, i in self._texts),
+                self._first + section.line(i))
+        return option
+
+
+class OnDemandConfiguration(Configuration):
+    """A Configuration whose groups are an `OnDemandGroups`: see the module."""
+
+    def get(self, group: str, option: str) -> Option | None:
+        groups = self.groups
+        key = group_key(group)
+        if key not in groups:
+            key = self._folded.get(group.lower(), "")
+        return groups.option(key, option)
+
+    def has(self, group: str, option: str | None = None) -> bool:
+        groups = self.groups
+        return group in groups and (option is None or option in groups.positions(group))
+
+    def keys(self) -> Iterator[tuple[str, str]]:
+        groups, names = self.groups.names()
+        return chain.from_iterable(map(zip, map(repeat, groups), names))
+
+    def suspected(self, test: Callable[[str], object], fragment: str
+                  ) -> list[tuple[str, Option]]:
+        groups = self.groups
+        named = [groups.positions(group)[name] for group, name in self._found(test)]
+        return groups.placed(sorted({*named, *groups.holding(fragment)}))
+
+    def part(self, select: Callable[[str], Callable[[str], object] | None]) -> Configuration:
+        groups = self.groups
+        found = {}
+        for key in groups:
+            test = select(key)
+            if test is not None:
+                kept = {name: groups.option_at(i) for name, i in groups.positions(key).items()
+                        if test(name)}
+                if kept:
+                    found[key] = built(Group, {"name": key, "options": kept,
+                                               "line": groups.line(key)})
+        return built(Configuration, {"groups": found})
+
+    def whole(self) -> Configuration:
+        """The plain Configuration, every option made."""
+        return _plain(dict(self.groups.items()))
+
+    def __reduce_ex__(self, protocol: int):  # type: ignore[override]
+        return _plain, (dict(self.groups.items()),)
+
+    def _layout(self) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+        return self.groups.names()
+
+    def _option(self, group: str, name: str) -> Option:
+        return self.groups.option(group, name)
+
+
+def _plain(groups: dict[str, Group]) -> Configuration:
+    return built(Configuration, {"groups": groups})
+
+
+def _shape(value: Value, text: bool) -> str:
+    if type(value) is tuple:
+        return "list"
+    if type(value) is dict:
+        return "dict"
+    return "multiline" if text else "scalar"
+
+
