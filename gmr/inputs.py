@@ -207,14 +207,15 @@ def _read_all(files: list[str], read: Reader, jobs: int,
 
         # A worker collects its own garbage, whether or not this process is pausing it.
         with ProcessPoolExecutor(max_workers=jobs, initializer=gc.enable) as pool:
-            for outcomes in pool.map(partial(read_many, read), chunks(files)):
-                for outcome in outcomes:
-                    if done is not None:
-                        done()
-                    yield outcome
+            yield from _each(pool.map(partial(read_many, read), chunks(files)), done)
         return
-    for chunk in chunks(files):
-        for outcome in read_many(read, chunk):
+    yield from _each(map(partial(read_many, read), chunks(files)), done)
+
+
+def _each(tasks: Iterable[list], done: Callable[[], None] | None) -> Iterable:
+    """The outcomes of the tasks one by one, `done` called for each."""
+    for outcomes in tasks:
+        for outcome in outcomes:
             if done is not None:
                 done()
             yield outcome

@@ -9,6 +9,7 @@ found in, except `Frame.line`, which is the Python source line the frame printed
 from __future__ import annotations
 
 from functools import cached_property, partial
+from itertools import chain, repeat
 from operator import attrgetter
 from typing import Any, Callable, Iterable, Iterator, Literal, TypeVar
 
@@ -346,9 +347,8 @@ class Configuration(_Model):
 
     def keys(self) -> Iterator[tuple[str, str]]:
         """(group, option) of every option, in printed order."""
-        for name, group in self.groups.items():
-            for option in group.options:
-                yield name, option
+        groups, names = self._layout()
+        return chain.from_iterable(map(zip, map(repeat, groups), names))
 
     def named(self, test: Callable[[str], object]) -> list[tuple[str, Option]]:
         """Every option whose name passes `test` (a module-level function), with its
@@ -377,12 +377,13 @@ class Configuration(_Model):
         printed group's option names, or None to leave the group out. A group with no
         option chosen is left out."""
         groups = {}
-        for key, group in self.groups.items():
+        for key in self.groups:
             test = select(key)
             if test is not None:
-                kept = {name: option for name, option in group.options.items() if test(name)}
+                kept = {name: self._option(key, name) for name in self._names(key) if test(name)}
                 if kept:
-                    groups[key] = built(Group, {"name": key, "options": kept, "line": group.line})
+                    groups[key] = built(Group, {"name": key, "options": kept,
+                                                "line": self._line(key)})
         return built(Configuration, {"groups": groups})
 
     def _found(self, test: Callable[[str], object]) -> tuple[tuple[str, str], ...]:
@@ -411,6 +412,13 @@ class Configuration(_Model):
 
     def _option(self, group: str, name: str) -> Option:
         return self.groups[group].options[name]
+
+    def _names(self, group: str) -> Iterable[str]:
+        """The names of the options of the group printed as `group`, in printed order."""
+        return self.groups[group].options
+
+    def _line(self, group: str) -> int | None:
+        return self.groups[group].line
 
 
 def item_holds(value: tuple | dict, fragment: str) -> bool:

@@ -24,8 +24,7 @@ from gmr.errors import GmrError
 from gmr.lint.api import Context, Hit, ReleaseUnknown, Rule, Severity
 from gmr.lint.rules import intrinsic
 from gmr.lint.settings import Settings, Waiver
-from gmr.models import (Configuration, Group, Report, ReportRelease, built, group_key,
-                        group_title)
+from gmr.models import Report, ReportRelease, built, group_key, group_title
 from gmr.printable import escape_controls
 from gmr.releases import Release, release_named, report_release
 from gmr.stacks.snapshots import process_key

@@ -6,7 +6,7 @@ every option was most of the cost of linting a report. When the lexer is told to
 (`parse_file(..., on_demand=True)`) and a report's Configuration section is laid out
 exactly as oslo.reports prints it, the section is read at once (`read_section`) into an
 `OnDemandConfiguration`: a Configuration like any other to whoever asks it for an option
-(`get`, `has`, `keys`, `named`, `suspected`) or walks its groups, whose Group and Option
+(`get`, `has`, `keys`, `named`, `suspected`, `part`) or walks its groups, whose Group and Option
 models are made the first time each is asked for. `whole()` gives the plain
 Configuration, which is also what it becomes when pickled. tests/test_ondemand.py holds
 it equal to the full parse.
@@ -16,8 +16,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Mapping
-from itertools import chain, repeat
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from gmr.models import (Configuration, Group, Option, Value, built, built_option, group_key,
                         item_holds)
@@ -84,8 +83,8 @@ class OnDemandGroups(Mapping):
 
     def holding(self, fragment: str) -> list[int]:
         """The positions of the options one of whose texts holds `fragment`."""
-        return [i for i, value in enumerate(self._section.values)
-                if i and (fragment in value if type(value) is str else item_holds(value, fragment))]
+        return [i for i, value in enumerate(self._section.values) if i and (
+            fragment in value if type(value) is str else item_holds(value, fragment))]
 
     def placed(self, positions: list[int]) -> list[tuple[str, Option]]:
         """The options at `positions`, each with its group's printed name."""
@@ -123,28 +122,11 @@ class OnDemandConfiguration(Configuration):
         groups = self.groups
         return group in groups and (option is None or option in groups.positions(group))
 
-    def keys(self) -> Iterator[tuple[str, str]]:
-        groups, names = self.groups.names()
-        return chain.from_iterable(map(zip, map(repeat, groups), names))
-
     def suspected(self, test: Callable[[str], object], fragment: str
                   ) -> list[tuple[str, Option]]:
         groups = self.groups
         named = [groups.positions(group)[name] for group, name in self._found(test)]
         return groups.placed(sorted({*named, *groups.holding(fragment)}))
-
-    def part(self, select: Callable[[str], Callable[[str], object] | None]) -> Configuration:
-        groups = self.groups
-        found = {}
-        for key in groups:
-            test = select(key)
-            if test is not None:
-                kept = {name: groups.option_at(i) for name, i in groups.positions(key).items()
-                        if test(name)}
-                if kept:
-                    found[key] = built(Group, {"name": key, "options": kept,
-                                               "line": groups.line(key)})
-        return built(Configuration, {"groups": found})
 
     def whole(self) -> Configuration:
         """The plain Configuration, every option made."""
@@ -158,6 +140,12 @@ class OnDemandConfiguration(Configuration):
 
     def _option(self, group: str, name: str) -> Option:
         return self.groups.option(group, name)
+
+    def _names(self, group: str) -> Iterable[str]:
+        return self.groups.positions(group)
+
+    def _line(self, group: str) -> int:
+        return self.groups.line(group)
 
 
 def _plain(groups: dict[str, Group]) -> Configuration:
