@@ -4,6 +4,8 @@ prints; and how lint decides a release-bound rule when several releases fit."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from conftest import SAMPLES, report_text, run_gmr
 
 import gmr
@@ -104,3 +106,60 @@ def test_the_version_offsets_agree_with_every_version_the_knowledge_base_holds()
                 assert str(release_of(service, version)) == release.name, (service, version)
                 checked += 1
     assert checked > 100
+
+
+def _contradictions_by_definition(service: str, printed: set) -> tuple[list[int], int] | None:
+    """`contradictions` as the fingerprint module defines it, one known option at a time."""
+    from gmr.knowledge import fingerprint as fp
+
+    known = fp.knowledge(service)
+    unknown = {key for key in printed if key not in known.options and key[0] in known.groups}
+    printed = printed - unknown
+    if len(printed) < fp.ENOUGH or len(unknown) > fp.UNKNOWN * (len(printed) + len(unknown)):
+        return None
+    totals: dict = {}
+    shown: dict = {}
+    for key, where in known.options.items():
+        if where.registered is not None:
+            totals[key[0]] = totals.get(key[0], 0) + 1
+            shown[key[0]] = shown.get(key[0], 0) + (key in printed)
+    loaded = {group for group, total in totals.items() if shown[group] >= fp.LOADED * total}
+    everyone = (1 << len(known.names)) - 1
+    against = [0] * len(known.names)
+    telling = 0
+    for key, where in known.options.items():
+        if key in printed:
+            excluded = everyone & ~where.releases
+        elif where.registered is not None and key[0] in loaded:
+            excluded = where.releases
+        else:
+            continue
+        if excluded and excluded != everyone:
+            telling += 1
+            for index in range(len(known.names)):
+                against[index] += excluded >> index & 1
+    return against, telling
+
+
+@pytest.mark.parametrize("service", ["nova", "neutron", "cinder", "glance"])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_contradictions_count_as_the_definition_does(service, data):
+    """Counting by group and by release set, from the printed keys only, gives what
+    counting every known option one at a time gives."""
+    from gmr.knowledge.fingerprint import contradictions, knowledge
+
+    known = knowledge(service)
+    keys = sorted(known.options)
+    groups = sorted({group for group, _ in keys})
+    # What one release's daemon prints: the options of that release in the groups it
+    # registers, with some left out, some of other releases and some unknown added.
+    release = data.draw(st.integers(0, len(known.names) - 1))
+    unregistered = set(data.draw(st.lists(st.sampled_from(groups), max_size=len(groups) // 2)))
+    printed = {key for key in keys if known.options[key].releases >> release & 1
+               and key[0] not in unregistered}
+    printed -= set(data.draw(st.lists(st.sampled_from(keys), max_size=60)))
+    printed |= set(data.draw(st.lists(st.sampled_from(keys), max_size=60)))
+    group = data.draw(st.sampled_from(groups))
+    printed |= {(group, f"made_up_{n}") for n in range(data.draw(st.integers(0, 30)))}
+    assert contradictions(service, printed) == _contradictions_by_definition(service, printed)

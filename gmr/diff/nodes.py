@@ -24,8 +24,8 @@ from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import accumulate, repeat
-from operator import add
+from itertools import accumulate, compress, count, repeat
+from operator import add, is_not
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
@@ -391,9 +391,8 @@ def _comparable_row(printed: list[Any], own: _Own | None
     placeholder went into, as printed."""
     row = printed
     changed: dict[int, Comparable] = {}
-    kinds = list(map(type, row))
-    odd = sorted({i for kind in set(kinds) - {str} for i in where(kinds, kind)}
-                 | {i for mask in MASKS for i in where(row, mask)})
+    odd = sorted({*compress(count(), map(is_not, map(type, row), repeat(str))),
+                  *[i for mask in MASKS for i in where(row, mask)]})
     for i in odd:
         value = row[i]
         if isinstance(value, tuple):

@@ -12,9 +12,12 @@ releases with the fewest contradictions are the candidates.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable
+from itertools import compress
+from operator import attrgetter, not_
+from typing import Iterable, NamedTuple
 
 from gmr.knowledge import _data, _order
 from gmr.models import group_key
@@ -34,76 +37,122 @@ NO_FIT = 0.25
 UNKNOWN = 0.15
 
 
-@dataclass(frozen=True)
-class Presence:
-    """Where one option exists: a bit per release, and whether a keystoneauth plugin
-    brings it."""
+class Presence(NamedTuple):
+    """Where one option exists, as `fitting_releases` counts it: a bit per release it is
+    in, the bits of those it is not in, and (group, bits) unless a keystoneauth plugin
+    brings it (its absence then tells nothing)."""
 
     releases: int
-    plugin: bool
+    missing_from: int
+    registered: tuple[str, int] | None
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """What telling a release of one service by its options needs, made once."""
+
+    #: The release names, oldest first.
+    names: tuple[str, ...]
+    #: Each option's presence, by (group key, option).
+    options: dict[tuple[str, str], Presence]
+    #: Per group, how many of its options not brought by a plugin exist in each set of
+    #: releases: what a daemon that registers the group prints.
+    groups: dict[str, Counter]
 
 
 @lru_cache(maxsize=None)
-def presence(service: str) -> tuple[tuple[str, ...], dict[tuple[str, str], Presence]]:
-    """The release names of `service`, oldest first, and each option's presence."""
+def knowledge(service: str) -> Knowledge:
+    """The `Knowledge` of `service`, from its data file."""
     data = _data(service)
     plugins_at = data["fields"].index("auth_plugins") + 1
-    found: dict[tuple[str, str], Presence] = {}
+    names = _order(service)
+    everyone = (1 << len(names)) - 1
+    options: dict[tuple[str, str], Presence] = {}
+    groups: dict[str, Counter] = {}
     for group, named in data["options"].items():
+        if not named:
+            continue
+        key = group_key(group)
+        counted = groups.setdefault(key, Counter())
         for name, variants in named.items():
             bits = 0
             plugin = False
             for variant in variants:
                 bits |= variant[0]
                 plugin = plugin or bool(variant[plugins_at])
-            found[group_key(group), name] = Presence(bits, plugin)
-    return _order(service), found
+            if not plugin:
+                counted[bits] += 1
+            options[key, name] = Presence(bits, everyone & ~bits, None if plugin else (key, bits))
+    return Knowledge(names, options, groups)
 
 
 def fitting_releases(service: str, printed: Iterable[tuple[str, str]]) -> tuple[str, ...]:
     """The releases of `service` that the printed (group, option) keys fit best, oldest
     first; empty when they fit none well (more than NO_FIT of the telling options
     contradict every release)."""
-    names, known = presence(service)
-    printed = set(printed)
-    groups = {group for group, _ in known}
-    unknown = {key for key in printed if key not in known and key[0] in groups}
-    printed -= unknown
-    if len(printed) < ENOUGH or len(unknown) > UNKNOWN * (len(printed) + len(unknown)):
+    return _fitting(service, frozenset(printed))
+
+
+@lru_cache(maxsize=16)
+def _fitting(service: str, printed: frozenset[tuple[str, str]]) -> tuple[str, ...]:
+    """`fitting_releases`, once per set of options: the nodes of a fleet that run one
+    release print the same options."""
+    counted = contradictions(service, printed)
+    if counted is None:
         return ()
-    loaded = _registered_groups(known, printed)
-    against = [0] * len(names)
-    telling = 0
-    everyone = (1 << len(names)) - 1
-    for key, where in known.items():
-        if key in printed:
-            excluded = everyone & ~where.releases
-        elif not where.plugin and key[0] in loaded:
-            excluded = where.releases
-        else:
-            continue
-        # An option that contradicts every release alike (registered by this daemon
-        # alone, or at run time) tells nothing about which one it is.
-        if excluded and excluded != everyone:
-            telling += 1
-            for index in range(len(names)):
-                if excluded >> index & 1:
-                    against[index] += 1
+    against, telling = counted
     fewest = min(against)
     if not telling or fewest > NO_FIT * telling:
         return ()
-    return tuple(name for name, count in zip(names, against) if count == fewest)
+    return tuple(name for name, count in zip(knowledge(service).names, against)
+                 if count == fewest)
 
 
-def _registered_groups(known: dict[tuple[str, str], Presence],
-                       printed: set[tuple[str, str]]) -> frozenset[str]:
-    """The groups most of whose options the report prints."""
-    total: dict[str, int] = {}
-    shown: dict[str, int] = {}
-    for key, where in known.items():
-        if not where.plugin:
-            total[key[0]] = total.get(key[0], 0) + 1
-            if key in printed:
-                shown[key[0]] = shown.get(key[0], 0) + 1
-    return frozenset(group for group, count in total.items()
-                     if shown.get(group, 0) >= LOADED * count)
+def contradictions(service: str, printed: Iterable[tuple[str, str]]
+                   ) -> tuple[list[int], int] | None:
+    """Per release of `service` (oldest first), how many of the options that tell
+    releases apart contradict it, and how many tell; None when too few of the printed
+    options are known, or too many unknown, to tell.
+
+    A printed option rules out the releases it is missing from; an option the report
+    lacks rules out those it is in, where its group is registered. The work goes by the
+    printed keys, not by every option the service ever had: what a group lacks is what
+    it has less what the report prints of it, and options alike in their releases are
+    counted together."""
+    known = knowledge(service)
+    printed = list(printed)
+    found = list(map(known.options.get, printed))
+    unknown = sum(1 for key in compress(printed, map(not_, found)) if key[0] in known.groups)
+    found = list(filter(None, found))
+    total = len(printed) - unknown
+    if total < ENOUGH or unknown > UNKNOWN * len(printed):
+        return None
+    # releases ruled out -> how many options rule them out
+    excluded = Counter(map(_MISSING_FROM, found))
+    shown = Counter(filter(None, map(_REGISTERED, found)))
+    printed_in: Counter = Counter()
+    for (group, _), count in shown.items():
+        printed_in[group] += count
+    for group, count in printed_in.items():
+        has = known.groups[group]
+        if count >= LOADED * has.total():  # the daemon registers this group
+            for releases, options in has.items():
+                lacked = options - shown[group, releases]
+                if lacked:
+                    excluded[releases] += lacked
+    names = known.names
+    everyone = (1 << len(names)) - 1
+    against = [0] * len(names)
+    telling = 0
+    for releases, count in excluded.items():
+        # An option that contradicts every release alike (registered by this daemon
+        # alone, or at run time) tells nothing about which one it is.
+        if releases and releases != everyone:
+            telling += count
+            for index in range(len(names)):
+                if releases >> index & 1:
+                    against[index] += count
+    return against, telling
+
+
+_MISSING_FROM, _REGISTERED = attrgetter("missing_from"), attrgetter("registered")
