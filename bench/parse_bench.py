@@ -68,14 +68,17 @@ def corpus(megabytes: int) -> list[str]:
     return parts
 
 
-def best_of(runs: int, work) -> float:
-    times = []
+def best_of(runs: int, *works) -> list[float]:
+    """The best time of each of `works`, run in turn `runs` times: this machine's speed
+    drifts over seconds, and a ratio of two figures holds only if both saw the same."""
+    times = [[] for _ in works]
     for _ in range(runs):
-        gc.collect()
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return min(times)
+        for work, taken in zip(works, times):
+            gc.collect()
+            start = time.perf_counter()
+            work()
+            taken.append(time.perf_counter() - start)
+    return [min(taken) for taken in times]
 
 
 def throughput(megabytes: int) -> bool:
@@ -85,17 +88,16 @@ def throughput(megabytes: int) -> bool:
     text = "".join(parts)
     size = len(text.encode()) / 1e6
     gmr.parse(text[:100_000])  # build the parser outside the timing
-    split = best_of(3, text.splitlines)
     found = []
-    parse = best_of(3, lambda: found.append(len(gmr.parse(text))))
+    split, parse = best_of(3, text.splitlines, lambda: found.append(len(gmr.parse(text))))
     rate, split_rate = size / parse, size / split
     print(f"corpus: {size:.1f} MB, {found[0]} reports")
     print(f"str.splitlines: {split_rate:8.1f} MB/s")
     print(f"gmr.parse:      {rate:8.1f} MB/s into models   ratio {rate / split_rate:.3f}")
-    return rate >= 10 and rate / split_rate >= 0.05 and compact_throughput(parts, split_rate)
+    return rate >= 10 and rate / split_rate >= 0.05 and compact_throughput(parts, text)
 
 
-def compact_throughput(parts: list[str], split_rate: float) -> bool:
+def compact_throughput(parts: list[str], text: str) -> bool:
     """Each report of the corpus, as the file it would be, into the compact form a fleet
     diff keeps of a node (`gmr.diff.inputs.nodes_of` without the read): read by
     `read_compact`, or parsed in full where it declines. Also against splitlines of
@@ -115,8 +117,9 @@ def compact_throughput(parts: list[str], split_rate: float) -> bool:
                 node_from_compact(read)
 
     size = sum(len(part.encode()) for part in parts) / 1e6
-    rate = size / best_of(3, compact)
-    each_rate = size / best_of(3, lambda: [part.splitlines() for part in parts])
+    taken, split, each = best_of(5, compact, text.splitlines,
+                                 lambda: [part.splitlines() for part in parts])
+    rate, split_rate, each_rate = size / taken, size / split, size / each
     print(f"compact form:   {rate:8.1f} MB/s into nodes    ratio {rate / split_rate:.3f} "
           f"({rate / each_rate:.3f} of splitlines report by report at {each_rate:.0f} MB/s; "
           f"{declined} of {len(parts)} reports parsed in full)")

@@ -15,6 +15,8 @@ it equal to the full parse.
 from __future__ import annotations
 
 from bisect import bisect_right
+from itertools import compress, count, repeat
+from operator import contains, is_not
 from collections.abc import Mapping
 from typing import Callable, Iterable, Iterator
 
@@ -29,7 +31,7 @@ class OnDemandGroups(Mapping):
     alone."""
 
     __slots__ = ("_section", "_first", "_groups", "_starts", "_texts", "_made", "_options",
-                 "_positions")
+                 "_positions", "_collections")
 
     def __init__(self, section: Section, first: int):
         self._section = section
@@ -42,6 +44,8 @@ class OnDemandGroups(Mapping):
         self._options: dict[int, Option] = {}
         #: Per group asked about, the position of each of its options by name.
         self._positions: dict[str, dict[str, int]] = {}
+        #: The positions of the list and dict values, once asked for.
+        self._collections: list[int] | None = None
 
     def __getitem__(self, key: str) -> Group:
         group = self._made.get(key)
@@ -62,9 +66,16 @@ class OnDemandGroups(Mapping):
         return key in self._groups
 
     def option(self, key: str, name: str) -> Option | None:
-        """The option `name` of the group printed as `key`, or None."""
-        position = self.positions(key).get(name)
-        return None if position is None else self.option_at(position)
+        """The option `name` of the group printed as `key`, or None: the rules' one way
+        in, so the known answers are found here without a further call."""
+        positions = self._positions.get(key)
+        if positions is None:
+            positions = self.positions(key)
+        position = positions.get(name)
+        if position is None:
+            return None
+        option = self._options.get(position)
+        return option if option is not None else self.option_at(position)
 
     def positions(self, key: str) -> dict[str, int]:
         """The position of each option of the group printed as `key` (none without it)."""
@@ -82,9 +93,17 @@ class OnDemandGroups(Mapping):
                                           for start, end, _ in self._groups.values())
 
     def holding(self, fragment: str) -> list[int]:
-        """The positions of the options one of whose texts holds `fragment`."""
-        return [i for i, value in enumerate(self._section.values) if i and (
-            fragment in value if type(value) is str else item_holds(value, fragment))]
+        """The positions of the options one of whose texts holds `fragment`: asked of
+        every value at once in C (`in` of a list or dict asks of its items or keys, so
+        those few are asked again, item by item)."""
+        values = self._section.values
+        if self._collections is None:
+            self._collections = list(compress(count(), map(is_not, map(type, values),
+                                                            repeat(str))))
+        found = [i for i in compress(count(), map(contains, values, repeat(fragment)))
+                 if i and type(values[i]) is str]
+        found += [i for i in self._collections if i and item_holds(values[i], fragment)]
+        return sorted(found)
 
     def placed(self, positions: list[int]) -> list[tuple[str, Option]]:
         """The options at `positions`, each with its group's printed name."""
