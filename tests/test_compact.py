@@ -127,3 +127,20 @@ def test_generated_reports_read_compact_alike_or_declined(specs, changes, newlin
     if compact is not None:
         assert nodes is not None and len(nodes) == 1
         assert_same(node_from_compact(compact), nodes[0])
+
+
+@pytest.mark.parametrize("twice", ["option", "group"])
+def test_an_option_or_a_group_printed_twice_is_left_to_the_full_parse(twice):
+    """The full parse warns of it and keeps the last value; a reading at once would
+    keep both."""
+    text = next(path for path in SAMPLES if path.name == "nova-34.0.0-compute-node1.txt"
+                ).read_text(encoding="utf-8")
+    assert read_compact(text) is not None
+    if twice == "option":
+        line = "  cpu_allocation_ratio = 4.0\n"
+        text = text.replace(line, line + "  cpu_allocation_ratio = 16.0\n")
+    else:
+        text = text.replace("\n\nwsgi: \n", "\n\nwsgi: \n  api_paste_config = x\n\nvnc: \n", 1)
+    assert read_compact(text) is None
+    (report,) = parse(text)
+    assert any("twice" in warning.message for warning in report.warnings)

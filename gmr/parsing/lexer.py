@@ -456,9 +456,14 @@ def _configuration(src: ReportLines, out: Lexed, i: int) -> Iterator[Tok]:
                 out.whitespace = "stripped"
             if group is not None:
                 groups[group[0]] = _group(*group, options)
-                options = {}
-            group = stripped[:-1], number(i)
-            out.groups.append(group[0])
+            name = stripped[:-1]
+            if name in groups:  # not as oslo.reports prints: reports pasted together
+                out.warn(src, i, f"group `{name}` printed twice; its options are read as "
+                                 "one group")
+                group, options = (name, groups[name].line), dict(groups[name].options)
+            else:
+                group, options = (name, number(i)), {}
+                out.groups.append(name)
             last = i
             i += 1
         blank_before = False

@@ -127,11 +127,12 @@ def read_section(body: str) -> Section | None:
     joined = "\0" + "\0".join(printed)
     if " " in joined or _ITEM in joined or "\0=" in joined or where(printed, ""):
         return None
-    ends = [start for start, _, _ in starts[1:]] + [len(names)]
-    groups = [(group, start, end, line) for (start, group, line), end in zip(starts, ends)]
-    if len(set(printed)) != len(groups) or any(
-            len(set(names[start:end])) != end - start for _, start, end, _ in groups):
+    firsts = list(map(_FIRST, starts))
+    ends = [*firsts[1:], len(names)]
+    if len(set(printed)) != len(printed) or sum(map(len, map(set, map(
+            names.__getitem__, map(slice, firsts, ends))))) != len(names) - 1:
         return None  # a group, or an option in a group, printed twice
+    groups = list(zip(printed, firsts, ends, map(_LAST, starts)))
     return Section(names, values, texts, groups, (spans, more))
 
 
