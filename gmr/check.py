@@ -72,8 +72,9 @@ def check_inputs(names: Iterable[str], settings: Settings, *, release: str | Non
 def check_file(name: str, arguments: dict) -> list[tuple[Linted, Node | GmrError]] | GmrError:
     """The reports of the file `name`, parsed once, each linted and made a node; or the
     error reading the file: what a worker process sends back. `arguments` are those of
-    `gmr.lint.run.linted_reports`."""
-    pairs = linted_reports(name, **arguments)
+    `gmr.lint.run.linted_reports`. A report's options are made as the rules ask for
+    them (`gmr.parsing.ondemand`); its node reads them all as names and values."""
+    pairs = linted_reports(name, **arguments, on_demand=True)
     if isinstance(pairs, GmrError):
         return pairs
     return [(linted, node_or_error(told, IDENTITY, arguments["release"]))

@@ -350,6 +350,16 @@ class Configuration(_Model):
         groups, names = self._layout()
         return chain.from_iterable(map(zip, map(repeat, groups), names))
 
+    def columns(self) -> Iterator[tuple[str, tuple[str, ...], list[Value]]]:
+        """Each group's printed name, its options' names and their values, in printed
+        order: what a fleet diff compares of a node, with no Option asked for."""
+        for name, group in self.groups.items():
+            yield name, tuple(group.options), [option.value for option in group.options.values()]
+
+    def shape_of(self, group: str, name: str) -> str:
+        """The shape of the option `name` of the group printed as `group`."""
+        return self._option(group, name).shape
+
     def named(self, test: Callable[[str], object]) -> list[tuple[str, Option]]:
         """Every option whose name passes `test` (a module-level function), with its
         group's printed name, in printed order. Each name is tested once per process and

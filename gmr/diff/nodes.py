@@ -201,15 +201,12 @@ def node_from_report(report: Report, identity: Iterable[str] = IDENTITY, *,
     processes = report.processes
 
     def is_scalar(group: str, name: str) -> bool:
-        return configuration.groups[group].options[name].shape == "scalar"
+        return configuration.shape_of(group, name) == "scalar"
 
     node = _node(report.source.path, report.source.first_line, report.package,
                  len(processes) if processes is not None else None, report.node,
                  report.service, report.program, report.release, tuple(identity),
-                 ((group.name, tuple(group.options),
-                   [option.value for option in group.options.values()])
-                  for group in configuration or ()),
-                 is_scalar)
+                 configuration.columns() if configuration is not None else (), is_scalar)
     if defaults:
         node.upstream = {key: status for key, status in statuses(report).items()
                          if key in node.values}

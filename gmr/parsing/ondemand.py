@@ -15,9 +15,9 @@ it equal to the full parse.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Mapping
 from itertools import compress, count, repeat
 from operator import contains, is_not
-from collections.abc import Mapping
 from typing import Callable, Iterable, Iterator
 
 from gmr.models import (Configuration, Group, Option, Value, built, built_option, group_key,
@@ -92,6 +92,12 @@ class OnDemandGroups(Mapping):
         return tuple(self._groups), tuple(tuple(names[start:end])
                                           for start, end, _ in self._groups.values())
 
+    def columns(self) -> Iterator[tuple[str, tuple[str, ...], list[Value]]]:
+        """Each group's printed name, its options' names and their values."""
+        names, values = self._section.names, self._section.values
+        for key, (start, end, _) in self._groups.items():
+            yield key, tuple(names[start:end]), values[start:end]
+
     def holding(self, fragment: str) -> list[int]:
         """The positions of the options one of whose texts holds `fragment`: asked of
         every value at once in C (`in` of a list or dict asks of its items or keys, so
@@ -146,6 +152,9 @@ class OnDemandConfiguration(Configuration):
         groups = self.groups
         named = [groups.positions(group)[name] for group, name in self._found(test)]
         return groups.placed(sorted({*named, *groups.holding(fragment)}))
+
+    def columns(self) -> Iterator[tuple[str, tuple[str, ...], list[Value]]]:
+        return self.groups.columns()
 
     def whole(self) -> Configuration:
         """The plain Configuration, every option made."""
