@@ -32,7 +32,7 @@ from typing import Any, Callable, Iterable, Iterator
 from gmr.diff.upstream import statuses
 from gmr.inputs import Shared
 from gmr.knowledge.changes import Status
-from gmr.models import MASKS, Package, Report, ReportRelease, group_key
+from gmr.models import MASKS, Configuration, Package, Report, ReportRelease, group_key
 from gmr.parsing.compact import CompactReport
 from gmr.parsing.section import where
 from gmr.parsing.identify import identify
@@ -199,14 +199,10 @@ def node_from_report(report: Report, identity: Iterable[str] = IDENTITY, *,
         report = with_release(report, release)
     configuration = report.configuration
     processes = report.processes
-
-    def is_scalar(group: str, name: str) -> bool:
-        return configuration.shape_of(group, name) == "scalar"
-
     node = _node(report.source.path, report.source.first_line, report.package,
                  len(processes) if processes is not None else None, report.node,
                  report.service, report.program, report.release, tuple(identity),
-                 configuration.columns() if configuration is not None else (), is_scalar)
+                 configuration)
     if defaults:
         node.upstream = {key: status for key, status in statuses(report).items()
                          if key in node.values}
@@ -226,20 +222,15 @@ def node_from_compact(compact: CompactReport, identity: Iterable[str] = IDENTITY
     return _node(compact.path, 1, compact.package, compact.processes, found["node"],
                  found["service"], found["program"],
                  release_found(found["service"], version, configuration, release),
-                 tuple(identity),
-                 ((group, names, values) for group, (names, values)
-                  in configuration.groups.items()),
-                 configuration.is_scalar)
+                 tuple(identity), configuration)
 
 
 def _node(path: str | None, first_line: int, package: Package | None,
           processes: int | None, node: str | None, service: str | None,
           program: str | None, release: ReportRelease | None, patterns: tuple[str, ...],
-          groups: Iterable[tuple[str, tuple[str, ...], list[Any]]],
-          is_scalar: Callable[[str, str], bool]) -> Node:
-    """The node of a report from its parts: how many processes it prints, the options of
-    each group as names and printed values, and a test of whether an identity option is
-    a one-line value.
+          configuration: Configuration | None) -> Node:
+    """The node of a report from its parts: how many processes it prints, and its
+    options, as names and printed values (`Configuration.columns`).
 
     Every node of a fleet prints the same options: the work per option is done in
     comprehensions and cached per layout, never in a Python loop over a thousand options.
@@ -247,12 +238,13 @@ def _node(path: str | None, first_line: int, package: Package | None,
     own: dict[str, str] = {}
     layout: list[tuple[str, tuple[str, ...]]] = []
     printed: list[Any] = []
-    for group, names, values in groups:
+    for group, names, values in configuration.columns() if configuration is not None else ():
         own_names, kept = _split_identity(patterns, group, names)
         if own_names:
             by_name = dict(zip(names, values))
             for name in own_names:
-                text = by_name[name] if is_scalar(group, name) else ""
+                scalar = configuration.shape_of(group, name) == "scalar"
+                text = by_name[name] if scalar else ""
                 if _is_address_like(text) and text not in own.values():
                     own[f"<{name}>"] = text
             values = [by_name[name] for name in kept]

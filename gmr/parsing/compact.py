@@ -1,12 +1,13 @@
-"""Reads a report file as oslo.reports wrote it straight into what a fleet needs of its
-Configuration: per group, the option names and their values, with no model per option.
+"""Reads a report file as oslo.reports wrote it straight into what a fleet needs: its
+Package, stacks and Processes, and its Configuration with no model per option.
 
 A fleet gate reads thousands of `log_dir` files, each one report exactly as printed. Its
-Configuration section, most of the file, splits on the line breaks of the layout in C,
-and its lines are read in comprehensions rather than one by one, with no model made for
-an option: a fleet diff's node of a nova report costs a quarter less. Everything before
-the section goes through the full parser (the report's head), so its Package, stacks and
-Processes are read as always.
+Configuration section, most of the file, is read at once (`read_section`) into an
+`OnDemandConfiguration`, which makes an option's model only for the few that
+identifying the report asks for and gives a node all of them as names and values: a
+fleet diff's node of a nova report costs a quarter less. Everything before the section
+goes through the lexer (the report's head), so its Package, stacks and Processes are
+read as always.
 
 `read_compact` takes only text laid out exactly as oslo.reports prints it (FORMAT.md
 section 6): one report from the file's first line, no prefix, groups as `name: `,
@@ -20,14 +21,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterator
 
 from gmr.errors import GmrError
-from gmr.models import (Frame, GreenThread, Option, Package, Value, built, built_option,
-                        folded_groups, group_key)
+from gmr.models import Frame, GreenThread, Package, built
 from gmr.parsing.builder import package_of
 from gmr.parsing.lexer import lex_report
 from gmr.parsing.lines import MAX_REPORT_LINES, ReportLines
+from gmr.parsing.ondemand import OnDemandConfiguration, OnDemandGroups
 from gmr.parsing.scan import MAX_LINE
 from gmr.parsing.section import read_section
 from gmr.parsing.shapes import BANNER_BODY, BANNER_TITLE, RULE, header_line
@@ -42,47 +42,6 @@ _CONFIGURATION = "\n" + _header("Configuration")
 
 
 @dataclass(frozen=True, slots=True)
-class CompactConfiguration:
-    """A Configuration section as names and values: group key -> (option names, values),
-    in printed order. It answers what identifying a report asks of a Configuration
-    (`get`, `has`, `keys`), making an Option only for an option asked for."""
-
-    groups: dict[str, tuple[tuple[str, ...], list[Value]]]
-    #: (group, option) of the values printed as lines of text under `name: `.
-    multiline: frozenset[tuple[str, str]]
-
-    def get(self, group: str, option: str) -> Option | None:
-        key = group_key(group)
-        if key not in self.groups:
-            key = folded_groups(self.groups).get(group.lower(), key)
-        names, values = self.groups.get(key, ((), []))
-        if option not in names:
-            return None
-        value = values[names.index(option)]
-        return built_option(option, value, self.shape(key, option, value), None)
-
-    def has(self, group: str, option: str | None = None) -> bool:
-        found = self.groups.get(group)
-        return found is not None and (option is None or option in found[0])
-
-    def keys(self) -> Iterator[tuple[str, str]]:
-        for group, (names, _) in self.groups.items():
-            for name in names:
-                yield group, name
-
-    def is_scalar(self, group: str, option: str) -> bool:
-        names, values = self.groups[group]
-        return self.shape(group, option, values[names.index(option)]) == "scalar"
-
-    def shape(self, group: str, option: str, value: Value) -> str:
-        if isinstance(value, tuple):
-            return "list"
-        if isinstance(value, dict):
-            return "dict"
-        return "multiline" if (group, option) in self.multiline else "scalar"
-
-
-@dataclass(frozen=True, slots=True)
 class CompactReport:
     """A report read by `read_compact`: what a fleet diff's node needs of the sections
     before Configuration, and the Configuration as names and values."""
@@ -93,7 +52,9 @@ class CompactReport:
     processes: int | None
     #: The frames of each thread and green thread, as the lexer reads them.
     frames: tuple[list[tuple], ...]
-    configuration: CompactConfiguration
+    #: Its options made only as they are asked for: identifying the report asks for a
+    #: few, a node reads them all as names and values (`columns`).
+    configuration: OnDemandConfiguration
 
     def stacks(self) -> tuple[GreenThread, ...]:
         """The stacks, as models: only identifying a report that names neither its
@@ -124,12 +85,15 @@ def read_compact(text: str, path: str | None = None) -> CompactReport | None:
         return None
     at = text.index(_CONFIGURATION) + 1
     body = text[at + len(_CONFIGURATION) - 1:]
-    configuration = _configuration(body[:-1] if body.endswith("\n") else body)
-    if configuration is None:
+    section = read_section(body[:-1] if body.endswith("\n") else body)
+    if section is None:
         return None
     head = _head(text[:at - 1].split("\n"))
     if head is None:
         return None
+    # The header's three lines and a blank one stand before the first group's line.
+    first = text.count("\n", 0, at) + 5
+    configuration = built(OnDemandConfiguration, {"groups": OnDemandGroups(section, first)})
     return CompactReport(path, *head, configuration)
 
 
@@ -166,17 +130,3 @@ def _head(lines: list[str]) -> tuple[Package | None, int | None, tuple[list[tupl
         package = package_of(tokens[start], tokens[start + 1:start + 1 + kinds.count("p")])
     frames = tuple(token.value for token in tokens if token.type == "FRAMES")
     return package, kinds.count("r") if "R" in kinds else None, frames
-
-
-def _configuration(body: str) -> CompactConfiguration | None:
-    section = read_section(body)
-    if section is None:
-        return None
-    names, values = section.names, section.values
-    groups = {group: (tuple(names[start:end]), values[start:end])
-              for group, start, end, _ in section.groups}
-    multiline = frozenset((group, names[i]) for group, start, end, _ in section.groups
-                          for i in section.texts if start <= i < end)
-    return CompactConfiguration(groups, multiline)
-
-
