@@ -19,7 +19,7 @@ from gmr.cache import Results
 from gmr.inputs import STDIN, Cached, Inputs, read_inputs, read_reports, reports_or_error
 from gmr.models import Report
 from gmr.parsing.compact import read_compact_file
-from gmr.parsing.identify import identify
+from gmr.parsing.identify import frame_files, identify
 
 
 def load_nodes(names: Iterable[str], identity: Iterable[str] = IDENTITY, *, jobs: int = 0,
@@ -106,5 +106,5 @@ def _identified(report: Report) -> Report:
     if report.service is not None or report.program is not None or report.node is not None:
         return report
     stacks = (*(report.threads or ()), *(report.green_threads or ()))
-    return report.model_copy(update=identify(report.package, report.configuration, stacks,
-                                             report.source.host))
+    return report.model_copy(update=identify(report.package, report.configuration,
+                                             frame_files(stacks), report.source.host))

@@ -217,7 +217,7 @@ def node_from_compact(compact: CompactReport, identity: Iterable[str] = IDENTITY
     # The stacks only tell a service or a program nothing else tells: made when needed.
     found = identify(compact.package, configuration, (), None)
     if compact.frames and (found["service"] is None or found["program"] is None):
-        found = identify(compact.package, configuration, compact.stacks(), None)
+        found = identify(compact.package, configuration, compact.frame_files(), None)
     version = compact.package.version if compact.package else None
     return _node(compact.path, 1, compact.package, compact.processes, found["node"],
                  found["service"], found["program"],

@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 
 from gmr.errors import GmrError
-from gmr.models import Frame, GreenThread, Package, built
+from gmr.models import Package, built
 from gmr.parsing.builder import package_of
 from gmr.parsing.lexer import lex_report
 from gmr.parsing.lines import MAX_REPORT_LINES, ReportLines
@@ -56,13 +56,11 @@ class CompactReport:
     #: few, a node reads them all as names and values (`columns`).
     configuration: OnDemandConfiguration
 
-    def stacks(self) -> tuple[GreenThread, ...]:
-        """The stacks, as models: only identifying a report that names neither its
-        service nor its program elsewhere looks at them."""
-        return tuple(built(GreenThread, {"frames": tuple(
-            built(Frame, {"file": file, "line": line, "function": function, "source": source})
-            for file, line, function, source in frames), "exception": None, "line": None})
-            for frames in self.frames)
+    def frame_files(self) -> tuple[str, ...]:
+        """The source file of every frame, as `gmr.parsing.identify.frame_files` gives
+        them: only identifying a report that names neither its service nor its program
+        elsewhere looks at them."""
+        return tuple(file for frames in self.frames for file, _, _, _ in frames)
 
 
 def read_compact_file(path: str) -> CompactReport | None:

@@ -46,18 +46,25 @@ _FRAME_PATH = re.compile(r"/(" + "|".join(SERVICES) + r")/")
 
 
 def identify(package: Package | None, configuration: Configuration | None,
-             stacks: Iterable[GreenThread], prefix_host: str | None) -> dict[str, str | None]:
-    """The `service`, `program` and `node` fields of a report made of these sections."""
-    stacks = tuple(stacks)
+             files: Iterable[str], prefix_host: str | None) -> dict[str, str | None]:
+    """The `service`, `program` and `node` fields of a report made of these sections;
+    `files` are the source files of its stacks' frames (`frame_files`)."""
+    files = tuple(files)
     return {
-        "service": detect_service(package, configuration, stacks),
-        "program": detect_program(configuration, stacks),
+        "service": detect_service(package, configuration, files),
+        "program": detect_program(configuration, files),
         "node": detect_node(configuration, prefix_host),
     }
 
 
+def frame_files(stacks: Iterable[GreenThread]) -> tuple[str, ...]:
+    """The source file of every frame of `stacks`, in order: all identifying a report
+    asks of its stacks."""
+    return tuple(frame.file for stack in stacks for frame in stack.frames)
+
+
 def detect_service(package: Package | None, configuration: Configuration | None,
-                   stacks: tuple[GreenThread, ...]) -> str | None:
+                   files: tuple[str, ...]) -> str | None:
     """The service name (`nova`, `neutron`, ...), or None when nothing tells."""
     if package is not None and package.product:
         words = package.product.split()
@@ -66,7 +73,7 @@ def detect_service(package: Package | None, configuration: Configuration | None,
         found = _from_config_files(configuration) or _from_options(configuration)
         if found:
             return found
-    return _from_frames(stacks)
+    return _from_frames(files)
 
 
 def _from_config_files(configuration: Configuration) -> str | None:
@@ -88,27 +95,24 @@ def _from_options(configuration: Configuration) -> str | None:
     return None
 
 
-def _from_frames(stacks: tuple[GreenThread, ...]) -> str | None:
-    for thread in stacks:
-        for frame in thread.frames:
-            match = _FRAME_PATH.search(frame.file)
-            if match:
-                return match.group(1)
+def _from_frames(files: tuple[str, ...]) -> str | None:
+    for file in files:
+        match = _FRAME_PATH.search(file)
+        if match:
+            return match.group(1)
     return None
 
 
-def detect_program(configuration: Configuration | None,
-                   stacks: tuple[GreenThread, ...]) -> str | None:
+def detect_program(configuration: Configuration | None, files: tuple[str, ...]) -> str | None:
     """The program that printed the report (`nova-compute`, `neutron-server`), from
     `[oslo_messaging_rabbit] processname` or the script at the bottom of a stack."""
     name = _printed(configuration, "oslo_messaging_rabbit", "processname")
     if name is not None:
         return name
-    for thread in stacks:
-        for frame in thread.frames:
-            name = frame.file.rsplit("/", 1)[-1]
-            if name.startswith(_PROGRAMS):
-                return name
+    for file in files:
+        name = file.rsplit("/", 1)[-1]
+        if name.startswith(_PROGRAMS):
+            return name
     return None
 
 

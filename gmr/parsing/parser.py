@@ -18,7 +18,7 @@ from gmr.cache import cache_dir, kept_as
 from gmr.errors import GmrError, GmrSyntaxError
 from gmr.models import ParseWarning, Report, Source
 from gmr.parsing.builder import ReportBuilder
-from gmr.parsing.identify import identify
+from gmr.parsing.identify import frame_files, identify
 from gmr.parsing.lexer import GmrLexer, Lexing
 from gmr.parsing.lines import ReportLines
 
@@ -122,8 +122,8 @@ def parse_report(src: ReportLines, source: dict) -> tuple[Report, int]:
             whitespace=lexed.whitespace,
             trailing_newline=final or src.get(lexed.end) is not None,
         ),
-        **identify(sections.get("package"), sections.get("configuration"), stacks,
-                   source.get("host")),
+        **identify(sections.get("package"), sections.get("configuration"),
+                   frame_files(stacks), source.get("host")),
         warnings=tuple(ParseWarning(line=line, message=message)
                        for line, message in lexed.warnings),
         **sections,
