@@ -396,22 +396,29 @@ class Configuration(_Model):
                                                 "line": self._line(key)})
         return built(Configuration, {"groups": groups})
 
+    def layout(self) -> str:
+        """Each group's printed name and its options' names, in printed order, as one
+        text (`keys_of` reads it back): what the reports of one release and program
+        print alike, compared and hashed as one string rather than a thousand."""
+        return "\n\n".join([group + "".join(map(_ON_A_LINE, names)) for group, names
+                            in zip(*self._layout())])
+
     def _found(self, test: Callable[[str], object]) -> tuple[tuple[str, str], ...]:
         """(group, name) of the options whose name passes `test`, found once per layout."""
         global _last_asked
         groups = self.groups
         if _last_asked[0] is not groups:
-            layout = self._layout()
+            layout = self.layout()
             answers = _ANSWERS.get(layout)
             if answers is None:
                 if len(_ANSWERS) >= 256:
                     _ANSWERS.clear()
                 answers = _ANSWERS[layout] = {}
-            _last_asked = (groups, layout, answers)
-        _, layout, answers = _last_asked
+            _last_asked = (groups, answers)
+        _, answers = _last_asked
         found = answers.get(test)
         if found is None:
-            found = answers[test] = tuple((group, name) for group, names in zip(*layout)
+            found = answers[test] = tuple((group, name) for group, names in zip(*self._layout())
                                           for name in names if test(name))
         return found
 
@@ -436,13 +443,23 @@ def item_holds(value: tuple | dict, fragment: str) -> bool:
     return any(fragment in text for text in (value if type(value) is tuple else value.values()))
 
 
+def keys_of(layout: str) -> Iterator[tuple[str, str]]:
+    """(group, option) of every option of a `Configuration.layout`, in printed order.
+    Neither a group's nor an option's name holds a line break, and no name is empty."""
+    for block in layout.split("\n\n") if layout else ():
+        group, *names = block.split("\n")
+        for name in names:
+            yield group, name
+
+
 _OPTIONS = attrgetter("options")
-#: The groups asked about last (a report's, as the rules ask in turn about it), their
-#: layout and the answers found for it.
-_last_asked: tuple[Any, tuple, dict] = (None, (), {})
-#: Each layout of groups and options seen (group names, option names of each group),
-#: with the answers `Configuration.named` found for it by test.
-_ANSWERS: dict[tuple, dict] = {}
+_ON_A_LINE = "\n".__add__
+#: The groups asked about last (a report's, as the rules ask in turn about it) and the
+#: answers found for their layout.
+_last_asked: tuple[Any, dict] = (None, {})
+#: Each layout of groups and options seen (`Configuration.layout`), with the answers
+#: `Configuration.named` found for it by test.
+_ANSWERS: dict[str, dict] = {}
 
 
 def folded_groups(names: Iterable[str]) -> dict[str, str]:

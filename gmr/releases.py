@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from functools import lru_cache
 
 from gmr.errors import UsageError
-from gmr.models import Configuration, Report, ReportRelease
+from gmr.models import Configuration, Report, ReportRelease, keys_of
 
 #: Coordinated releases in order; since 2023 the year-based name comes first.
 NAMES = (
@@ -105,10 +105,10 @@ def report_release(report: Report, given: str | None = None) -> ReportRelease | 
 
 
 def release_found(service: str | None, version: str | None,
-                  configuration: Configuration | Any | None, given: str | None = None
+                  configuration: Configuration | None, given: str | None = None
                   ) -> ReportRelease | None:
     """`report_release` from the parts of a report it reads: the service, the Package
-    version and the Configuration (or anything that has its `keys`)."""
+    version and the Configuration."""
     if given is not None:
         named = given_release(given)
         return ReportRelease(name=named.name, source="user", candidates=(named.name,))
@@ -127,12 +127,19 @@ def with_release(report: Report, given: str | None = None) -> Report:
     return report.model_copy(update={"release": report_release(report, given)})
 
 
-def _fitting(service: str | None, configuration: Configuration | Any | None
-             ) -> tuple[str, ...]:
+def _fitting(service: str | None, configuration: Configuration | None) -> tuple[str, ...]:
     """The releases the options fit, for a service the knowledge base knows."""
     from gmr import knowledge
-    from gmr.knowledge.fingerprint import fitting_releases
 
     if service not in knowledge.services() or configuration is None:
         return ()
-    return fitting_releases(service, configuration.keys())
+    return _fitting_layout(service, configuration.layout())
+
+
+@lru_cache(maxsize=16)
+def _fitting_layout(service: str, layout: str) -> tuple[str, ...]:
+    """`fitting_releases` once per layout of options: the nodes of a fleet that run one
+    release print the same options."""
+    from gmr.knowledge.fingerprint import fitting_releases
+
+    return fitting_releases(service, keys_of(layout))

@@ -6,10 +6,13 @@ import json
 from dataclasses import FrozenInstanceError
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
 import gmr
-from gmr.models import Configuration, Frame, Option, Processes, built, built_option
+from gmr.models import (Configuration, Frame, Group, Option, Processes, built, built_option,
+                        keys_of)
 
 
 def test_built_frames_equal_validated_ones():
@@ -106,3 +109,19 @@ def test_named_options_come_in_printed_order_and_follow_a_copy_with_other_groups
     fewer = configuration.model_copy(update={"groups": {"glance": configuration.groups["glance"]}})
     assert [option.name for _, option in fewer.named(_ends_in_url)] == ["api_url"]
     assert [option.name for _, option in configuration.named(_ends_in_url)][0] == "transport_url"
+
+
+_NAMES = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\n"),
+                 min_size=1, max_size=6)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(_NAMES, st.lists(_NAMES, unique=True, max_size=4), max_size=5))
+def test_a_layout_reads_back_into_the_keys_it_was_made_of(printed):
+    """Configuration.layout is one text that keys_of reads back, empty groups and odd
+    names included: the release fingerprint is cached by it."""
+    configuration = built(Configuration, {"groups": {group: built(Group, {
+        "name": group, "options": {name: built_option(name, "v", "scalar", None)
+                                   for name in names}, "line": None})
+        for group, names in printed.items()}})
+    assert list(keys_of(configuration.layout())) == list(configuration.keys())

@@ -90,13 +90,6 @@ def fitting_releases(service: str, printed: Iterable[tuple[str, str]]) -> tuple[
     """The releases of `service` that the printed (group, option) keys fit best, oldest
     first; empty when they fit none well (more than NO_FIT of the telling options
     contradict every release)."""
-    return _fitting(service, frozenset(printed))
-
-
-@lru_cache(maxsize=16)
-def _fitting(service: str, printed: frozenset[tuple[str, str]]) -> tuple[str, ...]:
-    """`fitting_releases`, once per set of options: the nodes of a fleet that run one
-    release print the same options."""
     counted = contradictions(service, printed)
     if counted is None:
         return ()
@@ -120,7 +113,7 @@ def contradictions(service: str, printed: Iterable[tuple[str, str]]
     it has less what the report prints of it, and options alike in their releases are
     counted together."""
     known = knowledge(service)
-    printed = list(printed)
+    printed = list(set(printed))
     found = list(map(known.options.get, printed))
     unknown = sum(1 for key in compress(printed, map(not_, found)) if key[0] in known.groups)
     found = list(filter(None, found))

@@ -98,6 +98,12 @@ class OnDemandGroups(Mapping):
         for key, (start, end, _) in self._groups.items():
             yield key, tuple(names[start:end]), values[start:end]
 
+    def layout(self) -> str:
+        """`Configuration.layout`, from the section's names."""
+        names = self._section.names
+        return "\n\n".join([key + "".join(map(_ON_A_LINE, names[start:end]))
+                            for key, (start, end, _) in self._groups.items()])
+
     def holding(self, fragment: str) -> list[int]:
         """The positions of the options one of whose texts holds `fragment`: asked of
         every value at once in C (`in` of a list or dict asks of its items or keys, so
@@ -166,6 +172,9 @@ class OnDemandConfiguration(Configuration):
     def _layout(self) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
         return self.groups.names()
 
+    def layout(self) -> str:
+        return self.groups.layout()
+
     def _option(self, group: str, name: str) -> Option:
         return self.groups.option(group, name)
 
@@ -174,6 +183,9 @@ class OnDemandConfiguration(Configuration):
 
     def _line(self, group: str) -> int:
         return self.groups.line(group)
+
+
+_ON_A_LINE = "\n".__add__
 
 
 def _plain(groups: dict[str, Group]) -> Configuration:
