@@ -59,14 +59,20 @@ def code_digest() -> str:
     """What gmr's results are made by: the name, size and time of every file of the
     installed package (code, grammar, knowledge data). An upgrade or an edit of gmr makes
     every entry of the older code unreachable, never wrong."""
-    package = Path(__file__).resolve().parent
-    digest = hashlib.sha256()
-    for path in sorted(package.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            stat = path.stat()
-            digest.update(f"{path.relative_to(package)}:{stat.st_size}:{stat.st_mtime_ns}\n"
-                          .encode())
-    return digest.hexdigest()
+    return folder_digest(os.path.dirname(os.path.realpath(__file__)))
+
+
+def folder_digest(folder: str) -> str:
+    """A digest of the name, size and modification time of every file under `folder`,
+    compiled bytecode left out: read from the directory entries, never the contents."""
+    found = []
+    for here, subfolders, files in os.walk(folder):
+        subfolders[:] = [name for name in subfolders if name != "__pycache__"]
+        for name in files:
+            path = os.path.join(here, name)
+            stat = os.stat(path)
+            found.append(f"{os.path.relpath(path, folder)}:{stat.st_size}:{stat.st_mtime_ns}\n")
+    return hashlib.sha256("".join(sorted(found)).encode()).hexdigest()
 
 
 #: This process's connection to each results database (None: it cannot be opened):

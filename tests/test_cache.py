@@ -254,3 +254,21 @@ def test_a_big_log_is_linted_and_compared_in_bounded_memory_with_the_cache(tmp_p
         ran = subprocess.run([sys.executable, "-m", "gmr", *args], env=env,
                              preexec_fn=limited, capture_output=True, text=True, timeout=300)
         assert ran.returncode in (0, 1), ran.stderr[-500:]
+
+
+def test_the_code_digest_follows_every_file_but_compiled_bytecode(tmp_path):
+    from gmr.cache import folder_digest
+
+    (tmp_path / "grammar").mkdir()
+    (tmp_path / "__pycache__").mkdir()
+    (tmp_path / "cache.py").write_text("x = 1\n")
+    (tmp_path / "grammar" / "gmr.lark").write_text("start: A\n")
+    (tmp_path / "__pycache__" / "cache.cpython-311.pyc").write_bytes(b"\0")
+    first = folder_digest(str(tmp_path))
+    (tmp_path / "__pycache__" / "cache.cpython-311.pyc").write_bytes(b"\0\0\0")
+    assert folder_digest(str(tmp_path)) == first
+    (tmp_path / "grammar" / "gmr.lark").write_text("start: A B\n")
+    second = folder_digest(str(tmp_path))
+    assert second != first
+    (tmp_path / "grammar" / "new.lark").write_text("")
+    assert folder_digest(str(tmp_path)) != second
