@@ -201,9 +201,9 @@ class Results:
             with database:
                 database.executemany("INSERT OR REPLACE INTO shared VALUES (?, ?, ?)",
                                      [(key, blob, _today()) for key, blob in found.items()
-                                      if key not in _STORED])
+                                      if (self.path, key) not in _STORED])
                 database.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", rows)
-            _STORED.update(found)
+            _STORED.update((self.path, key) for key in found)
         except sqlite3.Error:
             pass  # a full disk or a locked database: recomputed next time
 
@@ -236,8 +236,8 @@ class Results:
         return _restored, (str(self.path), key)
 
 
-#: The shared objects this process stored, and those it read, by content digest.
-_STORED: dict[bytes, bytes] = {}
+#: The shared objects this process stored, by database and content digest.
+_STORED: set[tuple[Path, bytes]] = set()
 #: id -> (object, digest, pickle) of the shared objects last pickled by reference.
 _REFERRED: dict[int, tuple[Any, bytes, bytes]] = {}
 _RESTORED: dict[bytes, Any] = {}

@@ -418,6 +418,8 @@ class Configuration(_Model):
         _, answers = _last_asked
         found = answers.get(test)
         if found is None:
+            if len(answers) >= 64:  # a test made anew at each call: remember only some
+                answers.clear()
             found = answers[test] = tuple((group, name) for group, names in zip(*self._layout())
                                           for name in names if test(name))
         return found

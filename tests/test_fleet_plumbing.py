@@ -127,6 +127,29 @@ def test_put_many_replaces_what_was_kept_for_the_same_file_and_content(tmp_path)
     assert _kept(tmp_path) == 2
 
 
+@dataclass(frozen=True)
+class _Layout:
+    """Stands for a shared type (a fleet's key table): kept once per database."""
+
+    names: tuple[str, ...]
+
+
+def test_a_shared_object_is_kept_in_every_database_that_refers_to_it(tmp_path, monkeypatch):
+    """One process writing two cache folders (two GMR_CACHE_DIR in one library user's
+    process) keeps the shared object in both, so that a later process reads the second's
+    entries back."""
+    import gmr.cache
+
+    layout = _Layout(("host", "my_ip"))
+    first = Results("shared", tmp_path / "one", shared=(_Layout,))
+    second = Results("shared", tmp_path / "two", shared=(_Layout,))
+    first.put("a.txt", b"a", [layout])
+    second.put("a.txt", b"a", [layout])
+    monkeypatch.setattr(gmr.cache, "_RESTORED", {})  # what a later process has read: none
+    assert second.get("a.txt", b"a") == [layout]
+    assert first.get("a.txt", b"a") == [layout]
+
+
 def test_put_many_of_no_entry_opens_no_database(tmp_path):
     results = Results("nothing", tmp_path)
     results.put_many([])
@@ -619,3 +642,15 @@ def test_named_keeps_the_answers_of_different_tests_apart(fresh_answers):
         assert _named(configuration, _starts_with_a) == [
             ("default", "auth_url", "1"), ("default", "api", "2"), ("glance", "api_url", "4")]
     assert _named(configuration, lambda name: False) == []
+
+
+def test_named_remembers_a_bounded_number_of_tests_per_layout(full_report):
+    """A rule that makes its test anew at each call must not grow the answers kept for a
+    layout without end."""
+    import gmr
+
+    (report,) = gmr.parse(full_report.text)
+    configuration = report.configuration
+    for n in range(500):
+        assert configuration.named(lambda name, n=n: name == f"no_option_{n}") == []
+    assert len(models._last_asked[1]) <= 64
