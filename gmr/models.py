@@ -400,8 +400,7 @@ class Configuration(_Model):
         """Each group's printed name and its options' names, in printed order, as one
         text (`keys_of` reads it back): what the reports of one release and program
         print alike, compared and hashed as one string rather than a thousand."""
-        return "\n\n".join([group + "".join(map(_ON_A_LINE, names)) for group, names
-                            in zip(*self._layout())])
+        return layout_of(*self._layout())
 
     def _found(self, test: Callable[[str], object]) -> tuple[tuple[str, str], ...]:
         """(group, name) of the options whose name passes `test`, found once per layout."""
@@ -443,6 +442,12 @@ class Configuration(_Model):
 def item_holds(value: tuple | dict, fragment: str) -> bool:
     """Whether an item of a list value or a value of a dict holds `fragment`."""
     return any(fragment in text for text in (value if type(value) is tuple else value.values()))
+
+
+def layout_of(groups: Iterable[str], names: Iterable[Iterable[str]]) -> str:
+    """`Configuration.layout` of groups printed with these option names."""
+    return "\n\n".join([group + "".join(map(_ON_A_LINE, named))
+                        for group, named in zip(groups, names)])
 
 
 def keys_of(layout: str) -> Iterator[tuple[str, str]]:

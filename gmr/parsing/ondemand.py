@@ -21,7 +21,7 @@ from operator import contains, is_not
 from typing import Callable, Iterable, Iterator
 
 from gmr.models import (Configuration, Group, Option, Value, built, built_option, group_key,
-                        item_holds)
+                        item_holds, layout_of)
 from gmr.parsing.section import Section
 
 
@@ -101,8 +101,8 @@ class OnDemandGroups(Mapping):
     def layout(self) -> str:
         """`Configuration.layout`, from the section's names."""
         names = self._section.names
-        return "\n\n".join([key + "".join(map(_ON_A_LINE, names[start:end]))
-                            for key, (start, end, _) in self._groups.items()])
+        return layout_of(self._groups, [names[start:end] for start, end, _ in
+                                        self._groups.values()])
 
     def holding(self, fragment: str) -> list[int]:
         """The positions of the options one of whose texts holds `fragment`: asked of
@@ -183,9 +183,6 @@ class OnDemandConfiguration(Configuration):
 
     def _line(self, group: str) -> int:
         return self.groups.line(group)
-
-
-_ON_A_LINE = "\n".__add__
 
 
 def _plain(groups: dict[str, Group]) -> Configuration:
