@@ -14,8 +14,10 @@ best of three) in the same run.
 
 First, cold starts on one report: `gmr parse --json` (target <= 0.2 s) and `gmr lint`
 (target <= 0.3 s), each in a fresh process. Targets of the fleet-scale issue, for
-10,000 reports: peak RSS <= 1 GB and throughput >= 0.04 of splitlines; and 20,000
-reports must not need twice the memory of 10,000.
+10,000 reports: peak RSS <= 1 GB, and a throughput >= 0.04 of splitlines for lint and
+diff; and 20,000 reports must not need twice the memory of 10,000. The issue sets no
+throughput for check, which replaces a lint and a diff of the same fleet: it must take
+no longer than those two one after the other (in the same state, cold or warm).
 Exit status 1 when a figure misses its target or a result is wrong (diff must find every
 odd node; lint must give every node the same findings).
 """
@@ -152,8 +154,14 @@ def measure(nodes: int, cache: str) -> dict[str, float]:
                   f"{'' if good else ' WRONG RESULT: ' + result['stderr'].decode()[-300:]}",
                   flush=True)
             figures[f"{label} {state} peak"] = result["peak"]
+            figures[f"{label} {state} wall"] = result["wall"]
+            if label == "check":
+                fast = result["wall"] <= figures[f"lint {state} wall"] + \
+                    figures[f"diff {state} wall"]
+            else:
+                fast = state == "warm" or ratio >= 0.04
             figures[f"{label} {state} ok"] = float(good and (nodes < 10000 or (
-                result["peak"] <= 1e9 and (state == "warm" or ratio >= 0.04))))
+                result["peak"] <= 1e9 and fast)))
     return figures
 
 
