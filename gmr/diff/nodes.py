@@ -379,31 +379,35 @@ def _comparable_row(printed: list[Any], own: _Own | None
     MASKED for a mask, own values as placeholders), and, by position, the values a
     placeholder went into, as printed."""
     row = printed
-    changed: dict[int, Comparable] = {}
-    odd = sorted({*compress(count(), map(is_not, map(type, row), repeat(str))),
-                  *[i for mask in MASKS for i in where(row, mask)]})
-    for i in odd:
+    collections = list(compress(count(), map(is_not, map(type, row), repeat(str))))
+    texts = row.copy()  # each printed text; for a list or dict, those it holds
+    for i in collections:
+        texts[i] = ""
+    for mask in MASKS:
+        for i in where(texts, mask):
+            row[i] = MASKED
+    for i in collections:
         value = row[i]
-        if isinstance(value, tuple):
-            value = frozenset(value)
-            placed = frozenset(map(own, value)) if own else value
-        elif isinstance(value, dict):
-            value = tuple(sorted(value.items()))
-            placed = tuple([(k, own(v)) for k, v in value]) if own else value
+        if type(value) is tuple:
+            row[i] = frozenset(value)
+            if own:
+                texts[i] = "\0".join(value)
         else:
-            value = placed = MASKED
+            row[i] = tuple(sorted(value.items()))
+            if own:
+                texts[i] = "\0".join(value.values())
+    changed: dict[int, Comparable] = {}
+    if own is None:
+        return tuple(row), changed
+    for i in own.found_in(texts):
+        value = row[i]
+        if type(value) is frozenset:
+            placed = frozenset(map(own, value))
+        elif type(value) is tuple:
+            placed = tuple([(k, own(v)) for k, v in value])
+        else:
+            placed = own(value)
         if placed != value:
             changed[i] = value
-        row[i] = placed
-    if own is not None:
-        texts = row.copy()
-        for i in odd:
-            if type(row[i]) is not str:
-                texts[i] = ""
-        for i in own.found_in(texts):
-            value = row[i]
-            placed = own(value)
-            if placed != value:
-                changed[i] = value
-                row[i] = placed
+            row[i] = placed
     return tuple(row), changed
