@@ -16,7 +16,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass
 from itertools import compress, count, repeat
-from operator import contains, itemgetter, methodcaller, not_
+from operator import contains, itemgetter, methodcaller, ne, not_
 
 from gmr.models import Value
 
@@ -52,11 +52,27 @@ def read_section(body: str) -> Section | None:
     spaces in) is first joined to the line above by `_ITEM`; the body then splits at
     every line break followed by two spaces: each piece is an option line with what
     stands under it, and runs on over any blank line and group line after it. Most
-    pieces are a whole `name = value` line, read in C; the others one by one.
+    pieces are a whole `name = value` line, read in C; the others one by one. A section
+    whose layout was read before is read as its differences from that one (`_Layout`).
     """
     if body[:1] != "\n" or "\n====" in body or body[-1:] == "\n" or _ITEM in body:
         return None
     pieces = body[1:].replace("\n    ", _ITEM).split("\n  ")
+    key = _layout_key(pieces, body.count("\n    "))
+    known = _LAYOUTS.get(key)
+    section = known.read(pieces) if known is not None else None
+    if section is None:
+        section = _read(pieces)
+        if section is not None:
+            _LAYOUTS.pop(key, None)
+            if len(_LAYOUTS) >= _MAX_LAYOUTS:
+                del _LAYOUTS[next(iter(_LAYOUTS))]  # the layout seen longest ago
+            _LAYOUTS[key] = _Layout(pieces, section)
+    return section
+
+
+def _read(pieces: list[str]) -> Section | None:
+    """`read_section` of a body cut into its pieces, the first time its layout is seen."""
     parts = list(map(str.partition, pieces, _SEPARATORS))
     names: list[str] = list(map(_FIRST, parts))
     values: list[Value] = list(map(_LAST, parts))
@@ -143,6 +159,50 @@ def _line(breaks: tuple[list[int], list[int]], piece: int) -> int:
     return piece + more[bisect_left(spans, piece)]
 
 
+class _Layout:
+    """A section read in full, which those of the same layout are read against: every
+    node of a fleet prints the same options, most with the same values, so where the
+    pieces of a section differ from those of the last one read of its layout
+    (`_layout_key`), and only in the values of `name = value` lines, its names,
+    groups and lines are that one's, and only the values that differ are read."""
+
+    __slots__ = ("pieces", "section", "odd")
+
+    def __init__(self, pieces: list[str], section: Section):
+        self.pieces = pieces
+        self.section = section
+        #: The positions of the pieces that are not one `name = value` line.
+        self.odd = frozenset(position for position in range(len(pieces))
+                             if type(section.values[position]) is not str
+                             or "\n" in pieces[position] or position in section.texts) | {0}
+
+    def read(self, pieces: list[str]) -> Section | None:
+        """The section cut into `pieces`, or None where it differs from this one in more
+        than the values of some of its `name = value` lines (or in many of them)."""
+        changed = list(compress(count(), map(ne, pieces, self.pieces)))
+        if len(changed) > len(pieces) // 4:
+            return None  # a layout that only looks alike: read in full, and kept instead
+        known = self.section
+        names, values = known.names, known.values.copy()
+        for i in changed:
+            name, sep, value = pieces[i].partition(" = ")
+            if i in self.odd or not sep or name != names[i] or "\n" in value \
+                    or _ITEM in value:
+                return None
+            values[i] = value
+        return Section(names, values, known.texts, known.groups, known.breaks)
+
+
+def _layout_key(pieces: list[str], items: int) -> tuple[str, ...]:
+    """What tells apart the layouts of sections cut into `pieces`, at a glance: how many
+    pieces and lines under them (`items`), the first piece, and the names of the options
+    a quarter, half and three quarters through (the same on every node that prints the
+    layout, whatever its values)."""
+    size = len(pieces)
+    return (f"{size} {items}", pieces[0],
+            *[pieces[size * k // 4].partition(" = ")[0] for k in (1, 2, 3)])
+
+
 def where(items: list, item: object) -> list[int]:
     """The positions of `item` in `items`, found in C."""
     found: list[int] = []
@@ -161,6 +221,10 @@ _FIRST, _MIDDLE, _LAST = itemgetter(0), itemgetter(1), itemgetter(2)
 #: section that holds one is left to the lexer).
 _ITEM = "\x01"
 _SEPARATORS, _BREAKS, _ITEMS = repeat(" = "), repeat("\n"), repeat(_ITEM)
+#: The last section read of each layout (`_Layout`), by `_layout_key`: a fleet runs a
+#: few services, each printing one layout per release.
+_LAYOUTS: dict[tuple[str, ...], _Layout] = {}
+_MAX_LAYOUTS = 32
 _ENTRY = methodcaller("split", " = ", 1)
 
 
