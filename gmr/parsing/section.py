@@ -66,7 +66,7 @@ def read_section(body: str) -> Section | None:
         if section is not None:
             _LAYOUTS.pop(key, None)
             if len(_LAYOUTS) >= _MAX_LAYOUTS:
-                del _LAYOUTS[next(iter(_LAYOUTS))]  # the layout seen longest ago
+                del _LAYOUTS[next(iter(_LAYOUTS))]  # the layout read in full longest ago
             _LAYOUTS[key] = _Layout(pieces, section)
     return section
 
@@ -172,9 +172,10 @@ class _Layout:
         self.pieces = pieces
         self.section = section
         #: The positions of the pieces that are not one `name = value` line.
+        texts = set(section.texts)
         self.odd = frozenset(position for position in range(len(pieces))
                              if type(section.values[position]) is not str
-                             or "\n" in pieces[position] or position in section.texts) | {0}
+                             or "\n" in pieces[position] or position in texts) | {0}
 
     def read(self, pieces: list[str]) -> Section | None:
         """The section cut into `pieces`, or None where it differs from this one in more
