@@ -16,7 +16,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass
 from itertools import compress, count, repeat
-from operator import contains, itemgetter, methodcaller, ne, not_
+from operator import contains, is_not, itemgetter, methodcaller, ne, not_
 
 from gmr.models import Value
 
@@ -171,11 +171,10 @@ class _Layout:
     def __init__(self, pieces: list[str], section: Section):
         self.pieces = pieces
         self.section = section
-        #: The positions of the pieces that are not one `name = value` line.
-        texts = set(section.texts)
-        self.odd = frozenset(position for position in range(len(pieces))
-                             if type(section.values[position]) is not str
-                             or "\n" in pieces[position] or position in texts) | {0}
+        #: The positions of the pieces that are not one `name = value` line: those that
+        #: run over more than one line, and those whose value is a dict.
+        self.odd = frozenset({*section.breaks[0], *compress(count(), map(
+            is_not, map(type, section.values), repeat(str)))})
 
     def read(self, pieces: list[str]) -> Section | None:
         """The section cut into `pieces`, or None where it differs from this one in more
