@@ -10,14 +10,14 @@ Figures, against the targets of the parser issue:
 - the same reports, each as the file it would be, into the compact form a fleet diff
   keeps of a node (`gmr.parsing.compact`, else the full parse), against the same
   splitlines: target >= 0.08 (the fleet-scale issue); and the same with every section
-  read as if no node of its layout came before (the corpus repeats its reports, where a
-  fleet's nodes differ in a few values each: bench/fleet_bench.py measures those);
+  read as if no node of its layout came before (a report of a kind not seen yet);
 - wall time of a cold `gmr parse one.txt --json` (target <= 0.3 s);
 - a 1 GB service log holding a few reports, scanned by `gmr.iter_file` in a fresh
   process: peak RSS (target <= 300 MB) and MB/s (target >= 50 MB/s).
 
 The reports are the shipped samples (real nova, neutron, cinder and glance reports) plus
-reports from the real oslo.reports generator with 1,600 options each, repeated to size.
+reports from the real oslo.reports generator with 1,600 options each, repeated to size,
+each copy with three option values of its own, as a fleet's nodes differ.
 Exit status 1 when a figure misses its target.
 """
 
@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import gc
 import random
+import re
 import statistics
 import subprocess
 import sys
@@ -59,13 +60,29 @@ def generated_reports() -> list[str]:
     return texts
 
 
+OPTION_LINE = re.compile(r"^  +\S+ = ([^\s\[{*].*)$", re.MULTILINE)
+
+
+def as_node(text: str, copy: int) -> str:
+    """The `copy`-th node printing this report: the same options, three of whose values
+    are its own (as a fleet's nodes differ in host name and addresses)."""
+    start = text.rfind("Configuration")
+    values = list(OPTION_LINE.finditer(text, start)) if start >= 0 else []
+    for match in sorted(random.Random(copy).sample(values, min(3, len(values))),
+                        key=lambda match: match.start(), reverse=True):
+        text = f"{text[:match.end(1)]}-{copy}{text[match.end(1):]}"
+    return text
+
+
 def corpus(megabytes: int) -> list[str]:
+    """The reports repeated to size, each copy a node of its own (`as_node`)."""
     reports = [p.read_text() for p in sorted((ROOT / "samples").glob("*.txt"))]
     reports += generated_reports()
     parts, size = [], 0
     while size < megabytes * 1_000_000:
         for text in reports:
-            parts.append(text if text.endswith("\n") else text + "\n")
+            part = as_node(text, len(parts))
+            parts.append(part if part.endswith("\n") else part + "\n")
             size += len(parts[-1])
     return parts
 
