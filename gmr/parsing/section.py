@@ -16,7 +16,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass
 from itertools import compress, count, repeat
-from operator import contains, is_not, itemgetter, methodcaller, ne, not_
+from operator import contains, itemgetter, methodcaller, ne, not_
 
 from gmr.models import Value
 
@@ -163,34 +163,56 @@ class _Layout:
     """A section read in full, which those of the same layout are read against: every
     node of a fleet prints the same options, most with the same values, so where the
     pieces of a section differ from those of the last one read of its layout
-    (`_layout_key`), and only in the values of `name = value` lines, its names,
+    (`_layout_key`) only in values, each printed on as many lines as before, its names,
     groups and lines are that one's, and only the values that differ are read."""
 
-    __slots__ = ("pieces", "section", "odd")
+    __slots__ = ("pieces", "section")
 
     def __init__(self, pieces: list[str], section: Section):
         self.pieces = pieces
         self.section = section
-        #: The positions of the pieces that are not one `name = value` line: those that
-        #: run over more than one line, and those whose value is a dict.
-        self.odd = frozenset({*section.breaks[0], *compress(count(), map(
-            is_not, map(type, section.values), repeat(str)))})
 
     def read(self, pieces: list[str]) -> Section | None:
         """The section cut into `pieces`, or None where it differs from this one in more
-        than the values of some of its `name = value` lines (or in many of them)."""
+        than values (or in many of them)."""
         changed = list(compress(count(), map(ne, pieces, self.pieces)))
         if len(changed) > len(pieces) // 4:
             return None  # a layout that only looks alike: read in full, and kept instead
         known = self.section
-        names, values = known.names, known.values.copy()
+        values = known.values.copy()
         for i in changed:
-            name, sep, value = pieces[i].partition(" = ")
-            if i in self.odd or not sep or name != names[i] or "\n" in value \
-                    or _ITEM in value:
+            value = _same_lines(pieces[i], self.pieces[i], values[i])
+            if value is None:
                 return None
             values[i] = value
-        return Section(names, values, known.texts, known.groups, known.breaks)
+        return Section(known.names, values, known.texts, known.groups, known.breaks)
+
+
+def _same_lines(piece: str, kept: str, value: Value) -> Value | None:
+    """The value printed in `piece`, where it prints the option of the piece `kept`
+    (whose value is `value`) on as many lines, with the same group lines after it; else
+    None."""
+    line, *rest = piece.partition("\n")
+    kept_line, *kept_rest = kept.partition("\n")
+    if rest != kept_rest:
+        return None
+    head, *under = line.split(_ITEM)
+    kept_head, *kept_under = kept_line.split(_ITEM)
+    if len(under) != len(kept_under):
+        return None
+    if not under:  # `name = value`
+        name, sep, printed = head.partition(" = ")
+        return printed if sep and name == kept_head.partition(" = ")[0] else None
+    if head != kept_head:
+        return None
+    if type(value) is tuple:
+        return tuple(under)
+    if type(value) is dict:
+        try:
+            return dict(map(_ENTRY, under))
+        except ValueError:
+            return None  # a nested value, or an entry without ` = `
+    return "\n".join(under)  # lines of text
 
 
 def _layout_key(pieces: list[str], items: int) -> tuple[str, ...]:
