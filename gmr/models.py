@@ -368,19 +368,21 @@ class Configuration(_Model):
         find."""
         return [(group, self._option(group, name)) for group, name in self._found(test)]
 
-    def suspected(self, test: Callable[[str], object], fragment: str
-                  ) -> list[tuple[str, Option]]:
+    def suspected(self, test: Callable[[str], object], fragment: str,
+                  shows: Callable[[str, Value], object]) -> list[tuple[str, Option]]:
         """Every option whose name passes `test` (as in `named`) or one of whose texts
-        (its value, a list item, a dict value) holds `fragment`, with its group's
-        printed name, in printed order: where a credential can show."""
+        (its value, a list item, a dict value) holds `fragment`, and whose name and value
+        then pass `shows`, with its group's printed name, in printed order: where a
+        credential shows. `shows` is asked before an option is made."""
         named: dict[str, set[str]] = {}
         for group, name in self._found(test):
             named.setdefault(group, set()).add(name)
         return [(key, option) for key, group in self.groups.items()
                 for wanted in (named.get(key, ()),) for option in group.options.values()
-                if option.name in wanted or (
+                if (option.name in wanted or (
                     fragment in option.value if type(option.value) is str
-                    else item_holds(option.value, fragment))]
+                    else item_holds(option.value, fragment)))
+                and shows(option.name, option.value)]
 
     def part(self, select: Callable[[str], Callable[[str], object] | None]) -> Configuration:
         """A Configuration of the options chosen: `select(group)` gives the test of the

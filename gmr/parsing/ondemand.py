@@ -117,6 +117,12 @@ class OnDemandGroups(Mapping):
         found += [i for i in self._collections if i and item_holds(values[i], fragment)]
         return sorted(found)
 
+    def showing(self, positions: list[int], shows: Callable[[str, Value], object]
+                ) -> list[int]:
+        """Those of `positions` whose option's name and value pass `shows`."""
+        names, values = self._section.names, self._section.values
+        return [i for i in positions if shows(names[i], values[i])]
+
     def placed(self, positions: list[int]) -> list[tuple[str, Option]]:
         """The options at `positions`, each with its group's printed name."""
         keys = list(self._groups)
@@ -153,11 +159,12 @@ class OnDemandConfiguration(Configuration):
         groups = self.groups
         return group in groups and (option is None or option in groups.positions(group))
 
-    def suspected(self, test: Callable[[str], object], fragment: str
-                  ) -> list[tuple[str, Option]]:
+    def suspected(self, test: Callable[[str], object], fragment: str,
+                  shows: Callable[[str, Value], object]) -> list[tuple[str, Option]]:
         groups = self.groups
         named = [groups.positions(group)[name] for group, name in self._found(test)]
-        return groups.placed(sorted({*named, *groups.holding(fragment)}))
+        return groups.placed(groups.showing(sorted({*named, *groups.holding(fragment)}),
+                                            shows))
 
     def columns(self) -> Iterator[tuple[str, tuple[str, ...], list[Value]]]:
         return self.groups.columns()

@@ -7,6 +7,7 @@ from typing import Iterator
 
 from gmr.lint.api import Hit, Severity, fails, hit, passes, rule
 from gmr.credentials import is_credential_name, leaks
+from gmr.models import Value
 
 
 def _reported_by_engine(report, context) -> Iterator[Hit]:
@@ -115,14 +116,17 @@ def secret_in_clear(report, context) -> Iterator[Hit]:
         return
     # A credential shows in an option named like one or in a URL (or a list or dict item):
     # the others, most of a report, are passed over without a look at each.
-    for group, option in configuration.suspected(is_credential_name, "://"):
-        shape = option.shape
-        if shape == "list" or shape == "dict":
-            texts = option.value if shape == "list" else option.value.values()
-            if any(leaks(option.name, text) for text in texts):
-                yield hit(group, option)
-        elif leaks(option.name, option.value):
-            yield hit(group, option)
+    for group, option in configuration.suspected(is_credential_name, "://", _leaking):
+        yield hit(group, option)
+
+
+def _leaking(name: str, value: Value) -> bool:
+    """True when the value of option `name`, or a list item or dict value of it, shows a
+    credential in clear."""
+    if type(value) is str:
+        return leaks(name, value)
+    return any(leaks(name, text) for text in (value.values() if type(value) is dict
+                                              else value))
 
 
 RULES = (
