@@ -7,19 +7,21 @@ For each fleet size, clones of the shipped nova-compute sample (a real nova 34.0
 ~36 KB) are written with each node's own host name and address, as every node of a real
 fleet prints its own; one node in fifty carries another cpu_allocation_ratio. Each
 command runs as a user runs it (a fresh `gmr` process, output to a pipe): cold (an empty
-cache) in two rounds that take the three commands in turn, the best wall and the
-highest peak of each counting, then cache-warm. The benchmark prints its wall time, the
-peak RSS of the whole process tree, how many cores were busy, and its throughput as a
-share of single-core `str.splitlines` over the same files (read and decoded as gmr reads
-them, best of three) in the same run.
+cache) in two rounds that take the three commands in turn, then cache-warm. The
+benchmark prints its wall time, the peak RSS of the whole process tree, how many cores
+were busy, and its throughput as a share of single-core `str.splitlines` over the same
+files (read and decoded as gmr reads them, best of three), timed just before it: this
+machine's speed drifts by a third over minutes. The best round of each command counts,
+and the highest peak.
 
 First, cold starts on one report: `gmr parse --json` (target <= 0.2 s) and `gmr lint`
 (target <= 0.3 s), each in a fresh process. Targets of the fleet-scale issue, for
 10,000 reports: peak RSS <= 1 GB, and a throughput >= 0.04 of splitlines for lint and
 diff; and 20,000 reports must not need twice the memory of 10,000. The issue sets no
 throughput for check, which replaces a lint and a diff of the same fleet and reads each
-file once: cold, it must take no longer than those two one after the other. Cache-warm
-runs are held to memory and results only, as the issue holds them.
+file once: cold, it must take no longer than those two one after the other (each
+measured in splitlines of the same files). Cache-warm runs are held to memory and
+results only, as the issue holds them.
 Exit status 1 when a figure misses its target or a result is wrong (diff must find every
 odd node; lint must give every node the same findings).
 """
@@ -153,26 +155,28 @@ def report(label: str, nodes: int, size: int, split: float, state: str, result: 
 
 
 def measure(nodes: int, cache: str) -> dict[str, float]:
-    """Each command cold, in rounds that take lint, diff and check in turn (the best of
-    each round counts: this machine's speed drifts over minutes, and check is held to
-    lint plus diff), then each cache-warm once."""
+    """Each command cold, in rounds that take lint, diff and check in turn, then each
+    cache-warm once. This machine's speed drifts by a third over minutes: each run's
+    throughput is taken against splitlines timed just before it, and the best round of
+    each command counts."""
     folder = write_fleet(nodes)
-    split, size = splitlines_seconds(folder)
     figures: dict[str, float] = {}
     good: dict[str, bool] = {}
     caches = {label: os.path.join(cache, label) for label in COMMANDS}
     for round_ in range(COLD_ROUNDS):
         for label, (flags, found) in COMMANDS.items():
             shutil.rmtree(caches[label], ignore_errors=True)
+            split, size = splitlines_seconds(folder)
             result = run([label, str(folder), *flags], caches[label])
             right = result["exit"] in (0, 1) and found(result["stdout"], nodes)
             report(label, nodes, size, split, f"cold {round_ + 1}", result, right)
             good[label] = good.get(label, True) and right
             figures[f"{label} cold peak"] = max(figures.get(f"{label} cold peak", 0),
                                                 result["peak"])
-            figures[f"{label} cold wall"] = min(figures.get(f"{label} cold wall", 1e9),
-                                                result["wall"])
+            figures[f"{label} cold ratio"] = max(figures.get(f"{label} cold ratio", 0),
+                                                 split / result["wall"])
     for label, (flags, found) in COMMANDS.items():
+        split, size = splitlines_seconds(folder)
         result = run([label, str(folder), *flags], caches[label])
         right = result["exit"] in (0, 1) and found(result["stdout"], nodes)
         report(label, nodes, size, split, "warm", result, right)
@@ -180,14 +184,15 @@ def measure(nodes: int, cache: str) -> dict[str, float]:
         # What is asked of a cache-warm run: memory and results.
         figures[f"{label} warm ok"] = float(right and (nodes < 10000 or result["peak"] <= 1e9))
     for label in COMMANDS:
-        wall = figures[f"{label} cold wall"]
+        ratio = figures[f"{label} cold ratio"]
         if label == "check":
-            target = figures["lint cold wall"] + figures["diff cold wall"]
-            fast = wall <= target
-            print(f"check {nodes:6} reports: best cold {wall:.1f} s against lint plus "
-                  f"diff {target:.1f} s")
+            # In splitlines of the same files: check's time, and lint's plus diff's.
+            both = 1 / figures["lint cold ratio"] + 1 / figures["diff cold ratio"]
+            fast = 1 / ratio <= both
+            print(f"check {nodes:6} reports: best cold {1 / ratio:.1f} times splitlines, "
+                  f"lint plus diff {both:.1f} times")
         else:
-            fast = split / wall >= 0.04
+            fast = ratio >= 0.04
         figures[f"{label} cold ok"] = float(good[label] and (nodes < 10000 or (
             figures[f"{label} cold peak"] <= 1e9 and fast)))
     return figures
