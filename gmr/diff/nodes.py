@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate, compress, count, repeat
-from operator import add, is_not
+from operator import add, is_not, ne
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
@@ -63,18 +63,24 @@ Key = tuple[str, str]  # (group, option), both as printed
 class KeyTable:
     """The keys of the nodes that print the same options in the same order: in a fleet,
     one table for thousands of nodes. It travels between processes as one string (`blob`),
-    the keys themselves made only once per table that is looked up."""
+    the keys themselves made only once per table that is looked up.
 
-    __slots__ = ("blob", "_keys", "_index")
+    It also carries the row of the first `Values` made with it (`usual`): the nodes of
+    a fleet differ in a few values, so a node's `Values` travel (to the process that
+    compares them, into the cache) as the values in which they differ from it."""
 
-    def __init__(self, blob: str, keys: tuple[Key, ...] | None = None):
+    __slots__ = ("blob", "usual", "_keys", "_index")
+
+    def __init__(self, blob: str, usual: tuple[Comparable, ...] | None = None,
+                 keys: tuple[Key, ...] | None = None):
         self.blob = blob
+        self.usual = usual
         self._keys = keys
         self._index: dict[Key, int] | None = None
 
     @classmethod
     def of(cls, keys: tuple[Key, ...]) -> KeyTable:
-        return cls("\n".join(map("\0".join, keys)), keys)
+        return cls("\n".join(map("\0".join, keys)), keys=keys)
 
     @property
     def keys(self) -> tuple[Key, ...]:
@@ -91,7 +97,7 @@ class KeyTable:
         return self._index
 
     def __reduce__(self) -> tuple:
-        return KeyTable, (self.blob,)
+        return KeyTable, (self.blob, self.usual)
 
 
 class Values(Mapping[Key, Comparable]):
@@ -104,6 +110,8 @@ class Values(Mapping[Key, Comparable]):
     def __init__(self, table: KeyTable, row: tuple[Comparable, ...]):
         self.table = table
         self.row = row
+        if table.usual is None:
+            table.usual = row
 
     def __getitem__(self, key: Key) -> Comparable:
         return self.row[self.table.index[key]]
@@ -122,7 +130,17 @@ class Values(Mapping[Key, Comparable]):
         return len(self.row)
 
     def __reduce__(self) -> tuple:
-        return Values, (self.table, self.row)
+        row, usual = self.row, self.table.usual
+        changed = tuple(compress(count(), map(ne, row, usual)))
+        return _patched, (self.table, changed, tuple(map(row.__getitem__, changed)))
+
+
+def _patched(table: KeyTable, positions: tuple[int, ...], values: tuple) -> Values:
+    """The Values whose row is the table's usual one but at `positions`."""
+    row = list(table.usual)
+    for position, value in zip(positions, values):
+        row[position] = value
+    return Values(table, tuple(row))
 
 
 class Interner:
@@ -133,15 +151,32 @@ class Interner:
     def __init__(self) -> None:
         self._tables: dict[str, KeyTable] = {}
         self._share = Shared()
+        #: The usual rows of the last tables seen (`KeyTable.usual`), each with its
+        #: values shared: a worker's nodes arrive with the same usual row, a batch at a time.
+        self._usual: dict[int, tuple[tuple, tuple]] = {}
 
     def node(self, node: Node | Any) -> Node | Any:
         """`node` sharing the fleet's tables and values (anything else as it is)."""
         if not isinstance(node, Node) or not isinstance(node.values, Values):
             return node
         table = self._tables.setdefault(node.values.table.blob, node.values.table)
-        node.values = Values(table, self._share.each(node.values.row))
+        node.values = Values(table, self._row(node.values))
         node.groups = self._share(node.groups)
         return node
+
+    def _row(self, values: Values) -> tuple:
+        """The row of `values`, each value shared: those of the table's usual row shared
+        once for the nodes that arrive with it, the others one by one."""
+        row, usual = values.row, values.table.usual
+        known = self._usual.get(id(usual))  # held while kept: no other object has its id
+        if known is None:
+            if len(self._usual) >= 8:
+                del self._usual[next(iter(self._usual))]
+            known = self._usual[id(usual)] = (usual, self._share.each(usual))
+        shared = list(known[1])
+        for position in compress(count(), map(is_not, row, usual)):
+            shared[position] = self._share(row[position])
+        return tuple(shared)
 
 
 @dataclass(slots=True)
