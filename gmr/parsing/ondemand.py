@@ -43,7 +43,7 @@ class OnDemandGroups(Mapping):
         self._made: dict[str, Group] = {}
         self._options: dict[int, Option] = {}
         #: Per group asked about, the position of each of its options by name.
-        self._positions: dict[str, dict[str, int]] = {}
+        self._positions = section.index
         #: The positions of the list and dict values, once asked for.
         self._collections: list[int] | None = None
 

@@ -14,7 +14,7 @@ reading to the full parse's.
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import compress, count, repeat
 from operator import contains, itemgetter, methodcaller, ne, not_
 
@@ -37,6 +37,10 @@ class Section:
     #: before each run over: from them `line` finds an option's line, for the few
     #: options asked for, with no number made for each of the others.
     breaks: tuple[list[int], list[int]]
+    #: Per group asked about, the position of each of its options by name: filled as
+    #: groups are asked about (`gmr.parsing.ondemand`), and shared by the sections of
+    #: one layout, as their names are.
+    index: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def line(self, position: int) -> int:
         """The line the option at `position` starts on."""
@@ -185,7 +189,8 @@ class _Layout:
             if value is None:
                 return None
             values[i] = value
-        return Section(known.names, values, known.texts, known.groups, known.breaks)
+        return Section(known.names, values, known.texts, known.groups, known.breaks,
+                       known.index)
 
 
 def _same_lines(piece: str, kept: str, value: Value) -> Value | None:
