@@ -57,6 +57,7 @@ def assert_alike(on_demand: Configuration, whole: Configuration) -> None:
             assert on_demand.suspected(test, fragment, shows) == \
                 whole.suspected(test, fragment, shows)
     assert on_demand.part(_some_of) == whole.part(_some_of)
+    assert on_demand.layout() == whole.layout()
     assert [group.name for group in on_demand] == list(whole.groups)
     assert on_demand.whole() == whole
     assert pickle.loads(pickle.dumps(on_demand)) == whole  # it leaves a process whole
@@ -88,6 +89,17 @@ def test_samples_parsed_on_demand_are_the_full_parse():
     taken = sum(assert_same_reports(str(path)) for path in SAMPLES)
     # Only a copy stripped of its trailing spaces is not as oslo.reports prints it.
     assert taken >= len(SAMPLES) - 1
+
+
+def test_nodes_of_one_layout_between_others_are_the_full_parse(tmp_path):
+    """Sections read against their layout share its names, and what is made of them."""
+    nova, glance = (next(path for path in SAMPLES if path.name == name)
+                    for name in ("nova-34.0.0-compute-node1.txt", "glance-33.0.0-api.txt"))
+    node = nova.read_text(encoding="utf-8")
+    other = tmp_path / "compute2.txt"
+    other.write_text(node.replace("= compute1\n", "= compute2\n"), encoding="utf-8")
+    for path in (nova, glance, other, nova, other):
+        assert assert_same_reports(str(path)) == 1
 
 
 @pytest.mark.parametrize("path", SAMPLES, ids=lambda path: path.name)

@@ -99,10 +99,15 @@ class OnDemandGroups(Mapping):
             yield key, tuple(names[start:end]), values[start:end]
 
     def layout(self) -> str:
-        """`Configuration.layout`, from the section's names."""
+        """`Configuration.layout`, from the section's names: made once for the sections
+        of one layout, which share their names (`gmr.parsing.section`) and come one
+        after another in a fleet."""
+        global _last_layout
         names = self._section.names
-        return layout_of(self._groups, [names[start:end] for start, end, _ in
-                                        self._groups.values()])
+        if _last_layout[0] is not names:
+            _last_layout = (names, layout_of(self._groups, [
+                names[start:end] for start, end, _ in self._groups.values()]))
+        return _last_layout[1]
 
     def holding(self, fragment: str) -> list[int]:
         """The positions of the options one of whose texts holds `fragment`: asked of
@@ -143,6 +148,11 @@ class OnDemandGroups(Mapping):
                 section.names[i], value, _shape(value, i in self._texts),
                 self._first + section.line(i))
         return option
+
+
+#: The names of the section whose layout text was made last, and that text (read and
+#: replaced as one tuple).
+_last_layout: tuple[list[str] | None, str] = (None, "")
 
 
 class OnDemandConfiguration(Configuration):
