@@ -60,6 +60,7 @@ def generated_reports() -> list[str]:
     return texts
 
 
+#: An option's line (or a dict entry's) with a value printed: not masked, not empty, not a list.
 OPTION_LINE = re.compile(r"^  +\S+ = ([^\s\[{*].*)$", re.MULTILINE)
 
 
