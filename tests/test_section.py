@@ -47,7 +47,7 @@ def test_a_section_of_a_known_layout_is_read_as_the_full_read_gives_it(monkeypat
 
 # Edits of one line of a node (an option's, a list item's or a dict entry's): a value, a
 # name, a value turned into a list or lines of text, an item more, a line break or an
-# item marker in a value, a line cut after its name, a line dropped.
+# item marker in a value, a line cut after its name, a line emptied.
 EDITS = [
     lambda line: line + "x",
     lambda line: line.replace(" = ", "_x = ", 1),
