@@ -66,8 +66,8 @@ class KeyTable:
     the keys themselves made only once per table that is looked up.
 
     It also carries the row of the first `Values` made with it (`usual`): the nodes of
-    a fleet differ in a few values, so a node's `Values` travel (to the process that
-    compares them, into the cache) as the values in which they differ from it."""
+    a fleet differ in a few values, so a node's `Values` hold, and travel as, the values
+    in which they differ from it."""
 
     __slots__ = ("blob", "usual", "_keys", "_index")
 
@@ -101,24 +101,36 @@ class KeyTable:
 
 
 class Values(Mapping[Key, Comparable]):
-    """A node's comparable values: a row of values against a `KeyTable`, read as a
-    mapping of (group, option) -> value. A plain dict per node would hold its own keys
-    and its own copy of every value; ten thousand of them do not fit in a gigabyte."""
+    """A node's comparable values: its key table's usual row but where it differs
+    (`changes`: position -> value), read as a mapping of (group, option) -> value. A dict
+    per node would hold its own keys and a copy of every value, a row per node a
+    thousand references; the ten thousand nodes of a fleet differ in a few values."""
 
-    __slots__ = ("table", "row")
+    __slots__ = ("table", "changes")
 
-    def __init__(self, table: KeyTable, row: tuple[Comparable, ...]):
+    def __init__(self, table: KeyTable, changes: dict[int, Comparable]):
         self.table = table
-        self.row = row
+        self.changes = changes
+
+    @classmethod
+    def of_row(cls, table: KeyTable, row: tuple[Comparable, ...]) -> Values:
+        """The values of a whole row; the first made with a table is its usual row."""
         if table.usual is None:
             table.usual = row
+        return cls(table, {position: row[position] for position in
+                           compress(count(), map(ne, row, table.usual))})
 
     def __getitem__(self, key: Key) -> Comparable:
-        return self.row[self.table.index[key]]
+        position = self.table.index[key]
+        changes = self.changes
+        return changes[position] if position in changes else self.table.usual[position]
 
     def get(self, key: Key, default: Any = None) -> Any:
         position = self.table.index.get(key)
-        return default if position is None else self.row[position]
+        if position is None:
+            return default
+        changes = self.changes
+        return changes[position] if position in changes else self.table.usual[position]
 
     def __contains__(self, key: object) -> bool:
         return key in self.table.index
@@ -127,20 +139,10 @@ class Values(Mapping[Key, Comparable]):
         return iter(self.table.keys)
 
     def __len__(self) -> int:
-        return len(self.row)
+        return len(self.table.usual)
 
     def __reduce__(self) -> tuple:
-        row, usual = self.row, self.table.usual
-        changed = tuple(compress(count(), map(ne, row, usual)))
-        return _patched, (self.table, changed, tuple(map(row.__getitem__, changed)))
-
-
-def _patched(table: KeyTable, positions: tuple[int, ...], values: tuple) -> Values:
-    """The Values whose row is the table's usual one but at `positions`."""
-    row = list(table.usual)
-    for position, value in zip(positions, values):
-        row[position] = value
-    return Values(table, tuple(row))
+        return Values, (self.table, self.changes)
 
 
 class Interner:
@@ -151,32 +153,35 @@ class Interner:
     def __init__(self) -> None:
         self._tables: dict[str, KeyTable] = {}
         self._share = Shared()
-        #: The usual rows of the last tables seen (`KeyTable.usual`), each with its
-        #: values shared: a worker's nodes arrive with the same usual row, a batch at a time.
-        self._usual: dict[int, tuple[tuple, tuple]] = {}
+        #: For the usual rows nodes last arrived with (each worker has its own): the
+        #: positions where it differs from the fleet's table's, found once per batch.
+        self._apart: dict[int, tuple[tuple, tuple[int, ...]]] = {}
 
     def node(self, node: Node | Any) -> Node | Any:
         """`node` sharing the fleet's tables and values (anything else as it is)."""
         if not isinstance(node, Node) or not isinstance(node.values, Values):
             return node
         table = self._tables.setdefault(node.values.table.blob, node.values.table)
-        node.values = Values(table, self._row(node.values))
+        node.values = Values(table, self._changes(node.values, table))
         node.groups = self._share(node.groups)
         return node
 
-    def _row(self, values: Values) -> tuple:
-        """The row of `values`, each value shared: those of the table's usual row shared
-        once for the nodes that arrive with it, the others one by one."""
-        row, usual = values.row, values.table.usual
-        known = self._usual.get(id(usual))  # held while kept: no other object has its id
-        if known is None:
-            if len(self._usual) >= 8:
-                del self._usual[next(iter(self._usual))]
-            known = self._usual[id(usual)] = (usual, self._share.each(usual))
-        shared = list(known[1])
-        for position in compress(count(), map(is_not, row, usual)):
-            shared[position] = self._share(row[position])
-        return tuple(shared)
+    def _changes(self, values: Values, table: KeyTable) -> dict[int, Comparable]:
+        """Where `values` differ from the usual row of `table`, each value shared."""
+        share, own, usual = self._share, values.table.usual, table.usual
+        if own is usual:
+            return {position: share(value) for position, value in values.changes.items()}
+        apart = self._apart.get(id(own))  # held while kept: no other object has its id
+        if apart is None:
+            if len(self._apart) >= 8:
+                del self._apart[next(iter(self._apart))]
+            apart = self._apart[id(own)] = (own, tuple(compress(count(), map(ne, own, usual))))
+        changes = {}
+        for position in {*apart[1], *values.changes}:
+            value = values.changes.get(position, own[position])
+            if value != usual[position]:
+                changes[position] = share(value)
+        return changes
 
 
 @dataclass(slots=True)
@@ -297,7 +302,7 @@ def _node(path: str | None, first_line: int, package: Package | None,
         first_line=first_line,
         version=package.version if package else None,
         workers=processes - 1 if processes else None,
-        values=Values(table, row),
+        values=Values.of_row(table, row),
         as_printed={table.keys[position]: value for position, value in changed.items()},
         groups=frozenset(group for group, _ in layout),
         release=release.name if release else None,

@@ -230,7 +230,7 @@ def _layout_key(pieces: list[str], items: int) -> tuple[str, ...]:
             *[pieces[size * k // 4].partition(" = ")[0] for k in (1, 2, 3)])
 
 
-def where(items: list, item: object) -> list[int]:
+def where(items: list | tuple, item: object) -> list[int]:
     """The positions of `item` in `items`, found in C."""
     found: list[int] = []
     at = -1
