@@ -121,16 +121,15 @@ class Values(Mapping[Key, Comparable]):
                            compress(count(), map(ne, row, table.usual))})
 
     def __getitem__(self, key: Key) -> Comparable:
-        position = self.table.index[key]
-        changes = self.changes
-        return changes[position] if position in changes else self.table.usual[position]
+        return self.at(self.table.index[key])
 
     def get(self, key: Key, default: Any = None) -> Any:
         position = self.table.index.get(key)
-        if position is None:
-            return default
-        changes = self.changes
-        return changes[position] if position in changes else self.table.usual[position]
+        return default if position is None else self.at(position)
+
+    def at(self, position: int) -> Comparable:
+        """The value at `position` of the table."""
+        return self.changes.get(position, self.table.usual[position])
 
     def __contains__(self, key: object) -> bool:
         return key in self.table.index
@@ -178,7 +177,7 @@ class Interner:
             apart = self._apart[id(own)] = (own, tuple(compress(count(), map(ne, own, usual))))
         changes = {}
         for position in {*apart[1], *values.changes}:
-            value = values.changes.get(position, own[position])
+            value = values.at(position)
             if value != usual[position]:
                 changes[position] = share(value)
         return changes
@@ -430,11 +429,11 @@ def _comparable_row(printed: list[Any], own: _Own | None
         value = row[i]
         if type(value) is tuple:
             row[i] = frozenset(value)
-            if own:
+            if own is not None:
                 texts[i] = "\0".join(value)
         else:
             row[i] = tuple(sorted(value.items()))
-            if own:
+            if own is not None:
                 texts[i] = "\0".join(value.values())
     changed: dict[int, Comparable] = {}
     if own is None:

@@ -43,7 +43,7 @@ class OnDemandGroups(Mapping):
         self._made: dict[str, Group] = {}
         self._options: dict[int, Option] = {}
         #: Per group asked about, the position of each of its options by name.
-        self._positions = section.index
+        self._positions = section.memo.positions
         #: The positions of the list and dict values, once asked for.
         self._collections: list[int] | None = None
 
@@ -100,14 +100,13 @@ class OnDemandGroups(Mapping):
 
     def layout(self) -> str:
         """`Configuration.layout`, from the section's names: made once for the sections
-        of one layout, which share their names (`gmr.parsing.section`) and come one
-        after another in a fleet."""
-        global _last_layout
-        names = self._section.names
-        if _last_layout[0] is not names:
-            _last_layout = (names, layout_of(self._groups, [
-                names[start:end] for start, end, _ in self._groups.values()]))
-        return _last_layout[1]
+        of one layout (`gmr.parsing.section.LayoutMemo`)."""
+        memo = self._section.memo
+        if memo.text is None:
+            names = self._section.names
+            memo.text = layout_of(self._groups, [names[start:end] for start, end, _ in
+                                                 self._groups.values()])
+        return memo.text
 
     def holding(self, fragment: str) -> list[int]:
         """The positions of the options one of whose texts holds `fragment`: asked of
@@ -148,11 +147,6 @@ class OnDemandGroups(Mapping):
                 section.names[i], value, _shape(value, i in self._texts),
                 self._first + section.line(i))
         return option
-
-
-#: The names of the section whose layout text was made last, and that text (read and
-#: replaced as one tuple).
-_last_layout: tuple[list[str] | None, str] = (None, "")
 
 
 class OnDemandConfiguration(Configuration):

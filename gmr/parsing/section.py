@@ -21,6 +21,18 @@ from operator import contains, itemgetter, methodcaller, ne, not_
 from gmr.models import Value
 
 
+@dataclass(slots=True)
+class LayoutMemo:
+    """What is made of a section's names and groups alone, as it is asked for
+    (`gmr.parsing.ondemand`): the sections of one layout share it, as they share their
+    names."""
+
+    #: Per group asked about, the position of each of its options by name.
+    positions: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: The layout's text (`Configuration.layout`), once made.
+    text: str | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class Section:
     """A Configuration section read by `read_section`: every option of it in printed
@@ -37,10 +49,7 @@ class Section:
     #: before each run over: from them `line` finds an option's line, for the few
     #: options asked for, with no number made for each of the others.
     breaks: tuple[list[int], list[int]]
-    #: Per group asked about, the position of each of its options by name: filled as
-    #: groups are asked about (`gmr.parsing.ondemand`), and shared by the sections of
-    #: one layout, as their names are.
-    index: dict[str, dict[str, int]] = field(default_factory=dict)
+    memo: LayoutMemo = field(default_factory=LayoutMemo)
 
     def line(self, position: int) -> int:
         """The line the option at `position` starts on."""
@@ -107,10 +116,9 @@ def _read(pieces: list[str]) -> Section | None:
                 return None  # a bare `name: ` stands only over a dict or lines of text
             name = head[:-2]
             if i in blank:
-                try:
-                    value = dict(map(_ENTRY, under))
-                except ValueError:
-                    return None  # a nested value, or an entry without ` = `
+                value = _entries(under)
+                if value is None:
+                    return None
             else:
                 value = "\n".join(under)
                 texts.append(i)
@@ -190,7 +198,7 @@ class _Layout:
                 return None
             values[i] = value
         return Section(known.names, values, known.texts, known.groups, known.breaks,
-                       known.index)
+                       known.memo)
 
 
 def _same_lines(piece: str, kept: str, value: Value) -> Value | None:
@@ -213,11 +221,17 @@ def _same_lines(piece: str, kept: str, value: Value) -> Value | None:
     if type(value) is tuple:
         return tuple(under)
     if type(value) is dict:
-        try:
-            return dict(map(_ENTRY, under))
-        except ValueError:
-            return None  # a nested value, or an entry without ` = `
+        return _entries(under)
     return "\n".join(under)  # lines of text
+
+
+def _entries(under: list[str]) -> dict[str, str] | None:
+    """A dict option's entries, from the lines under it; None for a nested value, or an
+    entry without ` = `."""
+    try:
+        return dict(map(_ENTRY, under))
+    except ValueError:
+        return None
 
 
 def _layout_key(pieces: list[str], items: int) -> tuple[str, ...]:
